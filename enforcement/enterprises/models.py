@@ -1,0 +1,175 @@
+"""The enterprise register (生产经营单位) and the sector table administrators extend."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from enforcement.enterprises.credit_code import validate_credit_code
+from enforcement.orgs.models import Organisation
+from enforcement.orgs.scoping import RestrictedQuerySet
+
+
+class Sector(models.Model):
+    """An industry sector (行业领域); administrators extend the table."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    high_risk = models.BooleanField(_("高危行业"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("行业领域")
+        verbose_name_plural = _("行业领域")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Enterprise(models.Model):
+    """A regulated business. Owned (for data scope) by its territorial organisation (属地).
+
+    R-03: exactly one enforcement level is responsible for it — the territorial organisation or one of
+    its ancestors.
+    """
+
+    class SupervisionClass(models.TextChoices):
+        KEY = "key", _("重点")
+        GENERAL = "general", _("一般")
+
+    class StandardisationGrade(models.TextChoices):
+        NONE = "none", _("未达标")
+        GRADE_1 = "1", _("一级")
+        GRADE_2 = "2", _("二级")
+        GRADE_3 = "3", _("三级")
+        SMALL = "small", _("小微企业达标")
+
+    class CreditStatus(models.TextChoices):
+        NORMAL = "normal", _("正常")
+        TRUSTWORTHY = "trustworthy", _("守信")
+        WATCHLIST = "watchlist", _("重点关注")
+        DISHONEST = "dishonest", _("严重失信（黑名单）")
+
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("单位名称"), max_length=200, db_index=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("属地"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    responsible_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("执法主体"),
+        on_delete=models.PROTECT,
+        related_name="responsible_for",
+        help_text=_("负责该单位监督检查的唯一执法层级（属地或其上级）"),
+    )
+    sector = models.ForeignKey(Sector, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="enterprises")
+    supervision_class = models.CharField(
+        _("监管类别"), max_length=10, choices=SupervisionClass.choices, default=SupervisionClass.GENERAL
+    )
+    class_reason = models.CharField(_("列为重点的理由"), max_length=200, blank=True)
+    major_hazard_source = models.BooleanField(_("重大危险源"), default=False)
+    dust_explosion = models.BooleanField(_("涉爆粉尘（30人以上）"), default=False)
+    confined_space = models.BooleanField(_("有限空间作业"), default=False)
+    molten_metal = models.BooleanField(_("高温熔融金属/煤气"), default=False)
+    deep_well_casting = models.BooleanField(_("深井铸造"), default=False)
+    key_chemical = models.BooleanField(_("两重点一重大"), default=False)
+    standardisation_grade = models.CharField(
+        _("安全生产标准化等级"), max_length=10, choices=StandardisationGrade.choices, default=StandardisationGrade.NONE
+    )
+    credit_status = models.CharField(
+        _("信用状况"), max_length=12, choices=CreditStatus.choices, default=CreditStatus.NORMAL
+    )
+    principal_person = models.CharField(_("主要负责人"), max_length=50, blank=True)
+    principal_phone = models.CharField(_("主要负责人电话"), max_length=30, blank=True)
+    contact_person = models.CharField(_("安全管理联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系人电话"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_org_lookup = "organisation"
+
+    RISK_FLAGS = (
+        "major_hazard_source",
+        "dust_explosion",
+        "confined_space",
+        "molten_metal",
+        "deep_well_casting",
+        "key_chemical",
+    )
+    # Fields whose changes are kept in the history (audit events).
+    TRACKED_FIELDS = (
+        "credit_code",
+        "name",
+        "address",
+        "organisation",
+        "responsible_org",
+        "sector",
+        "supervision_class",
+        "class_reason",
+        *RISK_FLAGS,
+        "standardisation_grade",
+        "credit_status",
+        "principal_person",
+        "principal_phone",
+        "contact_person",
+        "contact_phone",
+    )
+
+    class Meta:
+        verbose_name = _("生产经营单位")
+        verbose_name_plural = _("生产经营单位")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "name"], name="ent_org_name_idx"),
+            models.Index(fields=["responsible_org"], name="ent_responsible_idx"),
+            models.Index(fields=["sector", "supervision_class"], name="ent_sector_class_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def risk_flag_labels(self):
+        return [str(self._meta.get_field(f).verbose_name) for f in self.RISK_FLAGS if getattr(self, f)]
+
+    def clean(self):
+        errors = {}
+        if self.credit_code:
+            try:
+                self.credit_code = validate_credit_code(self.credit_code)
+            except ValidationError as exc:
+                errors["credit_code"] = exc.messages
+        # R-03 一家生产经营单位对应一个层级的执法主体: the territorial body or one of its ancestors.
+        if (
+            self.organisation_id
+            and self.responsible_org_id
+            and not self.responsible_org.is_ancestor_of(self.organisation)
+        ):
+            errors["responsible_org"] = [_("执法主体必须是属地单位本身或其上级单位。")]
+        if self.supervision_class == self.SupervisionClass.KEY and not self.class_reason.strip():
+            errors["class_reason"] = [_("列为重点生产经营单位时须填写理由。")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class EnterpriseUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian grants (faster than the generic table; folded into restrict())."""
+
+    content_object = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="user_grants")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("单位共享（用户）")
+
+
+class EnterpriseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="group_grants")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("单位共享（用户组）")
+
+
+Enterprise.user_object_permission_model = EnterpriseUserObjectPermission

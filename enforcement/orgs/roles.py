@@ -1,0 +1,79 @@
+"""Built-in roles and the permissions they carry.
+
+Roles are data (administrators add their own in the admin); the built-in ones are re-synced after
+every migrate so that a new model's permissions reach the roles that should have them.
+"""
+
+from enforcement.orgs.scoping import DataScope
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change")
+FULL = ("view", "add", "change", "delete")
+
+# code: (name, data scope, {model label: actions})
+BUILTIN_ROLES = {
+    "leader": (
+        "局领导",
+        DataScope.SUBTREE,
+        {"enterprises.enterprise": EDIT, "orgs.organisation": VIEW, "orgs.user": VIEW},
+    ),
+    "legal": (
+        "法规科（执法监督）",
+        DataScope.SUBTREE,
+        {"enterprises.enterprise": FULL, "orgs.organisation": VIEW, "orgs.user": VIEW},
+    ),
+    "business": (
+        "业务科室",
+        DataScope.SUBTREE,
+        {"enterprises.enterprise": FULL, "orgs.organisation": VIEW, "orgs.user": VIEW},
+    ),
+    "officer": (
+        "执法人员",
+        DataScope.SUBTREE,
+        {"enterprises.enterprise": EDIT, "orgs.organisation": VIEW, "orgs.user": VIEW},
+    ),
+    "reviewer": (
+        "法制审核人员",
+        DataScope.SUBTREE,
+        {"enterprises.enterprise": VIEW, "orgs.organisation": VIEW, "orgs.user": VIEW},
+    ),
+    # R-53: technical inspectors and social supervisors see only what is shared with them.
+    "technical": ("技术检查员", DataScope.SHARED, {"enterprises.enterprise": VIEW}),
+    "social_supervisor": ("社会监督员", DataScope.SHARED, {"enterprises.enterprise": VIEW}),
+    "admin": (
+        "系统管理员",
+        DataScope.SUBTREE,
+        {
+            "enterprises.enterprise": FULL,
+            "enterprises.sector": FULL,
+            "orgs.organisation": FULL,
+            "orgs.user": FULL,
+            "orgs.role": VIEW,
+            "orgs.enforcementcertificate": FULL,
+        },
+    ),
+}
+
+
+def sync_builtin_roles(sender=None, **kwargs):
+    """Create or update the built-in roles. Idempotent; runs after every migrate."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+
+    if sender is not None and getattr(sender, "label", None) != "orgs":
+        return
+    # post_migrate reaches apps in INSTALLED_APPS order; make sure later apps' permissions exist too.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    Role = apps.get_model("orgs", "Role")
+    for code, (name, scope, grants) in BUILTIN_ROLES.items():
+        role, _ = Role.objects.update_or_create(
+            code=code, defaults={"name": name, "data_scope": scope, "builtin": True}
+        )
+        perms = []
+        for label, actions in grants.items():
+            app_label, model_name = label.split(".")
+            codenames = [f"{action}_{model_name}" for action in actions]
+            perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+        role.permissions.set(perms)

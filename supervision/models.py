@@ -1,0 +1,1 @@
+"""Models of the supervision app (filled in by later issues)."""
