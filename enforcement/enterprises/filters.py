@@ -1,0 +1,40 @@
+"""Filters of the enterprise register, shared by the HTML list, the API and the export."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.enterprises.models import Enterprise, Sector
+from enforcement.orgs.models import Organisation
+
+
+def _organisations(request):
+    if request is None:
+        return Organisation.objects.none()
+    return Organisation.objects.restrict(request.user, "view")
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    """q: name or credit code; organisation: that organisation and everything below it."""
+
+    q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("所属单位（含下级）"), queryset=_organisations, method="filter_organisation"
+    )
+    sector = django_filters.ModelChoiceFilter(label=_("行业领域"), queryset=Sector.objects.filter(is_active=True))
+    supervision_class = django_filters.ChoiceFilter(label=_("监管类别"), choices=Enterprise.SupervisionClass.choices)
+    credit_status = django_filters.ChoiceFilter(label=_("信用状况"), choices=Enterprise.CreditStatus.choices)
+    major_hazard_source = django_filters.BooleanFilter(label=_("重大危险源"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "organisation", "sector", "supervision_class", "credit_status", "major_hazard_source"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__istartswith=value.upper()))
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(organisation__path__startswith=value.path)
