@@ -1,0 +1,59 @@
+"""Playwright driving Debian's Chromium (headless) at 10-inch tablet sizes."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# A 10-inch tablet, both ways round.
+LANDSCAPE = {"width": 1024, "height": 768}
+PORTRAIT = {"width": 768, "height": 1024}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def page(chromium, viewport):
+    context = chromium.new_context(viewport=viewport, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shoot(page, viewport, request):
+    """``shoot("list")`` saves a full-page screenshot under test-artifacts/browser/ (gitignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    orientation = "landscape" if viewport["width"] > viewport["height"] else "portrait"
+
+    def shoot(name):
+        path = ARTIFACTS / f"{name}-{orientation}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shoot
