@@ -1,1 +1,29 @@
-urlpatterns = []
+"""/api/: the REST API, its OpenAPI schema and the browsable docs (served from local static files)."""
+
+from django.conf import settings
+from django.urls import include, path
+from django.utils.module_loading import import_string
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from enforcement.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("users", views.UserViewSet, basename="user")
+router.register("sectors", views.SectorViewSet, basename="sector")
+router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+# Domain apps add their own routes; the core names them only in settings, never imports them.
+for module in settings.API_MODULES:
+    import_string(f"{module}.register")(router)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

@@ -1,8 +1,10 @@
 """Base viewsets: the queryset is restricted once, by action, before any handler runs (NetBox pattern)."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, viewsets
+from rest_framework.settings import api_settings
 
 ACTION_BY_METHOD = {
     "GET": "view",
@@ -31,10 +33,23 @@ class RestrictedViewSetMixin:
     def handle_exception(self, exc):
         # Services raise Django's exceptions; present them the DRF way (400 with field errors / 403).
         if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
+            exc = exceptions.ValidationError(_drf_error_detail(exc))
         elif isinstance(exc, DjangoPermissionDenied):
             exc = exceptions.PermissionDenied(str(exc) or None)
+        elif isinstance(exc, ObjectDoesNotExist):
+            # A service re-reads the row through restrict(); vanished or out of scope is simply not found.
+            exc = exceptions.NotFound()
         return super().handle_exception(exc)
+
+
+def _drf_error_detail(exc):
+    """Django's ValidationError as DRF's field → messages dict ("__all__" becomes non_field_errors)."""
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+        for field, messages in exc.message_dict.items()
+    }
 
 
 class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -42,4 +57,12 @@ class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelVi
 
 
 class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
-    pass
+    """Writes go through services: the serializer's create()/update() call them, and ``delete_service``
+    (``service(user, pk)``) replaces ``instance.delete()`` so deletions are scoped and audited too."""
+
+    delete_service = None
+
+    def perform_destroy(self, instance):
+        if self.delete_service is None:
+            raise NotImplementedError(f"{type(self).__name__} must name its delete_service")
+        type(self).delete_service(self.request.user, instance.pk)
