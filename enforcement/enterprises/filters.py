@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.enterprises.credit_code import VALUES, normalise
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
 
@@ -34,7 +35,14 @@ class EnterpriseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__istartswith=value.upper()))
+        # Chinese has no letter case: UPPER(name) LIKE … would only cost time (and defeat the planner's
+        # choice to narrow by organisation first), so fold case only when the text has cased letters.
+        cased = any(ch.lower() != ch.upper() for ch in value)
+        condition = Q(name__icontains=value) if cased else Q(name__contains=value)
+        code = normalise(value)
+        if code and all(ch in VALUES for ch in code):
+            condition |= Q(credit_code__startswith=code)
+        return queryset.filter(condition)
 
     def filter_organisation(self, queryset, name, value):
         return queryset.filter(organisation__path__startswith=value.path)

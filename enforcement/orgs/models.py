@@ -22,6 +22,9 @@ ALLOWED_PARENT_LEVELS = {
 }
 
 
+PATH_DIGITS = 7
+
+
 class Organisation(models.Model):
     """An enforcement body or a unit acting under delegated powers (委托执法, R-55).
 
@@ -107,7 +110,9 @@ class Organisation(models.Model):
         with transaction.atomic():
             old_path = self.path
             super().save(*args, **kwargs)
-            new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+            # Zero-padded ids so that ordering by path lists a parent before its children and siblings in
+            # creation order ("/0000002/0000014/" after "/0000002/0000003/").
+            new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk:0{PATH_DIGITS}d}/"
             if new_path != old_path:
                 type(self).objects.filter(pk=self.pk).update(path=new_path)
                 if old_path:

@@ -48,11 +48,15 @@ def org_scope_q(user, org_lookup):
     org = user.organisation
     if org is None or scope == DataScope.SHARED:
         return None
-    prefix = f"{org_lookup}__" if org_lookup else ""
     if scope == DataScope.SUBTREE:
-        # One indexed prefix filter on the materialised path, no recursive walk.
-        return Q(**{f"{prefix}path__startswith": org.path})
-    return Q(**{f"{prefix}pk": org.pk})
+        # One indexed prefix filter on the materialised path, no recursive walk. For owned rows it is a
+        # subquery of organisation ids rather than a join: the database then probes the rows' FK index per
+        # organisation instead of testing the path of every row (a 200,000-row COUNT in ~10 ms, not ~150).
+        subtree = Q(path__startswith=org.path)
+        if not org_lookup:
+            return subtree
+        return Q(**{f"{org_lookup}__in": type(org).objects.filter(subtree).values("pk")})
+    return Q(**{f"{org_lookup}__pk" if org_lookup else "pk": org.pk})
 
 
 def shared_q(model, user, action):
@@ -64,8 +68,12 @@ def shared_q(model, user, action):
         user=user,
         permission__codename=f"{action}_{model._meta.model_name}",
         permission__content_type__app_label=model._meta.app_label,
-    ).values("content_object_id")
-    return Q(pk__in=grants)
+    )
+    # Most users have no grants. An "OR id IN (grants)" costs a full scan even when the grant table is
+    # empty for the user, so a small indexed query first decides whether the branch is needed at all.
+    if not grants.exists():
+        return None
+    return Q(pk__in=grants.values("content_object_id"))
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -1,38 +1,20 @@
 """The API docs render in Debian's Chromium from local assets only (no CDN, no web fonts)."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+from tests.browser.conftest import ARTIFACTS, LANDSCAPE
 
 
 @pytest.fixture
-def docs_page(live_server, transactional_db):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        requested, blocked = [], {}
-        page.on("request", lambda request: requested.append(request.url))
-        page.on("requestfailed", lambda request: blocked.__setitem__(request.url, request.failure))
-        yield page, requested, blocked
-        context.close()
-        browser.close()
+def docs_page(chromium, live_server, transactional_db):
+    context = chromium.new_context(viewport=LANDSCAPE, locale="zh-CN")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    requested, blocked = [], {}
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("requestfailed", lambda request: blocked.__setitem__(request.url, request.failure))
+    yield page, requested, blocked
+    context.close()
 
 
 @pytest.mark.browser
