@@ -1,14 +1,13 @@
-"""Placeholder routes; the import/export work replaces these views."""
+"""Import (upload → preview → confirm) and export of the enterprise register."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def _pending(request, *args, **kwargs):
-    raise Http404
-
+from enforcement.enterprises import import_views
 
 urlpatterns = [
-    path("import/", _pending, name="import"),
-    path("export/", _pending, name="export"),
+    path("import/", import_views.import_start, name="import"),
+    path("import/template/", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_batch, name="import_batch"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("export/", import_views.export, name="export"),
 ]

@@ -1,7 +1,11 @@
 """The enterprise register (生产经营单位) and the sector table administrators extend."""
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -82,6 +86,9 @@ class Enterprise(models.Model):
     credit_status = models.CharField(
         _("信用状况"), max_length=12, choices=CreditStatus.choices, default=CreditStatus.NORMAL
     )
+    last_accident_on = models.DateField(
+        _("最近一次生产安全事故日期"), null=True, blank=True, help_text=_("一年内发生过事故的单位按高风险安排检查频次")
+    )
     principal_person = models.CharField(_("主要负责人"), max_length=50, blank=True)
     principal_phone = models.CharField(_("主要负责人电话"), max_length=30, blank=True)
     contact_person = models.CharField(_("安全管理联系人"), max_length=50, blank=True)
@@ -113,6 +120,7 @@ class Enterprise(models.Model):
         *RISK_FLAGS,
         "standardisation_grade",
         "credit_status",
+        "last_accident_on",
         "principal_person",
         "principal_phone",
         "contact_person",
@@ -173,3 +181,77 @@ class EnterpriseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 Enterprise.user_object_permission_model = EnterpriseUserObjectPermission
+
+
+def _import_upload_to(instance, filename):
+    # Never trust the uploaded name for the path: a random name under a dated folder.
+    return f"enterprise_imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportBatchQuerySet(RestrictedQuerySet):
+    def owned_by(self, user):
+        """Batches are private to the user who uploaded them (others get 404)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class ImportBatch(models.Model):
+    """One uploaded register workbook: previewed first, written only when its owner confirms.
+
+    ``rows`` holds the cell-level parse of every data row (independent of the database); ``report``
+    holds the outcome of resolving those rows against the register (preview, then the applied result).
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("待确认")
+        APPLYING = "applying", _("正在导入")
+        APPLIED = "applied", _("已导入")
+        FAILED = "failed", _("导入失败")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE, related_name="enterprise_imports"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        related_name="enterprise_imports",
+        null=True,
+        blank=True,
+    )
+    file = models.FileField(_("文件"), upload_to=_import_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始导入时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("数据行数"), default=0)
+    create_count = models.PositiveIntegerField(_("新增"), default=0)
+    update_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误行"), default=0)
+    header_row = models.PositiveIntegerField(_("表头所在行"), default=1)
+    columns = models.JSONField(_("识别的列"), default=dict, blank=True)
+    rows = models.JSONField(_("解析结果"), default=list, blank=True)
+    report = models.JSONField(_("校验结果"), default=list, blank=True)
+    error_message = models.TextField(_("错误信息"), blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+    scope_org_lookup = "organisation"
+
+    class Meta:
+        verbose_name = _("单位导入批次")
+        verbose_name_plural = _("单位导入批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def is_in_progress(self):
+        """Confirmed but not finished: the result page keeps refreshing."""
+        return self.status == self.Status.APPLYING or (
+            self.status == self.Status.PREVIEWED and self.confirmed_at is not None
+        )
