@@ -13,6 +13,8 @@ import pytest
 from enforcement.orgs.models import Organisation
 from tests.factories import CertificateFactory, EnterpriseFactory, OrganisationFactory, UserFactory
 
+pytest_plugins = ["tests.celery_fixture"]
+
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
