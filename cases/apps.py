@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "执法检查与案件"
+
+    def ready(self):
+        from cases.services import last_inspector_pairs
+        from plans.draw import register_exclusion_source
+
+        # plans must not import cases (data flows core ← plans ← cases), so cases plugs in here.
+        register_exclusion_source("last_inspectors", last_inspector_pairs)

@@ -7,6 +7,7 @@ app runs on SQLite in var/ and Celery runs tasks in-process, so a laptop needs n
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Modules exposing register(router) for /api/ (the core never imports domain apps directly).
+API_MODULES = ["plans.api", "cases.api", "supervision.api"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "安全生产行政执法监督系统 API",
     "DESCRIPTION": "Work-safety enforcement: organisations, users, enterprise register. All lists are scoped "
@@ -164,6 +167,27 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# R-05 每月调度: build last month's progress snapshots early on the 1st (minute hour day-of-month, cron style).
+_progress_cron = env_str("MONTHLY_PROGRESS_CRON", "0 1 1").split()
+if len(_progress_cron) != 3:
+    raise ImproperlyConfigured("MONTHLY_PROGRESS_CRON must be 'minute hour day_of_month', e.g. '0 1 1'")
+CELERY_BEAT_SCHEDULE = {
+    "monthly-progress": {
+        "task": "supervision.build_monthly_progress",
+        "schedule": crontab(minute=_progress_cron[0], hour=_progress_cron[1], day_of_month=_progress_cron[2]),
+        # Expire before the next run so a backlog never executes twice.
+        "options": {"expires": 20 * 24 * 3600},
+    },
+}
+
+# Plans: approval deadline (E4: uploaded by end of March) and coverage rule parameters.
+PLAN_APPROVAL_DEADLINE = env_str("PLAN_APPROVAL_DEADLINE", "03-31")
+PLAN_RULES = {
+    "general_coverage": (1, 3),
+    "high_risk_min_visits": env_int("PLAN_HIGH_RISK_MIN_VISITS", 2),
+    "low_risk_max_visits": env_int("PLAN_LOW_RISK_MAX_VISITS", 1),
+    "min_officers": 2,
+}
 
 LOGGING = {
     "version": 1,

@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("enforcement.api.urls")),
     path("enterprises/", include("enforcement.enterprises.urls")),
+    path("plans/", include("plans.urls")),
+    path("cases/", include("cases.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("enforcement.web.urls")),
 ]

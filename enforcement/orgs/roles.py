@@ -9,34 +9,71 @@ from enforcement.orgs.scoping import DataScope
 VIEW = ("view",)
 EDIT = ("view", "add", "change")
 FULL = ("view", "add", "change", "delete")
+PLAN_STEPS = ("submit", "approve", "file", "publish")
 
-# code: (name, data scope, {model label: actions})
+# Grants shared by the roles that work with the register and plans at their own level.
+REGISTER_VIEW = {"enterprises.enterprise": VIEW, "orgs.organisation": VIEW, "orgs.user": VIEW}
+PLANS_VIEW = {"plans.inspectionplan": VIEW, "plans.planitem": VIEW, "plans.draw": VIEW, "plans.checkitem": VIEW}
+PLANS_EDIT = {
+    "plans.inspectionplan": (*FULL, *PLAN_STEPS),
+    "plans.planitem": FULL,
+    "plans.draw": EDIT,
+    "plans.checkitem": VIEW,
+    "plans.conflictdeclaration": VIEW,
+}
+
+CASES_VIEW = {"cases.inspection": VIEW, "cases.hazard": VIEW, "cases.reinspection": VIEW, "cases.hazardphoto": VIEW}
+PROGRESS_VIEW = {"supervision.monthlyprogress": VIEW}
+PROGRESS_CONFIRM = {"supervision.monthlyprogress": ("view", "confirm")}
+CASES_EDIT = {"cases.inspection": EDIT, "cases.hazard": EDIT, "cases.reinspection": EDIT, "cases.hazardphoto": EDIT}
+
+# code: (name, data scope, {model label: actions}); an action is the codename prefix ("view", "submit", …).
 BUILTIN_ROLES = {
     "leader": (
         "局领导",
         DataScope.SUBTREE,
-        {"enterprises.enterprise": EDIT, "orgs.organisation": VIEW, "orgs.user": VIEW},
+        {
+            **REGISTER_VIEW,
+            "enterprises.enterprise": EDIT,
+            **PLANS_VIEW,
+            **CASES_VIEW,
+            **PROGRESS_CONFIRM,
+            "plans.inspectionplan": ("view", "approve", "acknowledge"),
+        },
     ),
     "legal": (
         "法规科（执法监督）",
         DataScope.SUBTREE,
-        {"enterprises.enterprise": FULL, "orgs.organisation": VIEW, "orgs.user": VIEW},
+        {
+            **REGISTER_VIEW,
+            "enterprises.enterprise": FULL,
+            **PLANS_EDIT,
+            **CASES_EDIT,
+            **PROGRESS_CONFIRM,
+            "plans.inspectionplan": (*FULL, *PLAN_STEPS, "acknowledge"),
+            # The city legal section re-runs a past month of the monthly progress job (R-05).
+            "supervision.monthlyprogress": ("view", "confirm", "rebuild"),
+        },
     ),
     "business": (
         "业务科室",
         DataScope.SUBTREE,
-        {"enterprises.enterprise": FULL, "orgs.organisation": VIEW, "orgs.user": VIEW},
+        {**REGISTER_VIEW, "enterprises.enterprise": FULL, **PLANS_EDIT, **CASES_EDIT, **PROGRESS_VIEW},
     ),
     "officer": (
         "执法人员",
         DataScope.SUBTREE,
-        {"enterprises.enterprise": EDIT, "orgs.organisation": VIEW, "orgs.user": VIEW},
+        {
+            **REGISTER_VIEW,
+            "enterprises.enterprise": EDIT,
+            **PLANS_VIEW,
+            **CASES_EDIT,
+            # Officers declare (and withdraw) their own relations; seeing colleagues' declarations is
+            # the legal section's business (the "view" permission), not theirs.
+            "plans.conflictdeclaration": ("add",),
+        },
     ),
-    "reviewer": (
-        "法制审核人员",
-        DataScope.SUBTREE,
-        {"enterprises.enterprise": VIEW, "orgs.organisation": VIEW, "orgs.user": VIEW},
-    ),
+    "reviewer": ("法制审核人员", DataScope.SUBTREE, {**REGISTER_VIEW, **PLANS_VIEW, **CASES_VIEW, **PROGRESS_VIEW}),
     # R-53: technical inspectors and social supervisors see only what is shared with them.
     "technical": ("技术检查员", DataScope.SHARED, {"enterprises.enterprise": VIEW}),
     "social_supervisor": ("社会监督员", DataScope.SHARED, {"enterprises.enterprise": VIEW}),
@@ -50,6 +87,9 @@ BUILTIN_ROLES = {
             "orgs.user": FULL,
             "orgs.role": VIEW,
             "orgs.enforcementcertificate": FULL,
+            "audit.auditevent": VIEW,
+            "plans.checkitem": FULL,
+            **{k: v for k, v in PLANS_VIEW.items() if k != "plans.checkitem"},
         },
     ),
 }

@@ -1,0 +1,18 @@
+"""Inspection pages: recording on site (tablet), hazards with photos, re-inspections (R-10…R-13)."""
+
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/new/", views.inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/hazards/", views.hazard_create, name="hazard_create"),
+    path("inspections/<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
+    path("hazards/", views.hazard_list, name="hazard_list"),
+    path("hazards/<int:pk>/reinspect/", views.hazard_reinspect, name="hazard_reinspect"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+]

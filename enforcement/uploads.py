@@ -1,0 +1,60 @@
+"""Checking uploaded files (photos, approval documents) before they are stored.
+
+Uploads are stored under MEDIA_ROOT, outside the static web root, and served only by views that fetch
+the owning record through ``restrict()`` first (see ``serve_scoped_file``).
+"""
+
+import mimetypes
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    label: str
+    extensions: tuple[str, ...]
+    max_bytes: int
+    signatures: tuple[tuple[int, bytes], ...]  # (offset, magic bytes)
+
+
+JPEG, PNG = (0, b"\xff\xd8\xff"), (0, b"\x89PNG")
+WEBP = (8, b"WEBP")  # "RIFF" <size> "WEBP"
+HEIC = (4, b"ftyp")  # ISO base media box: <size> "ftyp" <brand>
+PHOTO = UploadKind(_("照片"), (".jpg", ".jpeg", ".png", ".webp", ".heic"), 15 * MB, (JPEG, PNG, WEBP, HEIC))
+# OFD (the national e-document format) is a ZIP container.
+DOCUMENT = UploadKind(
+    _("文件"), (".pdf", ".jpg", ".jpeg", ".png", ".ofd"), 30 * MB, ((0, b"%PDF"), JPEG, PNG, (0, b"PK\x03\x04"))
+)
+
+
+def validate_upload(upload, kind: UploadKind):
+    """Raise ValidationError (Chinese) unless ``upload`` has an allowed extension, size and content signature."""
+    name = (upload.name or "").lower()
+    if not name.endswith(kind.extensions):
+        raise ValidationError(
+            _("“%(name)s”的格式不支持，%(label)s仅支持：%(ext)s。")
+            % {"name": upload.name, "label": kind.label, "ext": "、".join(kind.extensions)}
+        )
+    if upload.size > kind.max_bytes:
+        raise ValidationError(
+            _("“%(name)s”大小为%(size).1fMB，超过%(max)dMB的上限。")
+            % {"name": upload.name, "size": upload.size / MB, "max": kind.max_bytes // MB}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s”是空文件。") % {"name": upload.name})
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head[offset : offset + len(magic)] == magic for offset, magic in kind.signatures):
+        raise ValidationError(_("“%(name)s”的内容与文件类型不符，请重新选择。") % {"name": upload.name})
+    return upload
+
+
+def serve_scoped_file(field_file, download_name=None):
+    """Stream a stored file. Callers must already have fetched its record through restrict()."""
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    return FileResponse(field_file.open("rb"), content_type=content_type, filename=download_name, as_attachment=False)

@@ -1,0 +1,141 @@
+"""Admin for the plans app: the check-item library administrators maintain, and scoped read-only views
+of plans (with their workflow), draws and conflict declarations.
+
+Plans, draws and declarations change only through plans.services (the pages and the API), where the
+workflow, the coverage rules and the audit trail are enforced; the admin shows them, it does not edit.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.orgs.admin_scoping import ScopedAdminMixin
+from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanTransition
+
+
+@admin.register(CheckItem)
+class CheckItemAdmin(admin.ModelAdmin):
+    """The library of check items (执法手册检查事项, R-10): shared reference data, not scoped."""
+
+    list_display = ("text", "category", "sector", "basis", "principal_duty", "sort_order", "is_active")
+    list_filter = ("sector", "category", "principal_duty", "is_active")
+    search_fields = ("text", "basis", "category")
+    list_select_related = ("sector",)
+    list_editable = ("sort_order", "is_active")
+    ordering = ("sector__sort_order", "sort_order", "id")
+    fields = ("sector", "category", "text", "basis", "principal_duty", "sort_order", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        # Plans and inspections refer to library items; an outdated item is switched off (启用), never
+        # deleted, so the on-site plans that used it stay readable.
+        return False
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PlanTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PlanTransition
+    fields = ("at", "from_status", "to_status", "by", "note", "attachment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("at", "id")
+    verbose_name_plural = _("办理记录")
+
+    def has_view_permission(self, request, obj=None):
+        # Transitions belong to their plan: whoever may see the plan (already scoped) sees its steps.
+        return request.user.has_perm("plans.view_inspectionplan")
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Annual plans, read-only: the workflow runs on the plan pages (每一步留痕)."""
+
+    list_display = ("title", "organisation", "year", "plan_type", "version", "status", "approved_at", "published_at")
+    list_filter = ("status", "plan_type", "year", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "organisation__name", "approval_reference")
+    list_select_related = ("organisation",)
+    inlines = [PlanTransitionInline]
+    fieldsets = (
+        (None, {"fields": ("title", "organisation", "year", "plan_type", "version", "previous", "revision_reason")}),
+        (_("状态"), {"fields": ("status", "created_by", "created_at")}),
+        (
+            _("批准、报备与公示（R-04）"),
+            {
+                "fields": (
+                    "submitted_at",
+                    "approved_at",
+                    "approval_kind",
+                    "approval_reference",
+                    "filed_at",
+                    "filing_acknowledged_at",
+                    "filing_acknowledged_by",
+                    "published_at",
+                    "published_where",
+                )
+            },
+        ),
+    )
+    readonly_fields = [name for _title, options in fieldsets for name in options["fields"]]
+
+
+@admin.register(Draw)
+class DrawAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """双随机 draws, read-only; the stored pools are summarised, not listed (they can hold 100,000 ids)."""
+
+    list_display = ("title", "organisation", "created_at", "created_by", "sample_size", "published_at")
+    list_filter = (("organisation", admin.RelatedOnlyFieldListFilter), "published_at")
+    search_fields = ("title", "seed")
+    list_select_related = ("organisation", "created_by")
+    fields = (
+        "title",
+        "organisation",
+        "plan",
+        "created_by",
+        "created_at",
+        "pool_definition",
+        "pool_sizes",
+        "sample_size",
+        "officers_per_enterprise",
+        "seed",
+        "algorithm_version",
+        "result",
+        "redraw_of",
+        "redraw_reason",
+        "published_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            return queryset.defer("enterprise_pool", "officer_pool", "excluded_pairs", "result")
+        return queryset
+
+    @admin.display(description=_("企业库/人员库/回避关系"))
+    def pool_sizes(self, obj):
+        return _("%(e)d家 / %(o)d人 / %(x)d对") % {
+            "e": len(obj.enterprise_pool),
+            "o": len(obj.officer_pool),
+            "x": len(obj.excluded_pairs),
+        }
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Declarations are made and withdrawn by the officers themselves (回避申报 page)."""
+
+    list_display = ("officer", "enterprise", "relation", "declared_at")
+    list_filter = (("officer__organisation", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("officer__full_name", "officer__username", "enterprise__name", "relation")
+    list_select_related = ("officer", "enterprise")
+    fields = ("officer", "enterprise", "relation", "declared_at")
+    readonly_fields = fields

@@ -1,0 +1,77 @@
+"""Helpers shared by the plan pages."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from enforcement.enterprises.models import Enterprise
+from plans.coverage import check_plan
+from plans.models import PlanItem
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 20
+
+
+def querystring(request, *drop):
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def apply_service_errors(form, exc):
+    """Map a service's ValidationError onto the form's fields (unknown fields become form errors)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def permission_message(exc):
+    return str(exc) or _("您没有执行该操作的权限。")
+
+
+def require_perm(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied(_("您没有执行该操作的权限。"))
+
+
+def is_fetch(request):
+    """True for the pages' own script calls (they ask for JSON instead of a redirect)."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def rules_context(plan):
+    results = check_plan(plan)
+    return {"rules": results, "rules_ok": all(r.ok for r in results), "plan": plan}
+
+
+def rules_payload(plan, request=None):
+    context = rules_context(plan)
+    return {
+        "ok": context["rules_ok"],
+        "rules": [
+            {"code": r.code, "title": r.title, "ok": r.ok, "message": r.message, "details": r.details}
+            for r in context["rules"]
+        ],
+        "html": render_to_string("plans/_rules.html", context, request=request),
+    }
+
+
+def search_enterprises(queryset, q, plan=None):
+    """Server-side search for the enterprise pickers (a select of thousands of options is unusable on a
+    tablet): name or credit code, at most SEARCH_LIMIT rows. With a plan, each row says whether it is
+    already planned, and an empty search lists the key enterprises not yet planned."""
+    q = (q or "").strip()
+    qs = queryset.select_related("sector", "organisation")
+    if plan is not None:
+        qs = qs.annotate(planned=Exists(PlanItem.objects.filter(plan=plan, enterprise=OuterRef("pk"))))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q.upper()))
+    elif plan is not None:
+        qs = qs.filter(supervision_class=Enterprise.SupervisionClass.KEY, planned=False)
+    else:
+        return []
+    return list(qs.order_by("name", "pk")[:SEARCH_LIMIT])

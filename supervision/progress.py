@@ -1,0 +1,187 @@
+"""The monthly progress job (月调度, R-05/R-06): one snapshot per organisation per month.
+
+All figures for all organisations come from a fixed number of grouped queries, so the job's cost grows
+with the data, not with the number of organisations times the number of queries. The whole month is
+written in one transaction: a worker killed mid-run leaves the previous state, never half a report.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from cases.models import Hazard, Inspection, ReInspection
+from enforcement.enterprises.models import Enterprise
+from enforcement.orgs.models import Organisation
+from plans.models import InspectionPlan, PlanItem, PlanType
+from supervision.models import MonthlyProgress, MonthlyProgressRun
+
+# Plan versions that are in force: approved and beyond, not replaced by a later version.
+EFFECTIVE = [InspectionPlan.Status.APPROVED, InspectionPlan.Status.FILED, InspectionPlan.Status.PUBLISHED]
+BEHIND_SAMPLE = 20
+
+
+def month_bounds(month: datetime.date):
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def previous_month(today=None):
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _zero():
+    """An organisation's figures before anything is counted (the behind-schedule sample is a list)."""
+    return {**dict.fromkeys(MonthlyProgress.FIGURES, 0), "behind": []}
+
+
+def _grouped(qs, key, **aggregates):
+    return {row[key]: row for row in qs.values(key).annotate(**aggregates).order_by()}
+
+
+def compute(month: datetime.date) -> dict[int, dict]:
+    """Figures for every organisation that plans, inspects or is responsible for enterprises."""
+    first, last = month_bounds(month)
+    year_start = first.replace(month=1)
+    figures: dict[int, dict] = defaultdict(_zero)
+
+    items = PlanItem.objects.filter(
+        plan__year=first.year,
+        plan__status__in=EFFECTIVE,
+        plan__plan_type=PlanType.WORK_SAFETY,
+        planned_month__lte=first.month,
+    ).annotate(carried_out=Exists(Inspection.objects.filter(plan_item=OuterRef("pk"), inspected_on__lte=last)))
+    for org_id, row in _grouped(
+        items,
+        "plan__organisation",
+        planned=Count("id"),
+        planned_in_month=Count("id", filter=Q(planned_month=first.month)),
+        done=Count("id", filter=Q(carried_out=True)),
+    ).items():
+        figures[org_id].update(planned=row["planned"], planned_in_month=row["planned_in_month"], done=row["done"])
+        figures[org_id]["behind_count"] = row["planned"] - row["done"]
+
+    behind = (
+        items.filter(carried_out=False, planned_month__lt=first.month + 1)
+        .order_by("plan__organisation", "planned_month", "enterprise__name")
+        .values_list("plan__organisation", "pk", "enterprise__name", "planned_month")
+    )
+    samples = defaultdict(list)
+    for org_id, item_id, name, planned_month in behind.iterator(chunk_size=5000):
+        if len(samples[org_id]) < BEHIND_SAMPLE:
+            samples[org_id].append({"item": item_id, "enterprise": name, "month": planned_month})
+    for org_id, sample in samples.items():
+        figures[org_id]["behind"] = sample
+
+    for org_id, row in _grouped(
+        Inspection.objects.filter(inspected_on__range=(first, last)), "organisation", n=Count("id")
+    ).items():
+        figures[org_id]["inspections_in_month"] = row["n"]
+
+    hazards = Hazard.objects.filter(found_on__range=(year_start, last)).annotate(
+        reinspected=Exists(ReInspection.objects.filter(hazard=OuterRef("pk"), inspected_on__lte=last))
+    )
+    for org_id, row in _grouped(
+        hazards,
+        "organisation",
+        found=Count("id"),
+        found_in_month=Count("id", filter=Q(found_on__gte=first)),
+        closed=Count("id", filter=Q(closed_on__lte=last)),
+        due=Count("id", filter=Q(rectification_deadline__lte=last)),
+        due_reinspected=Count("id", filter=Q(rectification_deadline__lte=last, reinspected=True)),
+    ).items():
+        figures[org_id].update(
+            hazards_found=row["found"],
+            hazards_found_in_month=row["found_in_month"],
+            hazards_closed=row["closed"],
+            hazards_due=row["due"],
+            hazards_reinspected=row["due_reinspected"],
+        )
+
+    inspected = Enterprise.objects.annotate(
+        inspected=Exists(Inspection.objects.filter(enterprise=OuterRef("pk"), inspected_on__range=(year_start, last)))
+    )
+    K = Enterprise.SupervisionClass
+    for org_id, row in _grouped(
+        inspected,
+        "responsible_org",
+        key_total=Count("id", filter=Q(supervision_class=K.KEY)),
+        key_covered=Count("id", filter=Q(supervision_class=K.KEY, inspected=True)),
+        general_total=Count("id", filter=Q(supervision_class=K.GENERAL)),
+        general_covered=Count("id", filter=Q(supervision_class=K.GENERAL, inspected=True)),
+    ).items():
+        figures[org_id].update({k: row[k] for k in ("key_total", "key_covered", "general_total", "general_covered")})
+    return dict(figures)
+
+
+def _claim(month):
+    """Claim the month's run; None if another run is in progress (and not stale)."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    with transaction.atomic():
+        run, created = MonthlyProgressRun.objects.select_for_update().get_or_create(
+            month=month, defaults={"status": MonthlyProgressRun.Status.RUNNING, "started_at": now}
+        )
+        if not created:
+            if run.status == MonthlyProgressRun.Status.RUNNING and run.started_at > stale:
+                return None
+            run.status, run.started_at, run.finished_at, run.error = MonthlyProgressRun.Status.RUNNING, now, None, ""
+            run.save()
+    return run
+
+
+def build_monthly_progress(month: datetime.date) -> MonthlyProgressRun | None:
+    """Build (or rebuild) every organisation's snapshot for ``month``. Idempotent.
+
+    A report whose figures did not change is left untouched (its confirmation stands); one whose figures
+    changed is updated and its confirmation cleared, since the county confirmed other numbers.
+    """
+    month = month.replace(day=1)
+    run = _claim(month)
+    if run is None:
+        return None
+    try:
+        figures = compute(month)
+        now = timezone.now()
+        changed = 0
+        with transaction.atomic():
+            existing = {p.organisation_id: p for p in MonthlyProgress.objects.filter(month=month).select_for_update()}
+            valid_orgs = set(Organisation.objects.filter(pk__in=figures).values_list("pk", flat=True))
+            # An organisation reported earlier that has nothing to count now (its plan superseded, its
+            # enterprises moved) keeps a report, but with the figures of today, not stale ones.
+            for org_id in existing.keys() - figures.keys():
+                figures[org_id] = _zero()
+                valid_orgs.add(org_id)
+            creates, updates = [], []
+            for org_id, values in figures.items():
+                if org_id not in valid_orgs:
+                    continue
+                report = existing.get(org_id)
+                if report is None:
+                    creates.append(MonthlyProgress(organisation_id=org_id, month=month, generated_at=now, **values))
+                elif any(getattr(report, k) != v for k, v in values.items()):
+                    for k, v in values.items():
+                        setattr(report, k, v)
+                    report.generated_at, report.confirmed_at, report.confirmed_by = now, None, None
+                    updates.append(report)
+            MonthlyProgress.objects.bulk_create(creates, batch_size=1000)
+            if updates:
+                MonthlyProgress.objects.bulk_update(
+                    updates, [*MonthlyProgress.FIGURES, "generated_at", "confirmed_at", "confirmed_by"], batch_size=1000
+                )
+            changed = len(creates) + len(updates)
+            run.status, run.finished_at = MonthlyProgressRun.Status.DONE, timezone.now()
+            run.organisations, run.changed = len(valid_orgs), changed
+            run.save()
+    except Exception as exc:
+        MonthlyProgressRun.objects.filter(pk=run.pk).update(
+            status=MonthlyProgressRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
+        raise
+    return run

@@ -1,0 +1,15 @@
+"""Supervision pages: monthly progress (月调度)."""
+
+from django.urls import path
+
+from supervision import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("progress/", views.progress, name="progress"),
+    path("progress/export/", views.progress_export, name="progress_export"),
+    path("progress/rebuild/", views.progress_rebuild, name="progress_rebuild"),
+    path("progress/<int:pk>/", views.progress_detail, name="progress_detail"),
+    path("progress/<int:pk>/confirm/", views.progress_confirm, name="progress_confirm"),
+]

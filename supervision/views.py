@@ -1,0 +1,272 @@
+"""Monthly progress pages (月调度, R-05/R-06): a county's own report, the city's roll-up, export, re-run.
+
+Every page reads ``MonthlyProgress.objects.restrict(user, "view")``: a report outside the user's scope is
+not found (404). Confirming and re-running go through ``supervision.services``.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from enforcement.orgs.models import Organisation
+from supervision import exporting, services
+from supervision.forms import RebuildForm, month_label, parse_month
+from supervision.models import MonthlyProgress, MonthlyProgressRun
+from supervision.progress import previous_month
+
+HISTORY_MONTHS = 12
+# Levels whose users supervise others: their page leads with the roll-up, not with their own report.
+SUPERVISING_LEVELS = (Organisation.Level.PROVINCE, Organisation.Level.CITY)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUMMED = [name for name in MonthlyProgress.FIGURES if name != "behind"]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A percentage as shown: "66.7%", or "—" when there is nothing to measure. Target 100% (R-06)."""
+
+    value: float | None
+
+    def __str__(self):
+        return "—" if self.value is None else f"{self.value:g}%"
+
+    @property
+    def low(self):
+        return self.value is not None and self.value < 100
+
+
+@dataclass
+class Row:
+    """One report with its rates wrapped for display, and its place in the ranking."""
+
+    report: MonthlyProgress
+    rank: int | None = None
+    completion: Rate = field(init=False)
+    reinspection: Rate = field(init=False)
+    key_coverage: Rate = field(init=False)
+    general_coverage: Rate = field(init=False)
+
+    def __post_init__(self):
+        r = self.report
+        self.completion = Rate(r.completion_rate)
+        self.reinspection = Rate(r.reinspection_rate)
+        self.key_coverage = Rate(r.key_coverage_rate)
+        self.general_coverage = Rate(r.general_coverage_rate)
+
+    @property
+    def month_param(self):
+        return f"{self.report.month:%Y-%m}"
+
+
+def _ranking_key(report):
+    # R-06: ranked by plan completion, then by re-inspection; "nothing to measure" ranks last.
+    def desc(value):
+        return (value is None, -(value or 0))
+
+    return (*desc(report.completion_rate), *desc(report.reinspection_rate), report.organisation.path)
+
+
+def ranked(reports):
+    """Rows in ranking order; equal rates share a rank (1, 1, 3)."""
+    rows, previous = [], None
+    for position, report in enumerate(sorted(reports, key=_ranking_key), start=1):
+        rates = (report.completion_rate, report.reinspection_rate)
+        rank = rows[-1].rank if rows and rates == previous else position
+        rows.append(Row(report, rank))
+        previous = rates
+    return rows
+
+
+def totals(reports, month):
+    """An unsaved report holding the sums of ``reports``: its rate properties give the overall rates."""
+    sums = dict.fromkeys(SUMMED, 0)
+    for report in reports:
+        for name in SUMMED:
+            sums[name] += getattr(report, name)
+    return Row(MonthlyProgress(month=month, **sums))
+
+
+def _require_view(user):
+    if not user.has_perm("supervision.view_monthlyprogress"):
+        raise PermissionDenied(_("您没有查看月度调度的权限。"))
+
+
+def _selected_month(request, months):
+    """The month asked for ("YYYY-MM"), else the latest month with reports in the user's scope."""
+    raw = request.GET.get("month")
+    if raw:
+        try:
+            return parse_month(raw)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+    return months[0] if months else previous_month()
+
+
+def _history(user, organisation_id):
+    reports = (
+        MonthlyProgress.objects.restrict(user, "view")
+        .filter(organisation_id=organisation_id)
+        .select_related("organisation")
+        .order_by("-month")[:HISTORY_MONTHS]
+    )
+    return [Row(report) for report in reports]
+
+
+def _may_confirm(user, report):
+    return (
+        report.confirmed_at is None
+        and report.organisation_id == user.organisation_id
+        and user.has_perm("supervision.confirm_monthlyprogress")
+    )
+
+
+def _report_context(user, report):
+    behind = report.behind or []
+    return {
+        "row": Row(report),
+        "behind": behind,
+        "behind_more": max(report.behind_count - len(behind), 0),
+        "may_confirm": _may_confirm(user, report),
+        "is_own": report.organisation_id == user.organisation_id,
+        "history": _history(user, report.organisation_id),
+    }
+
+
+@login_required
+@require_GET
+def progress(request):
+    user = request.user
+    _require_view(user)
+    scoped = MonthlyProgress.objects.restrict(user, "view")
+    months = list(scoped.dates("month", "month", order="DESC"))
+    month = _selected_month(request, months)
+    reports = list(
+        scoped.filter(month=month).select_related("organisation", "confirmed_by").order_by("organisation__path")
+    )
+    own = next((r for r in reports if r.organisation_id == user.organisation_id), None)
+    others = [r for r in reports if r is not own]
+    supervising = user.organisation is None or user.organisation.level in SUPERVISING_LEVELS
+    rows = ranked(reports) if others else []
+    # A county reads its own report (and below it the roll-up of its townships, if they report); the
+    # city reads the roll-up of its counties, its own report being one row of it.
+    show_own = own is not None and (not supervising or not others)
+    context = {
+        "month": month,
+        "month_label": month_label(month),
+        "month_param": f"{month:%Y-%m}",
+        "months": [(f"{m:%Y-%m}", month_label(m)) for m in months],
+        "month_listed": month in months,
+        "reports": reports,
+        "own": _report_context(user, own) if show_own else None,
+        "show_own": show_own,
+        "rows": rows,
+        "total": totals(reports, month) if rows else None,
+        "confirmed_count": sum(1 for r in reports if r.confirmed_at),
+        "unconfirmed": list(services.unconfirmed(user, month).order_by("organisation__path")) if rows else [],
+        "run": MonthlyProgressRun.objects.filter(month=month).first(),
+        "can_rebuild": services.can_rebuild(user),
+    }
+    if context["can_rebuild"]:
+        default = month if month <= previous_month() else previous_month()
+        context["rebuild_form"] = RebuildForm(initial={"month": default})
+        context["rebuild_max"] = f"{previous_month():%Y-%m}"
+    return render(request, "supervision/progress.html", context)
+
+
+@login_required
+@require_GET
+def progress_detail(request, pk):
+    user = request.user
+    _require_view(user)
+    report = get_object_or_404(
+        MonthlyProgress.objects.restrict(user, "view").select_related("organisation", "confirmed_by"), pk=pk
+    )
+    context = _report_context(user, report)
+    context.update(report=report, month_label=month_label(report.month), month_param=f"{report.month:%Y-%m}")
+    return render(request, "supervision/progress_detail.html", context)
+
+
+@login_required
+@require_POST
+def progress_confirm(request, pk):
+    """The county confirms its own report (R-05). Another organisation's report: refused (403) or 404."""
+    user = request.user
+    _require_view(user)
+    report = get_object_or_404(MonthlyProgress.objects.restrict(user, "view"), pk=pk)
+    try:
+        services.confirm_progress(user, report.pk)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已确认上报%(org)s %(month)s的月度调度。")
+            % {"org": report.organisation.name, "month": month_label(report.month)},
+        )
+    target = request.POST.get("next")
+    if target == "list":
+        return redirect(f"{reverse('supervision:progress')}?{urlencode({'month': f'{report.month:%Y-%m}'})}")
+    return redirect("supervision:progress_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def progress_rebuild(request):
+    """Queue the monthly job for a past month; idempotent, so a second click changes nothing."""
+    user = request.user
+    if not services.can_rebuild(user):
+        raise PermissionDenied(_("您没有重新生成月度调度的权限。"))
+    form = RebuildForm(request.POST)
+    month = None
+    if form.is_valid():
+        month = form.cleaned_data["month"]
+        try:
+            services.request_rebuild(user, month)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "已提交重新生成%(month)s月度调度的任务，稍后刷新本页查看结果。重复生成不会产生重复报表："
+                    "数据未变化的报表保持不变（已确认的仍为已确认），数据有变化的报表将更新并需重新确认。"
+                )
+                % {"month": month_label(month)},
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    url = reverse("supervision:progress")
+    return redirect(f"{url}?{urlencode({'month': f'{month:%Y-%m}'})}" if month else url)
+
+
+@login_required
+@require_GET
+def progress_export(request):
+    """The roll-up the user sees for one month, as .xlsx (ranking order, totals row)."""
+    user = request.user
+    _require_view(user)
+    raw = request.GET.get("month")
+    scoped = MonthlyProgress.objects.restrict(user, "view")
+    try:
+        month = parse_month(raw) if raw else scoped.dates("month", "month", order="DESC").first()
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("supervision:progress")
+    month = month or previous_month()
+    reports = list(scoped.filter(month=month).select_related("organisation", "confirmed_by"))
+    rows = ranked(reports)
+    workbook = exporting.write_workbook(user, month, rows, totals(reports, month) if reports else None)
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=_("月度调度汇总_%(month)s.xlsx") % {"month": f"{month:%Y-%m}"},
+        content_type=XLSX,
+    )

@@ -1,0 +1,53 @@
+"""Planning fixture shared by plan and case tests.
+
+A county-A plan with enough certified officers and a small register.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from enforcement.enterprises.models import Enterprise
+from plans import services
+from plans.models import PlanType
+from tests.factories import EnterpriseFactory
+
+K = Enterprise.SupervisionClass
+
+
+@pytest.fixture
+def planning(world):
+    """County A is responsible for 1 key and 6 general enterprises (one in its township).
+
+    County A's legal head drafts the plan."""
+    from tests.factories import CertificateFactory, UserFactory
+
+    a = world.orgs.county_a
+    legal = UserFactory(username="county_a_legal", organisation=a, roles=["legal"])
+    officers = [world.people.county_a_officer, world.people.county_a_officer2]
+    uncertified = UserFactory(username="county_a_rookie", organisation=a, roles=["officer"])
+    key = EnterpriseFactory(name="东城危化储运公司", organisation=a, supervision_class=K.KEY, class_reason="重大危险源")
+    general = [EnterpriseFactory(name=f"东城一般企业{i}", organisation=a) for i in range(4)]
+    general += [world.ent.a_general, world.ent.a_township]
+    plan = services.create_plan(legal, a, 2026, PlanType.WORK_SAFETY, "东城区2026年度安全生产监督检查计划")
+    city_legal = world.people.city_legal
+    expired = UserFactory(username="county_a_expired", organisation=a, roles=["officer"])
+    CertificateFactory(holder=expired, valid_from="2020-01-01", valid_until="2021-01-01")
+    return SimpleNamespace(
+        legal=legal,
+        officers=officers,
+        uncertified=uncertified,
+        expired=expired,
+        key=key,
+        general=general,
+        plan=plan,
+        city_legal=city_legal,
+    )
+
+
+def fill_valid_plan(p):
+    """Key enterprise twice a year, a third of the general ones once, two certified officers each."""
+    services.add_item(p.legal, p.plan.pk, p.key, 3, officers=p.officers)
+    services.add_item(p.legal, p.plan.pk, p.key, 9, officers=p.officers)
+    for enterprise in p.general[:2]:
+        services.add_item(p.legal, p.plan.pk, enterprise, 5, officers=p.officers)

@@ -1,0 +1,3 @@
+"""Re-export the planning fixture for these tests."""
+
+from tests.planning import planning  # noqa: F401
