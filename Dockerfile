@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # WeasyPrint; poppler-utils to inspect PDFs.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming \
+        fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-hanazono \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
         poppler-utils \
     && rm -rf /var/lib/apt/lists/*

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "enforcement.orgs",
     "enforcement.audit",
     "enforcement.enterprises",
+    "enforcement.documents",
     "enforcement.web",
     "plans",
     "cases",
@@ -179,6 +180,9 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 20 * 24 * 3600},
     },
 }
+
+# Official documents: the body face (GB/T 9704: 仿宋). Comma-separated font families, first found wins.
+DOCUMENT_BODY_FONT = env_str("DOCUMENT_BODY_FONT", "Noto Serif CJK SC")
 
 # Plans: approval deadline (E4: uploaded by end of March) and coverage rule parameters.
 PLAN_APPROVAL_DEADLINE = env_str("PLAN_APPROVAL_DEADLINE", "03-31")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("cases/", include("cases.urls")),
     path("supervision/", include("supervision.urls")),
+    path("documents/", include("enforcement.documents.urls")),
     path("", include("enforcement.web.urls")),
 ]
