@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import documents as case_documents
 from cases import services
 from cases.filters import OPEN_STATES, HazardFilter, InspectionFilter
 from cases.forms import CompleteInspectionForm, HazardForm, InspectionForm, ReInspectionForm
@@ -30,6 +31,7 @@ from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.orgs.services import certified_officers
 from enforcement.uploads import PHOTO, serve_scoped_file
+from plans.documents import documents_for, issue_from_page
 from plans.models import CheckItem, InspectionPlan, PlanItem
 
 PAGE_SIZE = 20
@@ -305,7 +307,15 @@ def _detail_context(request, inspection, hazard_form=None, complete_form=None):
     results = list(inspection.results.all())
     can_change = Inspection.objects.restrict(user, "change").filter(pk=inspection.pk).exists()
     in_progress = inspection.status == Inspection.Status.IN_PROGRESS
+    keys = [f"cases.inspection:{inspection.pk}"] + [
+        f"cases.reinspection:{r.pk}" for h in hazards for r in h.reinspections.all()
+    ]
+    # Documents carry the inspecting bureau's number: only its own people issue them.
+    can_issue = can_change and user.organisation_id == inspection.organisation_id
     return {
+        "documents": documents_for(user, keys),
+        "can_issue": can_issue,
+        "has_open_hazards": any(h.status != Hazard.Status.CLOSED for h in hazards),
         "inspection": inspection,
         "officers": list(inspection.officers.all()),
         "results": results,
@@ -579,3 +589,29 @@ def hazard_reinspect(request, pk):
             "draft_key": f"reinspect:{hazard.pk}",
         },
     )
+
+
+# --- documents (现场检查记录, 责令限期整改指令书, 整改复查意见书) -------------------------------------------------
+
+INSPECTION_DOCUMENTS = {
+    "inspection_record": case_documents.issue_inspection_record,
+    "rectification_order": case_documents.issue_rectification_order,
+}
+
+
+@login_required
+@require_POST
+def inspection_document(request, pk, kind):
+    issue = INSPECTION_DOCUMENTS.get(kind)
+    if issue is None:
+        raise Http404
+    back = reverse("cases:inspection_detail", args=[pk]) + "#documents"
+    return issue_from_page(request, issue, pk, back)
+
+
+@login_required
+@require_POST
+def reinspection_document(request, pk):
+    reinspection = get_object_or_404(ReInspection.objects.restrict(request.user, "view"), pk=pk)
+    back = reverse("cases:inspection_detail", args=[reinspection.hazard.inspection_id]) + "#documents"
+    return issue_from_page(request, case_documents.issue_reinspection_opinion, pk, back)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/items/new/", items.item_add, name="item_add"),
     path("<int:pk>/items/key/", items.item_bulk_key, name="item_bulk_key"),
     path("items/<int:pk>/", items.item_onsite, name="item_detail"),
+    path("items/<int:pk>/document/", items.item_document, name="item_document"),
     path("items/<int:pk>/edit/", items.item_edit, name="item_edit"),
     path("items/<int:pk>/remove/", items.item_remove, name="item_remove"),
     path("transitions/<int:pk>/attachment/", plans.transition_attachment, name="transition_attachment"),

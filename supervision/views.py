@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.orgs.models import Organisation
+from plans.documents import documents_for, issue_from_page, source_key
 from supervision import exporting, services
+from supervision.documents import issue_monthly_report
 from supervision.forms import RebuildForm, month_label, parse_month
 from supervision.models import MonthlyProgress, MonthlyProgressRun
 from supervision.progress import previous_month
@@ -191,7 +193,20 @@ def progress_detail(request, pk):
     )
     context = _report_context(user, report)
     context.update(report=report, month_label=month_label(report.month), month_param=f"{report.month:%Y-%m}")
+    context["documents"] = documents_for(user, [source_key(report)])
+    # The report is the organisation's own, numbered by it (R-05): its legal section issues it.
+    context["can_issue"] = report.organisation_id == user.organisation_id and user.has_perm(
+        "supervision.confirm_monthlyprogress"
+    )
     return render(request, "supervision/progress_detail.html", context)
+
+
+@login_required
+@require_POST
+def progress_document(request, pk):
+    """出具月度执法计划执行情况报告 (numbered PDF); a second click returns the same document."""
+    back = reverse("supervision:progress_detail", args=[pk]) + "#documents"
+    return issue_from_page(request, issue_monthly_report, pk, back)
 
 
 @login_required

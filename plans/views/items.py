@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import EnforcementCertificate, User
+from plans import documents as plan_documents
 from plans import services
 from plans.forms import BulkKeyForm, PlanItemForm, responsibility_error
 from plans.models import CheckItem, InspectionPlan, PlanItem
@@ -292,6 +293,8 @@ def item_onsite(request, pk):
         request,
         "plans/item_onsite.html",
         {
+            "documents": plan_documents.documents_for(user, [plan_documents.source_key(item)]),
+            "can_issue": plan_documents.may_issue_onsite_plan(user, item),
             "item": item,
             "plan": plan,
             "enterprise": item.enterprise,
@@ -303,3 +306,11 @@ def item_onsite(request, pk):
             and PlanItem.objects.restrict(user, "change").filter(pk=item.pk).exists(),
         },
     )
+
+
+@login_required
+@require_POST
+def item_document(request, pk):
+    """出具现场检查方案 (numbered PDF) for one plan item; a second click returns the same document."""
+    back = reverse("plans:item_detail", args=[pk]) + "#documents"
+    return plan_documents.issue_from_page(request, plan_documents.issue_onsite_plan, pk, back)
