@@ -12,7 +12,13 @@ FULL = ("view", "add", "change", "delete")
 PLAN_STEPS = ("submit", "approve", "file", "publish")
 
 # Grants shared by the roles that work with the register and plans at their own level.
-REGISTER_VIEW = {"enterprises.enterprise": VIEW, "orgs.organisation": VIEW, "orgs.user": VIEW}
+# Issued documents (文书) are read by everyone who works a case or supervises; issuing goes through services.
+REGISTER_VIEW = {
+    "enterprises.enterprise": VIEW,
+    "orgs.organisation": VIEW,
+    "orgs.user": VIEW,
+    "documents.issueddocument": VIEW,
+}
 PLANS_VIEW = {"plans.inspectionplan": VIEW, "plans.planitem": VIEW, "plans.draw": VIEW, "plans.checkitem": VIEW}
 PLANS_EDIT = {
     "plans.inspectionplan": (*FULL, *PLAN_STEPS),
@@ -25,6 +31,28 @@ PLANS_EDIT = {
 CASES_VIEW = {"cases.inspection": VIEW, "cases.hazard": VIEW, "cases.reinspection": VIEW, "cases.hazardphoto": VIEW}
 PROGRESS_VIEW = {"supervision.monthlyprogress": VIEW}
 PROGRESS_CONFIRM = {"supervision.monthlyprogress": ("view", "confirm")}
+# Guidance visits (R-40…R-42): the city legal section runs them; counties see their own and answer letters.
+GUIDANCE_VIEW = {
+    "supervision.guidanceschedule": VIEW,
+    "supervision.guidancevisit": VIEW,
+    "supervision.guidancecheck": VIEW,
+    "supervision.guidanceevidence": VIEW,
+    "supervision.guidanceletter": VIEW,
+    "supervision.rectificationreport": VIEW,
+}
+GUIDANCE_ANSWER = {
+    **GUIDANCE_VIEW,
+    "supervision.guidanceletter": ("view", "answer"),
+    "supervision.rectificationreport": ("view", "add"),
+}
+GUIDANCE_RUN = {
+    "supervision.guidanceschedule": FULL,
+    "supervision.guidancevisit": EDIT,
+    "supervision.guidancecheck": EDIT,
+    "supervision.guidanceevidence": EDIT,
+    "supervision.guidanceletter": ("view", "issue", "answer", "review"),
+    "supervision.rectificationreport": ("view", "add", "change"),
+}
 CASES_EDIT = {"cases.inspection": EDIT, "cases.hazard": EDIT, "cases.reinspection": EDIT, "cases.hazardphoto": EDIT}
 
 # code: (name, data scope, {model label: actions}); an action is the codename prefix ("view", "submit", …).
@@ -38,6 +66,7 @@ BUILTIN_ROLES = {
             **PLANS_VIEW,
             **CASES_VIEW,
             **PROGRESS_CONFIRM,
+            **GUIDANCE_VIEW,
             "plans.inspectionplan": ("view", "approve", "acknowledge"),
         },
     ),
@@ -53,6 +82,7 @@ BUILTIN_ROLES = {
             "plans.inspectionplan": (*FULL, *PLAN_STEPS, "acknowledge"),
             # The city legal section re-runs a past month of the monthly progress job (R-05).
             "supervision.monthlyprogress": ("view", "confirm", "rebuild"),
+            **GUIDANCE_RUN,
         },
     ),
     "business": (
@@ -71,6 +101,7 @@ BUILTIN_ROLES = {
             # Officers declare (and withdraw) their own relations; seeing colleagues' declarations is
             # the legal section's business (the "view" permission), not theirs.
             "plans.conflictdeclaration": ("add",),
+            **GUIDANCE_ANSWER,
         },
     ),
     "reviewer": ("法制审核人员", DataScope.SUBTREE, {**REGISTER_VIEW, **PLANS_VIEW, **CASES_VIEW, **PROGRESS_VIEW}),
@@ -88,6 +119,8 @@ BUILTIN_ROLES = {
             "orgs.role": VIEW,
             "orgs.enforcementcertificate": FULL,
             "audit.auditevent": VIEW,
+            "documents.issueddocument": VIEW,
+            "documents.documenttype": VIEW,
             "plans.checkitem": FULL,
             **{k: v for k, v in PLANS_VIEW.items() if k != "plans.checkitem"},
         },

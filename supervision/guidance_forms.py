@@ -1,0 +1,75 @@
+"""Forms of the guidance pages (执法指导). They validate shape; the services decide who may do what."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.orgs.models import User
+from supervision.guidance import SPOT_CHECK_MAX
+
+MONTHS = [(m, _("%(m)d月") % {"m": m}) for m in range(1, 13)]
+YES_NO = [("yes", _("符合")), ("no", _("不符合"))]
+
+
+class ScheduleEntryForm(forms.Form):
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, empty_label=_("请选择"))
+    planned_month = forms.TypedChoiceField(label=_("计划月份"), choices=MONTHS, coerce=int)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from enforcement.orgs.models import Organisation
+
+        self.fields["county"].queryset = Organisation.objects.filter(pk__in=[u.pk for u in units])
+
+
+class VisitForm(forms.Form):
+    county = forms.ModelChoiceField(label=_("指导县区"), queryset=None, empty_label=_("请选择"))
+    visit_date = forms.DateField(label=_("指导日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ModelMultipleChoiceField(
+        label=_("指导组成员"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, units=(), city=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from enforcement.orgs.models import Organisation
+
+        self.fields["county"].queryset = Organisation.objects.filter(pk__in=[u.pk for u in units])
+        if city is not None:
+            self.fields["team"].queryset = User.objects.filter(organisation=city, is_active=True).order_by("username")
+
+
+class CheckForm(forms.Form):
+    finding = forms.CharField(label=_("发现情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    conforms = forms.ChoiceField(label=_("是否符合"), choices=YES_NO, widget=forms.RadioSelect)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("conforms") == "no" and not (data.get("finding") or "").strip():
+            self.add_error("finding", _("不符合时须写明发现的问题。"))
+        return data
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("佐证材料（文件或照片）"))
+
+
+class SpotCheckForm(forms.Form):
+    count = forms.TypedChoiceField(
+        label=_("抽查企业数"), choices=[(n, n) for n in range(1, SPOT_CHECK_MAX + 1)], coerce=int, initial=1
+    )
+
+
+class LetterForm(forms.Form):
+    report_deadline = forms.DateField(label=_("整改报告期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    contact_name = forms.CharField(label=_("市局联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 5}))
+    file = forms.FileField(label=_("整改报告（PDF、图片或OFD）"))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核结果"), choices=[("accept", _("通过，销号")), ("return", _("退回重报"))])
+    reasons = forms.CharField(label=_("理由/意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
