@@ -109,7 +109,7 @@ def create_visit(user, county, visit_date, team, schedule=None):
 
 
 def _locked_visit(user, visit_id, perm="supervision.change_guidancevisit"):
-    visit = GuidanceVisit.objects.restrict(user, "view").select_for_update().select_related("county").get(pk=visit_id)
+    visit = GuidanceVisit.objects.restrict(user, "view").select_for_update(of=("self",)).select_related("county").get(pk=visit_id)
     _require_city_of(user, visit.county, perm)
     return visit
 
@@ -298,7 +298,8 @@ def issue_letter(user, visit_id, findings, report_deadline, contact_name, contac
 def _locked_letter(user, letter_id):
     return (
         GuidanceLetter.objects.restrict(user, "view")
-        .select_for_update()
+        # Lock the letter row only: PostgreSQL refuses FOR UPDATE on the nullable side of the document join.
+        .select_for_update(of=("self",))
         .select_related("visit__county", "document")
         .get(pk=letter_id)
     )

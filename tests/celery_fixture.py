@@ -35,6 +35,7 @@ START_TIMEOUT = 60  # seconds until the worker must answer a ping
 SEEDED_BY_MIGRATIONS = {
     "enterprises": "enforcement.enterprises.migrations.0003_seed_sectors",
     "plans": "plans.migrations.0002_seed_check_items",
+    "documents": "enforcement.documents.migrations.0002_document_types",
 }
 
 
