@@ -167,6 +167,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+# A worker child that has grown past this (KiB) is replaced after its task: PDF rendering of a large
+# document can take hundreds of MB, and the memory must not stay with the child.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # R-05 每月调度: build last month's progress snapshots early on the 1st (minute hour day-of-month, cron style).
 _progress_cron = env_str("MONTHLY_PROGRESS_CRON", "0 1 1").split()
