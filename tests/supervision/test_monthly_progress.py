@@ -4,14 +4,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services as case_services
-from plans import services as plan_services
 from supervision import services
 from supervision.models import MonthlyProgress, MonthlyProgressRun
 from supervision.progress import build_monthly_progress
 from supervision.tasks import build_monthly_progress_task
+from tests.planning import execute_first_half
 
 D = datetime.date
 JUNE = D(2026, 6, 1)
@@ -25,32 +24,7 @@ def executed(planning, settings, tmp_path):
     20 May, never reinspected). The other May item is behind schedule.
     """
     settings.MEDIA_ROOT = tmp_path
-    p = planning
-    add = plan_services.add_item
-    key_march = add(p.legal, p.plan.pk, p.key, 3, officers=p.officers)
-    add(p.legal, p.plan.pk, p.key, 9, officers=p.officers)
-    may_done = add(p.legal, p.plan.pk, p.general[0], 5, officers=p.officers)
-    add(p.legal, p.plan.pk, p.general[1], 5, officers=p.officers)
-    plan_services.submit_plan(p.legal, p.plan.pk)
-    plan_services.approve_plan(
-        p.legal,
-        p.plan.pk,
-        "document",
-        "东政文〔2026〕1号",
-        SimpleUploadedFile("a.pdf", b"%PDF-1.4", content_type="application/pdf"),
-    )
-    officer = p.officers[0]
-    march = case_services.record_inspection(
-        officer, inspected_on=D(2026, 3, 10), officers=p.officers, plan_item_id=key_march.pk
-    )
-    h1 = case_services.add_hazard(officer, march.pk, description="消防通道堵塞", rectification_deadline=D(2026, 4, 10))
-    case_services.add_hazard(officer, march.pk, description="应急预案未演练", rectification_deadline=D(2026, 7, 10))
-    case_services.record_reinspection(officer, h1.pk, inspected_on=D(2026, 4, 12), officers=p.officers, result="passed")
-    may = case_services.record_inspection(
-        officer, inspected_on=D(2026, 5, 15), officers=p.officers, plan_item_id=may_done.pk
-    )
-    case_services.add_hazard(officer, may.pk, description="安全警示标志缺失", rectification_deadline=D(2026, 5, 20))
-    return p
+    return execute_first_half(planning)
 
 
 def test_figures_on_a_constructed_dataset(executed):
