@@ -24,7 +24,7 @@ class ScheduleEntryForm(forms.Form):
 
 class VisitForm(forms.Form):
     county = forms.ModelChoiceField(label=_("指导县区"), queryset=None, empty_label=_("请选择"))
-    visit_date = forms.DateField(label=_("指导日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    visit_date = forms.DateField(label=_("指导日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     team = forms.ModelMultipleChoiceField(
         label=_("指导组成员"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -39,7 +39,11 @@ class VisitForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    finding = forms.CharField(label=_("发现情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    finding = forms.CharField(
+        label=_("发现情况"),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("发现情况（不符合时必填）")}),
+        required=False,
+    )
     conforms = forms.ChoiceField(label=_("是否符合"), choices=YES_NO, widget=forms.RadioSelect)
 
     def clean(self):
@@ -60,7 +64,9 @@ class SpotCheckForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    report_deadline = forms.DateField(label=_("整改报告期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    report_deadline = forms.DateField(
+        label=_("整改报告期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     contact_name = forms.CharField(label=_("市局联系人"), max_length=50)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
 

@@ -109,7 +109,12 @@ def create_visit(user, county, visit_date, team, schedule=None):
 
 
 def _locked_visit(user, visit_id, perm="supervision.change_guidancevisit"):
-    visit = GuidanceVisit.objects.restrict(user, "view").select_for_update(of=("self",)).select_related("county").get(pk=visit_id)
+    visit = (
+        GuidanceVisit.objects.restrict(user, "view")
+        .select_for_update(of=("self",))
+        .select_related("county")
+        .get(pk=visit_id)
+    )
     _require_city_of(user, visit.county, perm)
     return visit
 
