@@ -15,12 +15,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from cases import documents as case_documents
 from cases import services as cases
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from plans import services as plans
 from plans.coverage import high_risk_q
 from plans.models import InspectionPlan, PlanItem, PlanType
+from supervision import guidance_services as guidance
+from supervision.models import GuidanceVisit
 from supervision.progress import build_monthly_progress
 
 HAZARDS = [
@@ -60,7 +63,10 @@ class Command(BaseCommand):
         while month < today.replace(day=1):
             build_monthly_progress(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
-        self.stdout.write(self.style.SUCCESS(f"演示计划与检查：新建 {made} 个县（区）的年度计划。"))
+        guided = self._guidance(year, rng)
+        self.stdout.write(
+            self.style.SUCCESS(f"演示计划与检查：新建 {made} 个县（区）的年度计划；执法指导意见书 {guided} 份。")
+        )
 
     def _plan_and_inspections(self, county, legal, officers, year, rng):
         plan = plans.create_plan(
@@ -99,8 +105,36 @@ class Command(BaseCommand):
         plans.publish_plan(legal, plan.pk, f"{county.name}门户网站/通知公告")
         self._inspect(plan, officers, year, rng)
 
+    def _guidance(self, year, rng):
+        """The city's guidance schedule (one county a month), one visit with its letter (R-40…R-42)."""
+        city = Organisation.objects.filter(level=Organisation.Level.CITY).order_by("path").first()
+        legal = User.objects.filter(organisation=city, roles__code="legal").first() if city else None
+        team = list(User.objects.filter(organisation=city, roles__code="officer").order_by("username")[:2])
+        if legal is None or len(team) < 2 or GuidanceVisit.objects.filter(city=city, visit_date__year=year).exists():
+            return 0
+        counties = list(Organisation.objects.filter(parent=city, level=Organisation.Level.COUNTY).order_by("path"))
+        for month, county in enumerate(counties, start=3):
+            guidance.add_schedule_entry(legal, county, year, min(month, 11))
+        county = counties[0]
+        visit = guidance.create_visit(legal, county, datetime.date(year, 3, 18), team)
+        problems = {"training": "新任执法人员未参加岗前培训", "archiving": "部分案卷未按规定顺序编页归档"}
+        for check in visit.checks.order_by("position"):
+            guidance.record_check(legal, check.pk, problems.get(check.item, ""), check.item not in problems)
+        guidance.draw_spot_check(legal, visit.pk, count=2, seed=f"demo-visit-{visit.pk}")
+        guidance.complete_visit(legal, visit.pk)
+        guidance.issue_letter(
+            legal,
+            visit.pk,
+            guidance.default_findings(visit),
+            timezone.localdate() + datetime.timedelta(days=30),
+            legal.full_name or legal.username,
+            "0999-1234567",
+        )
+        return 1
+
     def _inspect(self, plan, officers, year, rng):
         today = timezone.localdate()
+        issued_order = False
         for item in PlanItem.objects.filter(plan=plan).select_related("enterprise").order_by("planned_month", "pk"):
             day = datetime.date(year, item.planned_month, rng.randint(3, 25))
             if day >= today or rng.random() < 0.15:  # not due yet, or behind schedule
@@ -127,6 +161,11 @@ class Command(BaseCommand):
                     location="生产车间",
                     rectification_deadline=deadline,
                 )
+                if not issued_order:
+                    # The paper of the first hazardous inspection: record and rectification order (R-12).
+                    case_documents.issue_inspection_record(officers[0], inspection.pk)
+                    case_documents.issue_rectification_order(officers[0], inspection.pk)
+                    issued_order = True
                 if deadline < today and rng.random() < 0.85:
                     cases.record_reinspection(
                         officers[0],
