@@ -31,6 +31,7 @@ from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.orgs.services import certified_officers
 from enforcement.uploads import PHOTO, serve_scoped_file
+from enforcement.web.service_errors import apply_service_errors, permission_message
 from plans.documents import documents_for, issue_from_page
 from plans.models import CheckItem, InspectionPlan, PlanItem
 
@@ -78,15 +79,6 @@ def _yes_no(form, name, everything):
     form.fields[name].widget = forms.Select(
         choices=[("", everything), ("true", gettext_lazy("是")), ("false", gettext_lazy("否"))]
     )
-
-
-def _apply_service_errors(form, exc, default_field=None):
-    """Map a service's ValidationError onto the form (field errors by name, the rest on ``default_field``)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc.messages)
 
 
 def _mark_draft_done(request, key):
@@ -258,9 +250,9 @@ def inspection_create(request):
         except ValidationError as exc:
             # Besides the date, record_inspection's only other check is the enforcement team (two
             # certified officers): its message belongs next to the officer choices.
-            _apply_service_errors(form, exc, default_field="officers")
+            apply_service_errors(form, exc, default_field="officers")
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您没有执行该操作的权限。"))
+            form.add_error(None, permission_message(exc))
         except (PlanItem.DoesNotExist, Enterprise.DoesNotExist) as exc:
             raise Http404 from exc
         else:
@@ -385,7 +377,7 @@ def hazard_create(request, pk):
             )
         except ValidationError as exc:
             # add_hazard's only message without a field name comes from the upload check.
-            _apply_service_errors(form, exc, default_field="photos")
+            apply_service_errors(form, exc, default_field="photos")
         except Inspection.DoesNotExist as exc:
             raise Http404 from exc
         else:
@@ -565,7 +557,7 @@ def hazard_reinspect(request, pk):
         except ValidationError as exc:
             # Field-less messages here are about the team (two certified officers); the "already closed"
             # case was answered above.
-            _apply_service_errors(form, exc, default_field="officers")
+            apply_service_errors(form, exc, default_field="officers")
         except Hazard.DoesNotExist as exc:
             raise Http404 from exc
         else:

@@ -22,6 +22,7 @@ from enforcement.enterprises.filters import EnterpriseFilter
 from enforcement.enterprises.forms import EnterpriseForm
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
+from enforcement.web.service_errors import apply_service_errors, permission_message
 
 PAGE_SIZES = (20, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -229,15 +230,6 @@ def enterprise_detail(request, pk):
     )
 
 
-def _apply_service_errors(form, exc):
-    """Map a service's ValidationError onto the form's fields (unknown fields become form errors)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
@@ -252,9 +244,9 @@ def enterprise_create(request):
         try:
             enterprise = services.create_enterprise(user, form.instance)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您没有执行该操作的权限。"))
+            form.add_error(None, permission_message(exc))
         else:
             messages.success(request, _("已登记生产经营单位“%(name)s”。") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -277,9 +269,9 @@ def enterprise_edit(request, pk):
         except Enterprise.DoesNotExist as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您没有执行该操作的权限。"))
+            form.add_error(None, permission_message(exc))
         else:
             messages.success(request, _("已保存“%(name)s”的修改。") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)

@@ -20,19 +20,6 @@ def querystring(request, *drop):
     return params.urlencode()
 
 
-def apply_service_errors(form, exc):
-    """Map a service's ValidationError onto the form's fields (unknown fields become form errors)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def permission_message(exc):
-    return str(exc) or _("您没有执行该操作的权限。")
-
-
 def require_perm(user, perm):
     if not user.has_perm(perm):
         raise PermissionDenied(_("您没有执行该操作的权限。"))

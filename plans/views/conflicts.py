@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enforcement.enterprises.models import Enterprise
+from enforcement.web.service_errors import apply_service_errors, permission_message
 from plans import services
 from plans.forms import ConflictForm
 from plans.models import ConflictDeclaration
-from plans.views.common import PAGE_SIZE, apply_service_errors, permission_message, querystring, search_enterprises
+from plans.views.common import PAGE_SIZE, querystring, search_enterprises
 
 
 @login_required

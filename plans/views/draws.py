@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation, User
+from enforcement.web.service_errors import apply_service_errors, permission_message
 from plans import services
 from plans.forms import AddDrawToPlanForm, DrawForm, RedrawForm
 from plans.models import Draw, InspectionPlan, PlanItem
-from plans.views.common import PAGE_SIZE, apply_service_errors, permission_message, querystring, require_perm
+from plans.views.common import PAGE_SIZE, querystring, require_perm
 
 # The pool snapshots can hold 100,000 ids: never load them for a list.
 HEAVY = ("enterprise_pool", "officer_pool", "excluded_pairs", "result", "pool_definition")

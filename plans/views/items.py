@@ -14,19 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import EnforcementCertificate, User
+from enforcement.web.service_errors import apply_service_errors, permission_message
 from plans import documents as plan_documents
 from plans import services
 from plans.forms import BulkKeyForm, PlanItemForm, responsibility_error
 from plans.models import CheckItem, InspectionPlan, PlanItem
-from plans.views.common import (
-    apply_service_errors,
-    is_fetch,
-    permission_message,
-    require_perm,
-    rules_context,
-    rules_payload,
-    search_enterprises,
-)
+from plans.views.common import is_fetch, require_perm, rules_context, rules_payload, search_enterprises
 from plans.views.plans import own_plan
 
 ITEM_RELATED = ("plan__organisation", "enterprise__sector", "enterprise__organisation", "draw")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.uploads import serve_scoped_file
+from enforcement.web.service_errors import apply_service_errors, permission_message
 from plans import services
 from plans.forms import (
     AcknowledgeForm,
@@ -32,15 +33,7 @@ from plans.forms import (
     plan_title,
 )
 from plans.models import InspectionPlan, PlanItem, PlanTransition, PlanType
-from plans.views.common import (
-    PAGE_SIZE,
-    apply_service_errors,
-    permission_message,
-    querystring,
-    require_perm,
-    rules_context,
-    rules_payload,
-)
+from plans.views.common import PAGE_SIZE, querystring, require_perm, rules_context, rules_payload
 
 S = InspectionPlan.Status
 KEY = Q(supervision_class=Enterprise.SupervisionClass.KEY)
