@@ -3,6 +3,7 @@
 Fonts come from the system (bin/bootstrap installs them): a 仿宋 face for the body, Noto CJK for titles and
 headings, and HanaMin as the explicit fallback for CJK Extension A/B characters that people's and
 places' names use (𠮷, 𡈼, 䶮 …). The font configuration is built once per process: it is the slow part.
+CJK faces are embedded by compact_fonts (a few KB per face instead of ~170 KB, and ~5× faster subsetting).
 """
 
 import functools
@@ -11,11 +12,14 @@ import time
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from enforcement.documents import compact_fonts
+
 
 @functools.cache
 def _font_config():
     from weasyprint.text.fonts import FontConfiguration
 
+    compact_fonts.install()
     return FontConfiguration()
 
 

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import tempfile
 
+from fontTools.cffLib import CFFFontSet
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -68,7 +69,7 @@ def glyphs_for(pdf: bytes, chars: str) -> dict[str, list[tuple[str, int, bool]]]
             fonts_seen[name] = True
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             stream = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
-            embedded = TTFont(io.BytesIO(stream.get_object().get_data())) if stream is not None else None
+            embedded = _embedded_glyphs(stream.get_object()) if stream is not None else None
             for cid, text in _to_unicode(font["/ToUnicode"].get_object().get_data()).items():
                 for char in chars:
                     if char in text:
@@ -76,12 +77,28 @@ def glyphs_for(pdf: bytes, chars: str) -> dict[str, list[tuple[str, int, bool]]]
     return found
 
 
-def _has_ink(font, gid) -> bool:
-    if font is None or gid == 0:
+def _embedded_glyphs(stream) -> dict:
+    """Code → glyph (anything with ``draw(pen)``) of an embedded font program, the way a viewer finds it.
+
+    A bare CID-keyed CFF program (/CIDFontType0C) is looked up by CID through its charset; an OpenType or
+    TrueType program (with /CIDToGIDMap /Identity) by glyph id.
+    """
+    data = stream.get_data()
+    if stream.get("/Subtype") == "/CIDFontType0C":
+        fonts = CFFFontSet()
+        fonts.decompile(io.BytesIO(data), None)
+        top = fonts[fonts.fontNames[0]]
+        return {
+            0 if name == ".notdef" else int(name.removeprefix("cid")): top.CharStrings[name] for name in top.charset
+        }
+    font = TTFont(io.BytesIO(data))
+    glyph_set = font.getGlyphSet()
+    return {gid: glyph_set[name] for gid, name in enumerate(font.getGlyphOrder())}
+
+
+def _has_ink(glyphs, code) -> bool:
+    if glyphs is None or code == 0 or code not in glyphs:
         return False
-    order = font.getGlyphOrder()
-    if gid >= len(order):
-        return False
-    pen = BoundsPen(font.getGlyphSet())
-    font.getGlyphSet()[order[gid]].draw(pen)
+    pen = BoundsPen(None)
+    glyphs[code].draw(pen)
     return pen.bounds is not None
