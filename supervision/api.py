@@ -5,16 +5,15 @@
 """
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from enforcement.api.viewsets import RestrictedReadOnlyViewSet
+from enforcement.api.viewsets import RestrictedReadOnlyViewSet, ServiceExceptionsMixin
 from enforcement.orgs.models import Organisation
 from supervision import services
 from supervision.forms import MonthField, month_label, parse_month
@@ -196,7 +195,7 @@ class CanViewProgress(permissions.BasePermission):
     ),
     retrieve=extend_schema(summary=_("月度调度生成记录详情"), description=_("需要查看月度调度的权限。")),
 )
-class MonthlyProgressRunViewSet(viewsets.ReadOnlyModelViewSet):
+class MonthlyProgressRunViewSet(ServiceExceptionsMixin, viewsets.ReadOnlyModelViewSet):
     # Runs carry no organisation's data (one row per month for the whole system), so they are not scoped;
     # seeing them needs the permission to view monthly progress.
     queryset = MonthlyProgressRun.objects.order_by("-month")
@@ -218,12 +217,7 @@ class MonthlyProgressRunViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = RebuildRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         month = serializer.validated_data["month"]
-        try:
-            label = services.request_rebuild(request.user, month)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc) or None) from exc
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        label = services.request_rebuild(request.user, month)
         body = {
             "month": label,
             "queued": True,

@@ -10,7 +10,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,10 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enforcement.enterprises.models import Enterprise
-from enforcement.orgs.models import Organisation
 from enforcement.uploads import serve_scoped_file
 from supervision import guidance_services as services
-from supervision.guidance import schedule_warnings, supervised_units
 from supervision.guidance_forms import (
     CheckForm,
     EvidenceForm,
@@ -33,6 +31,7 @@ from supervision.guidance_forms import (
     SpotCheckForm,
     VisitForm,
 )
+from supervision.guidance_queries import city_units, ledger_data, ledger_totals, schedule_entry_for, schedule_year
 from supervision.models import (
     GuidanceCheck,
     GuidanceEvidence,
@@ -62,13 +61,6 @@ def _year(request):
     return min(max(year, 2000), 2100)
 
 
-def _city_units(user):
-    """The counties the user's city guides (empty for a county user)."""
-    if not services.is_city_user(user):
-        return []
-    return supervised_units(user.organisation)
-
-
 # --- Schedule ------------------------------------------------------------------------------------
 
 
@@ -78,7 +70,7 @@ def schedule(request):
     user = request.user
     _require_view(user)
     year = _year(request)
-    units = _city_units(user)
+    units = city_units(user)
     form = ScheduleEntryForm(request.POST or None, units=units)
     if request.method == "POST":
         if form.is_valid():
@@ -97,15 +89,12 @@ def schedule(request):
                 return redirect(f"{request.path}?year={year}")
         else:
             messages.error(request, _("请检查填写的内容。"))
-    entries = list(GuidanceSchedule.objects.restrict(user, "view").filter(year=year).select_related("county", "city"))
-    visits = GuidanceVisit.objects.restrict(user, "view").filter(visit_date__year=year)
-    visited = {(v.county_id, v.visit_date.month) for v in visits}
-    rows = [(e, (e.county_id, e.planned_month) in visited) for e in entries]
+    overview = schedule_year(user, year, units)
     context = {
         "year": year,
         "years": [year - 1, year, year + 1],
-        "rows": rows,
-        "warnings": schedule_warnings(units, entries) if units else [],
+        "rows": overview.rows,
+        "warnings": overview.warnings,
         "form": form,
         "can_edit": bool(units) and user.has_perm("supervision.add_guidanceschedule"),
     }
@@ -133,7 +122,7 @@ def schedule_delete(request, pk):
 def visit_list(request):
     user = request.user
     _require_view(user)
-    units = _city_units(user)
+    units = city_units(user)
     can_create = bool(units) and user.has_perm("supervision.add_guidancevisit")
     form = VisitForm(request.POST or None, units=units, city=user.organisation) if can_create else None
     if request.method == "POST":
@@ -141,12 +130,7 @@ def visit_list(request):
             raise PermissionDenied(_("只有市应急管理局可以安排执法指导。"))
         if form.is_valid():
             data = form.cleaned_data
-            entry = (
-                GuidanceSchedule.objects.restrict(user, "view")
-                .filter(county=data["county"], year=data["visit_date"].year)
-                .order_by("planned_month")
-                .first()
-            )
+            entry = schedule_entry_for(user, data["county"], data["visit_date"].year)
             try:
                 visit = services.create_visit(user, data["county"], data["visit_date"], data["team"], entry)
             except (ValidationError, PermissionDenied) as exc:
@@ -437,51 +421,6 @@ def report_file(request, pk):
 # --- Ledger (执法监督台账, R-43) ------------------------------------------------------------------
 
 
-def ledger_data(user, year):
-    """Per county: visits, letters, open, overdue and closed items of the year; and the letters."""
-    today = timezone.localdate()
-    visits = GuidanceVisit.objects.restrict(user, "view").filter(visit_date__year=year)
-    letters = list(
-        GuidanceLetter.objects.restrict(user, "view")
-        .filter(visit__visit_date__year=year)
-        .select_related("visit__county", "document")
-        .annotate(report_count=Count("reports"))
-        .order_by("visit__county__path", "report_deadline")
-    )
-    visit_counts = dict(visits.values_list("county").annotate(n=Count("id")).values_list("county", "n"))
-    last_visit = {}
-    for county_id, date in visits.order_by("visit_date").values_list("county", "visit_date"):
-        last_visit[county_id] = date
-    if services.is_city_user(user):
-        units = supervised_units(user.organisation)
-    else:
-        ids = set(visit_counts) | {letter.visit.county_id for letter in letters}
-        if user.organisation_id:
-            ids.add(user.organisation_id)
-        units = list(
-            Organisation.objects.restrict(user, "view")
-            .filter(pk__in=ids, level__in=(Organisation.Level.COUNTY, Organisation.Level.ZONE))
-            .order_by("path")
-        )
-    rows = []
-    for unit in units:
-        own = [letter for letter in letters if letter.visit.county_id == unit.pk]
-        rows.append(
-            {
-                "county": unit,
-                "visits": visit_counts.get(unit.pk, 0),
-                "last_visit": last_visit.get(unit.pk),
-                "letters": len(own),
-                "open": sum(1 for letter in own if not letter.is_closed),
-                "overdue": sum(1 for letter in own if letter.is_overdue(today)),
-                "closed": sum(1 for letter in own if letter.is_closed),
-            }
-        )
-    for letter in letters:
-        letter.overdue = letter.is_overdue(today)
-    return rows, letters
-
-
 @login_required
 @require_GET
 def ledger(request):
@@ -489,7 +428,7 @@ def ledger(request):
     _require_view(user)
     year = _year(request)
     rows, letters = ledger_data(user, year)
-    totals = {key: sum(r[key] for r in rows) for key in ("visits", "letters", "open", "overdue", "closed")}
+    totals = ledger_totals(rows)
     context = {"year": year, "years": [year - 1, year, year + 1], "rows": rows, "letters": letters, "totals": totals}
     return render(request, "supervision/guidance/ledger.html", context)
 

@@ -17,7 +17,24 @@ ACTION_BY_METHOD = {
 }
 
 
-class RestrictedViewSetMixin:
+class ServiceExceptionsMixin:
+    """Lets a view call services directly: the Django exceptions they raise answer the DRF way.
+
+    ValidationError → 400 with field errors, PermissionDenied → 403, DoesNotExist → 404.
+    """
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(_drf_error_detail(exc))
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied(str(exc) or None)
+        elif isinstance(exc, ObjectDoesNotExist):
+            # A service re-reads the row through restrict(); vanished or out of scope is simply not found.
+            exc = exceptions.NotFound()
+        return super().handle_exception(exc)
+
+
+class RestrictedViewSetMixin(ServiceExceptionsMixin):
     """Narrows ``self.queryset`` to the caller's scope for the request's action.
 
     Objects outside it are simply not found, so detail routes answer 404, never 403.
@@ -29,17 +46,6 @@ class RestrictedViewSetMixin:
         if action == "add":
             action = "view"  # creation is checked by the service against the target organisation
         self.queryset = self.queryset.restrict(request.user, action)
-
-    def handle_exception(self, exc):
-        # Services raise Django's exceptions; present them the DRF way (400 with field errors / 403).
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(_drf_error_detail(exc))
-        elif isinstance(exc, DjangoPermissionDenied):
-            exc = exceptions.PermissionDenied(str(exc) or None)
-        elif isinstance(exc, ObjectDoesNotExist):
-            # A service re-reads the row through restrict(); vanished or out of scope is simply not found.
-            exc = exceptions.NotFound()
-        return super().handle_exception(exc)
 
 
 def _drf_error_detail(exc):
