@@ -176,6 +176,12 @@ _progress_cron = env_str("MONTHLY_PROGRESS_CRON", "0 1 1").split()
 if len(_progress_cron) != 3:
     raise ImproperlyConfigured("MONTHLY_PROGRESS_CRON must be 'minute hour day_of_month', e.g. '0 1 1'")
 CELERY_BEAT_SCHEDULE = {
+    # Documents whose render was lost (broker down at issue, worker killed) or failed are tried again.
+    "resume-document-rendering": {
+        "task": "documents.resume_rendering",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     "monthly-progress": {
         "task": "supervision.build_monthly_progress",
         "schedule": crontab(minute=_progress_cron[0], hour=_progress_cron[1], day_of_month=_progress_cron[2]),
@@ -186,6 +192,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # Official documents: the body face (GB/T 9704: 仿宋). Comma-separated font families, first found wins.
 DOCUMENT_BODY_FONT = env_str("DOCUMENT_BODY_FONT", "Noto Serif CJK SC")
+# Limits of one PDF render in a worker: seconds (soft: the task fails cleanly; hard: the child is killed),
+# extra memory in MiB, and how many times a document is tried before it is left failed for an administrator.
+DOCUMENT_RENDER_SOFT_TIME_LIMIT = env_int("DOCUMENT_RENDER_SOFT_TIME_LIMIT", 60)
+DOCUMENT_RENDER_TIME_LIMIT = env_int("DOCUMENT_RENDER_TIME_LIMIT", 90)
+DOCUMENT_RENDER_MEMORY_MB = env_int("DOCUMENT_RENDER_MEMORY_MB", 512)
+DOCUMENT_RENDER_MAX_ATTEMPTS = env_int("DOCUMENT_RENDER_MAX_ATTEMPTS", 3)
 
 # Plans: approval deadline (E4: uploaded by end of March) and coverage rule parameters.
 PLAN_APPROVAL_DEADLINE = env_str("PLAN_APPROVAL_DEADLINE", "03-31")

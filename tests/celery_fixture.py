@@ -87,6 +87,7 @@ class Worker:
     hostname: str
     process: subprocess.Popen
     log_path: Path
+    media_root: Path  # the worker's MEDIA_ROOT: a test reading files the worker wrote points its settings here
     log_offset: int = 0  # log() starts here: the test's own part of the session worker's log
 
     def log(self) -> str:
@@ -137,12 +138,14 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     app.control.purge()
     hostname = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    media_root = tmp_path_factory.mktemp("worker-media")
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DB_CONN_MAX_AGE": "0",  # no connection may outlive a task: the test database is dropped at the end
         "CELERY_BROKER_URL": broker,
         "DJANGO_SETTINGS_MODULE": "enforcement.settings",
+        "MEDIA_ROOT": str(media_root),
         "PYTHONUNBUFFERED": "1",
     }
     command = [
@@ -165,7 +168,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
-    worker = Worker(app=app, hostname=hostname, process=process, log_path=log_path)
+    worker = Worker(app=app, hostname=hostname, process=process, log_path=log_path, media_root=media_root)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not worker.ping():

@@ -6,10 +6,12 @@ correction is a new document that references the one it replaces.
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.orgs.scoping import RestrictedQuerySet
@@ -113,6 +115,8 @@ class IssuedDocument(models.Model):
         _("生成状态"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING
     )
     render_error = models.TextField(_("生成错误"), blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    render_claimed_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=document_upload_to, max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("PDF摘要"), max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField(_("PDF大小"), null=True, blank=True)
@@ -136,6 +140,24 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.title} {self.number}"
+
+    @staticmethod
+    def renderable_q(now):
+        """Documents a render task may take: waiting, failed with attempts left, or claimed by a worker
+        that has been gone longer than the hard time limit (killed: its claim will never be released)."""
+        stale = now - timedelta(seconds=settings.DOCUMENT_RENDER_TIME_LIMIT + 30)
+        RS = IssuedDocument.RenderStatus
+        waiting = Q(render_status__in=[RS.PENDING, RS.FAILED])
+        # A claim without a time predates the claim time (migration 0003): treat it as abandoned too.
+        abandoned = Q(render_status=RS.RENDERING) & (Q(render_claimed_at__lt=stale) | Q(render_claimed_at=None))
+        return (waiting | abandoned) & Q(render_attempts__lt=settings.DOCUMENT_RENDER_MAX_ATTEMPTS)
+
+    @property
+    def render_given_up(self):
+        return (
+            self.render_status == self.RenderStatus.FAILED
+            and self.render_attempts >= settings.DOCUMENT_RENDER_MAX_ATTEMPTS
+        )
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.get("update_fields"):

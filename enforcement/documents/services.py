@@ -44,9 +44,9 @@ def issue_document(user, organisation, doc_type_key, title, context, source_key=
 
 
 def _schedule_render(document_id):
-    from enforcement.documents.tasks import render_document
+    from enforcement.documents.tasks import queue_render
 
-    render_document.delay(document_id)
+    queue_render(document_id)
 
 
 def correct_document(user, document_id, context, title=None):

@@ -7,9 +7,11 @@ found (404), the same answer as for one that never existed.
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from enforcement.documents.models import DocumentType, IssuedDocument
+from enforcement.documents.tasks import needs_resuming, queue_render
 from enforcement.uploads import serve_scoped_file
 
 PAGE_SIZE = 50
@@ -44,11 +46,23 @@ def document_list(request):
     )
 
 
+def _resume(document):
+    """Queue the render again if it failed with attempts left or its worker vanished. True if queued."""
+    if not needs_resuming(IssuedDocument.objects.filter(pk=document.pk), timezone.now()).exists():
+        return False
+    queue_render(document.pk)
+    return True
+
+
 @login_required
 @require_GET
 def document_pdf(request, pk):
     document = get_object_or_404(_visible(request.user), pk=pk)
+    if document.render_status != IssuedDocument.RenderStatus.RENDERED and _resume(document):
+        document.refresh_from_db()  # rendered in-process just now, or queued again
     if document.render_status != IssuedDocument.RenderStatus.RENDERED or not document.pdf:
+        if document.render_given_up:
+            return render(request, "documents/pages/pending.html", {"document": document}, status=500)
         response = render(
             request,
             "documents/pages/pending.html",

@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from enforcement.documents.models import IssuedDocument, NumberSequence
 from enforcement.documents.services import correct_document, issue_document
@@ -126,7 +127,7 @@ def test_render_runs_after_commit_and_is_idempotent(world, django_capture_on_com
 
 def test_render_claimed_by_another_worker_is_skipped(world):
     document = issue(world)
-    IssuedDocument.objects.filter(pk=document.pk).update(render_status=RS.RENDERING)
+    IssuedDocument.objects.filter(pk=document.pk).update(render_status=RS.RENDERING, render_claimed_at=timezone.now())
     assert render_document(document.pk) is None
     document.refresh_from_db()
     assert not document.pdf
