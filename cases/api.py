@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, renderers, serializers, status, viewsets
+from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,7 +25,9 @@ from cases import services
 from cases.filters import HazardFilter, InspectionFilter
 from cases.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
 from cases.views import photo_response
-from enforcement.api.viewsets import RestrictedViewSetMixin
+from enforcement.api.fields import ScopedPrimaryKeyField
+from enforcement.api.serializers import PersonSerializer
+from enforcement.api.viewsets import RestrictedViewSetMixin, ScopedCreateListRetrieveViewSet
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.uploads import PHOTO, validate_upload
@@ -35,29 +37,6 @@ INSPECTION_TAGS = [_("执法检查")]
 HAZARD_TAGS = [_("隐患整改")]
 
 # --- fields ------------------------------------------------------------------------------------------
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id that resolves only inside the caller's data scope; outside it reads "does not exist"."""
-
-    def __init__(self, model, scope_action="view", **kwargs):
-        self.scoped_model, self.scope_action = model, scope_action
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", model.objects.none())  # replaced per request in get_queryset()
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return self.scoped_model.objects.none()
-        return self.scoped_model.objects.restrict(request.user, self.scope_action)
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "username", "full_name"]
-        read_only_fields = fields
 
 
 def _officers_field(label):
@@ -291,23 +270,6 @@ class HazardPhotoFilter(django_filters.FilterSet):
 
 # --- viewsets ----------------------------------------------------------------------------------------
 # drf-spectacular shows docstrings in the docs; the docs are Chinese, so these classes use comments.
-
-
-class ScopedCreateListRetrieveViewSet(
-    RestrictedViewSetMixin,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    # Creation goes through a service, which re-reads the referenced rows through restrict(); the
-    # response shows the saved row as the list would.
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = serializer.save()
-        fresh = self.get_serializer(self.get_queryset().get(pk=instance.pk))
-        return Response(fresh.data, status=status.HTTP_201_CREATED)
 
 
 SCOPED_LIST = _("只返回您数据权限范围内的记录；分页参数 page、page_size。")

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from enforcement.api.fields import ScopedPrimaryKeyField
 from enforcement.api.filters import StableOrderingFilter
 from enforcement.api.viewsets import RestrictedModelViewSet, RestrictedViewSetMixin
 from enforcement.enterprises.models import Enterprise, Sector
@@ -43,28 +44,6 @@ HEAVY_DRAW_FIELDS = ("enterprise_pool", "officer_pool", "excluded_pairs", "resul
 
 def _user(serializer):
     return serializer.context["request"].user
-
-
-def _scoped(model, action="view"):
-    """A related-field queryset narrowed to the caller's scope when the serializer is bound to a request
-    (an id outside it is "not a valid choice", exactly like one that does not exist)."""
-
-    class ScopedField(serializers.PrimaryKeyRelatedField):
-        queryset = model.objects.none()  # tells the schema generator the model; get_queryset decides
-
-        def get_queryset(self):
-            request = self.context.get("request")
-            if request is None:
-                return model.objects.none()
-            return model.objects.restrict(request.user, action)
-
-    return ScopedField
-
-
-ScopedOrganisationField = _scoped(Organisation)
-ScopedEnterpriseField = _scoped(Enterprise)
-ScopedPlanField = _scoped(InspectionPlan)
-ScopedUserField = _scoped(User)
 
 
 def _upload(value):
@@ -141,7 +120,7 @@ class PlanTransitionSerializer(serializers.ModelSerializer):
 
 
 class InspectionPlanSerializer(serializers.ModelSerializer):
-    organisation = ScopedOrganisationField(label=_("编制单位"))
+    organisation = ScopedPrimaryKeyField(Organisation, label=_("编制单位"))
     title = serializers.CharField(label=_("标题"), max_length=200, required=False, allow_blank=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     plan_type_label = serializers.CharField(source="get_plan_type_display", read_only=True)
@@ -243,9 +222,9 @@ class ReviseSerializer(serializers.Serializer):
 
 
 class PlanItemSerializer(serializers.ModelSerializer):
-    plan = ScopedPlanField(label=_("计划"))
-    enterprise = ScopedEnterpriseField(label=_("生产经营单位"))
-    officers = ScopedUserField(label=_("执法人员"), many=True, required=False)
+    plan = ScopedPrimaryKeyField(InspectionPlan, label=_("计划"))
+    enterprise = ScopedPrimaryKeyField(Enterprise, label=_("生产经营单位"))
+    officers = ScopedPrimaryKeyField(User, label=_("执法人员"), many=True, required=False)
     check_items = serializers.PrimaryKeyRelatedField(
         label=_("检查事项"), many=True, required=False, queryset=CheckItem.objects.filter(is_active=True)
     )
@@ -320,7 +299,7 @@ class DrawDefinitionSerializer(serializers.Serializer):
     sectors = serializers.PrimaryKeyRelatedField(
         label=_("行业领域"), many=True, required=False, queryset=Sector.objects.filter(is_active=True)
     )
-    organisations = ScopedOrganisationField(label=_("属地范围"), many=True, required=False)
+    organisations = ScopedPrimaryKeyField(Organisation, label=_("属地范围"), many=True, required=False)
     supervision_class = serializers.ChoiceField(
         label=_("监管类别"), choices=Enterprise.SupervisionClass.choices, required=False, allow_blank=True, default=""
     )
@@ -329,8 +308,8 @@ class DrawDefinitionSerializer(serializers.Serializer):
 
 
 class DrawSerializer(serializers.ModelSerializer):
-    organisation = ScopedOrganisationField(label=_("组织单位"))
-    plan = _scoped(InspectionPlan, "change")(label=_("所属计划"), required=False, allow_null=True)
+    organisation = ScopedPrimaryKeyField(Organisation, label=_("组织单位"))
+    plan = ScopedPrimaryKeyField(InspectionPlan, "change", label=_("所属计划"), required=False, allow_null=True)
     definition = DrawDefinitionSerializer(write_only=True, required=False, label=_("抽取范围"))
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
@@ -431,7 +410,7 @@ class RedrawSerializer(serializers.Serializer):
 
 
 class AddToPlanSerializer(serializers.Serializer):
-    plan = _scoped(InspectionPlan, "change")(label=_("计划"))
+    plan = ScopedPrimaryKeyField(InspectionPlan, "change", label=_("计划"))
     planned_month = serializers.IntegerField(label=_("计划月份"), min_value=1, max_value=12)
 
 
@@ -451,7 +430,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
 
 
 class ConflictDeclarationSerializer(serializers.ModelSerializer):
-    enterprise = ScopedEnterpriseField(label=_("生产经营单位"))
+    enterprise = ScopedPrimaryKeyField(Enterprise, label=_("生产经营单位"))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     officer = serializers.CharField(source="officer.username", read_only=True)
     officer_name = serializers.CharField(source="officer.full_name", read_only=True)

@@ -24,18 +24,23 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases.api import PersonSerializer, ScopedCreateListRetrieveViewSet, ScopedPrimaryKeyField
-from enforcement.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet, ServiceExceptionsMixin
+from enforcement.api.fields import ScopedPrimaryKeyField
+from enforcement.api.serializers import PersonSerializer
+from enforcement.api.viewsets import (
+    RestrictedModelViewSet,
+    RestrictedReadOnlyViewSet,
+    ScopedCreateListRetrieveViewSet,
+    ServiceExceptionsMixin,
+)
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from supervision import guidance_services as services
 from supervision.guidance import SPOT_CHECK_MAX
-from supervision.guidance_forms import CheckForm, ReviewForm
+from supervision.guidance_forms import ReviewForm
 from supervision.guidance_queries import (
     is_visited,
     ledger_data,
     ledger_totals,
-    overdue_q,
     schedule_entry_for,
     schedule_year,
     visited_slots,
@@ -119,7 +124,7 @@ class LetterFilter(django_filters.FilterSet):
         fields = ["year", "county", "status", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        condition = overdue_q(timezone.localdate())
+        condition = GuidanceLetter.overdue_q(timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
@@ -298,14 +303,8 @@ class VisitDetailSerializer(VisitSerializer):
 
 class CheckInputSerializer(serializers.Serializer):
     finding = serializers.CharField(label=_("发现情况"), required=False, allow_blank=True, default="")
+    # A non-conforming item needs its finding: the service's rule, answered as a 400 on "finding".
     conforms = serializers.BooleanField(label=_("是否符合"))
-
-    def validate(self, attrs):
-        # The web form's rule (a non-conforming item needs its finding), applied by that form so the two agree.
-        form = CheckForm({"finding": attrs["finding"], "conforms": "yes" if attrs["conforms"] else "no"})
-        if not form.is_valid():
-            raise serializers.ValidationError({field: list(errors) for field, errors in form.errors.items()})
-        return attrs
 
 
 class VisitCheckField(serializers.PrimaryKeyRelatedField):

@@ -44,13 +44,8 @@ class CheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("发现情况（不符合时必填）")}),
         required=False,
     )
+    # "A non-conforming item needs its finding" is the service's rule (record_check), so the API gets it too.
     conforms = forms.ChoiceField(label=_("是否符合"), choices=YES_NO, widget=forms.RadioSelect)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("conforms") == "no" and not (data.get("finding") or "").strip():
-            self.add_error("finding", _("不符合时须写明发现的问题。"))
-        return data
 
 
 class EvidenceForm(forms.Form):

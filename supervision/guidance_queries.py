@@ -6,7 +6,7 @@ reads through ``restrict()``; nothing here writes.
 
 from types import SimpleNamespace
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from enforcement.orgs.models import Organisation
@@ -68,12 +68,6 @@ def schedule_entry_for(user, county, year):
 
 
 # --- Ledger (执法监督台账, R-43) ------------------------------------------------------------------
-
-
-def overdue_q(today):
-    """Letters overdue on ``today``, as a filter: the query form of ``GuidanceLetter.is_overdue``."""
-    S = GuidanceLetter.Status
-    return Q(status__in=(S.ISSUED, S.RETURNED), report_deadline__lt=today)
 
 
 def ledger_data(user, year):

@@ -121,6 +121,10 @@ def _locked_visit(user, visit_id, perm="supervision.change_guidancevisit"):
 
 def record_check(user, check_id, finding, conforms):
     """Record the finding of one checklist item; a visit being worked on moves to "in progress"."""
+    finding = (finding or "").strip()
+    # R-41 (001 §二): a non-conforming item states what was found; it becomes a finding of the letter (R-42).
+    if conforms is False and not finding:
+        raise ValidationError({"finding": _("不符合时须写明发现的问题。")})
     with transaction.atomic():
         check = GuidanceCheck.objects.restrict(user, "view").select_related("visit").get(pk=check_id)
         visit = _locked_visit(user, check.visit_id)
@@ -128,7 +132,7 @@ def record_check(user, check_id, finding, conforms):
             raise ValidationError(_("指导已完成，不能再修改指导事项。"))
         check = GuidanceCheck.objects.select_for_update().get(pk=check.pk)
         before = {"finding": check.finding, "conforms": check.conforms}
-        check.finding, check.conforms = finding.strip(), conforms
+        check.finding, check.conforms = finding, conforms
         check.save(update_fields=["finding", "conforms"])
         if visit.status == GuidanceVisit.Status.PLANNED:
             visit.status = GuidanceVisit.Status.IN_PROGRESS
@@ -139,12 +143,25 @@ def record_check(user, check_id, finding, conforms):
     return check
 
 
+def _validate_evidence(upload):
+    """Check an evidence file as the kind its extension names, so a refusal speaks of what was sent:
+    a photo extension is checked as a photo, a document extension as a document, anything else is named
+    with both lists."""
+    name = (upload.name or "").lower()
+    if name.endswith(PHOTO.extensions):
+        return validate_upload(upload, PHOTO)
+    if name.endswith(DOCUMENT.extensions):
+        return validate_upload(upload, DOCUMENT)
+    documents = [ext for ext in DOCUMENT.extensions if ext not in PHOTO.extensions]
+    raise ValidationError(
+        _("“%(name)s”的格式不支持，佐证材料仅支持文件（%(documents)s）或照片（%(photos)s）。")
+        % {"name": upload.name, "documents": "、".join(documents), "photos": "、".join(PHOTO.extensions)}
+    )
+
+
 def add_evidence(user, check_id, upload):
     """Attach a document or photo to a checklist item (validated by content, stored under MEDIA_ROOT)."""
-    try:
-        validate_upload(upload, DOCUMENT)
-    except ValidationError:
-        validate_upload(upload, PHOTO)
+    _validate_evidence(upload)
     with transaction.atomic():
         check = GuidanceCheck.objects.restrict(user, "view").get(pk=check_id)
         visit = _locked_visit(user, check.visit_id)
@@ -314,7 +331,7 @@ def may_answer(user, letter):
     return (
         user.has_perm("supervision.answer_guidanceletter")
         and user.organisation_id == letter.visit.county_id
-        and letter.status in (GuidanceLetter.Status.ISSUED, GuidanceLetter.Status.RETURNED)
+        and letter.status in GuidanceLetter.AWAITING_REPORT
     )
 
 
@@ -335,7 +352,7 @@ def submit_report(user, letter_id, text, upload):
         letter = _locked_letter(user, letter_id)
         if not user.has_perm("supervision.answer_guidanceletter") or user.organisation_id != letter.visit.county_id:
             raise PermissionDenied(_("只能由收到意见书的县区报送整改报告。"))
-        if letter.status not in (GuidanceLetter.Status.ISSUED, GuidanceLetter.Status.RETURNED):
+        if letter.status not in GuidanceLetter.AWAITING_REPORT:
             raise ValidationError(_("当前状态（%(s)s）不能报送整改报告。") % {"s": letter.get_status_display()})
         now = timezone.now()
         report = RectificationReport.objects.create(

@@ -298,6 +298,9 @@ class GuidanceLetter(models.Model):
         RETURNED = "returned", _("已退回")
         ACCEPTED = "accepted", _("已验收销号")
 
+    # No report accepted and none waiting for review: the county still owes one.
+    AWAITING_REPORT = (Status.ISSUED, Status.RETURNED)
+
     visit = models.OneToOneField(
         GuidanceVisit, verbose_name=_("执法指导"), on_delete=models.PROTECT, related_name="letter"
     )
@@ -341,9 +344,16 @@ class GuidanceLetter(models.Model):
     def is_closed(self):
         return self.status == self.Status.ACCEPTED
 
+    # R-42: the county's report is due by the letter's deadline. The rule is stated twice, for one letter
+    # (is_overdue) and as a filter (overdue_q); the two must agree, and a test checks that they do.
     def is_overdue(self, today):
         """No report accepted and none waiting, and the deadline has passed."""
-        return self.status in (self.Status.ISSUED, self.Status.RETURNED) and today > self.report_deadline
+        return self.status in self.AWAITING_REPORT and today > self.report_deadline
+
+    @classmethod
+    def overdue_q(cls, today):
+        """Letters overdue on ``today``, as a filter: the query form of ``is_overdue``."""
+        return models.Q(status__in=cls.AWAITING_REPORT, report_deadline__lt=today)
 
 
 class RectificationReport(models.Model):

@@ -100,6 +100,15 @@ class UserSerializer(serializers.ModelSerializer):
         )
 
 
+class PersonSerializer(serializers.ModelSerializer):
+    """A user named in a record (officers, a guidance team): who, nothing more."""
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name"]
+        read_only_fields = fields
+
+
 class MeSerializer(serializers.ModelSerializer):
     """The signed-in user, with what the UI needs to decide what to show."""
 

@@ -3,7 +3,8 @@
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 ACTION_BY_METHOD = {
@@ -72,3 +73,21 @@ class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
         if self.delete_service is None:
             raise NotImplementedError(f"{type(self).__name__} must name its delete_service")
         type(self).delete_service(self.request.user, instance.pk)
+
+
+class ScopedCreateListRetrieveViewSet(
+    RestrictedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    # Records created but never edited or deleted through the API (a comment, not a docstring: the
+    # schema would show a docstring in the Chinese docs). Creation goes through a service, which
+    # re-reads the referenced rows through restrict(); the response shows the saved row as the list would.
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        fresh = self.get_serializer(self.get_queryset().get(pk=instance.pk))
+        return Response(fresh.data, status=status.HTTP_201_CREATED)

@@ -118,13 +118,49 @@ def test_visit_has_the_r41_checklist(world, guidance):
         services.complete_visit(guidance.city, visit.pk)
 
 
+def test_nonconforming_check_needs_a_finding(world, guidance):
+    """GIVEN a visit
+    WHEN an item is recorded as not conforming with a blank finding
+    THEN the service refuses it on "finding" (whoever calls it) and the item stays unrecorded."""
+    visit = make_visit(world, guidance)
+    check = visit.checks.get(item="training")
+    with pytest.raises(ValidationError) as refused:
+        services.record_check(guidance.city, check.pk, "  ", False)
+    assert refused.value.message_dict == {"finding": ["不符合时须写明发现的问题。"]}
+    check.refresh_from_db()
+    assert check.conforms is None
+    services.record_check(guidance.city, check.pk, "", True)  # a conforming item needs none
+    check.refresh_from_db()
+    assert check.conforms is True and check.finding == ""
+
+
 def test_evidence_upload_is_validated(world, guidance):
     visit = make_visit(world, guidance)
     check = visit.checks.get(item="document_use")
     evidence = services.add_evidence(guidance.city, check.pk, pdf("文书.pdf"))
     assert evidence.file.read().startswith(b"%PDF")
-    with pytest.raises(ValidationError):
+    photo = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16, content_type="image/png")
+    assert services.add_evidence(guidance.city, check.pk, photo).original_name == "现场.png"
+
+
+def test_evidence_upload_error_speaks_of_what_was_sent(world, guidance):
+    """GIVEN a ".pdf" that is not a PDF, a ".jpg" that is not a photo, and a ".exe"
+    THEN each refusal is about that kind of file: not the photo rule for the PDF, and the accepted
+    extensions of both kinds for the unknown one."""
+    visit = make_visit(world, guidance)
+    check = visit.checks.get(item="document_use")
+    with pytest.raises(ValidationError) as fake_pdf:
         services.add_evidence(guidance.city, check.pk, SimpleUploadedFile("x.pdf", b"not a pdf"))
+    assert fake_pdf.value.messages == ["“x.pdf”的内容与文件类型不符，请重新选择。"]
+    with pytest.raises(ValidationError) as fake_photo:
+        services.add_evidence(guidance.city, check.pk, SimpleUploadedFile("x.jpg", b"x" * 16 * 1024 * 1024))
+    assert "超过15MB" in fake_photo.value.messages[0]  # the photo limit, not the document one
+    with pytest.raises(ValidationError) as exe:
+        services.add_evidence(guidance.city, check.pk, SimpleUploadedFile("setup.exe", b"MZ"))
+    assert exe.value.messages == [
+        "“setup.exe”的格式不支持，佐证材料仅支持文件（.pdf、.ofd）或照片（.jpg、.jpeg、.png、.webp、.heic）。"
+    ]
+    assert not check.evidence.exists()
 
 
 def test_spot_check_is_reproducible(world, guidance):
@@ -238,6 +274,23 @@ def test_overdue_and_late(world, guidance):
     assert report.late is True
     letter.refresh_from_db()
     assert not letter.is_overdue(today)
+
+
+def test_overdue_rule_and_filter_agree(world, guidance):
+    """GIVEN a letter in each status, its deadline before, on and after today
+    THEN GuidanceLetter.is_overdue and the GuidanceLetter.overdue_q filter give the same answer."""
+    letter = issue(world, guidance)
+    today = timezone.localdate()
+    seen = set()
+    for status in GuidanceLetter.Status.values:
+        for days in (-1, 0, 1):
+            deadline = today + datetime.timedelta(days=days)
+            GuidanceLetter.objects.filter(pk=letter.pk).update(status=status, report_deadline=deadline)
+            letter.refresh_from_db()
+            in_filter = GuidanceLetter.objects.filter(GuidanceLetter.overdue_q(today), pk=letter.pk).exists()
+            assert letter.is_overdue(today) == in_filter, (status, days)
+            seen.add(in_filter)
+    assert seen == {True, False}  # both answers occur, so the comparison means something
 
 
 def test_county_b_cannot_answer_county_a(world, guidance):

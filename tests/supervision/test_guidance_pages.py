@@ -89,6 +89,22 @@ def test_visit_pages_and_scope(client, world, guidance):
     assert b.get(reverse("supervision:guidance_evidence_file", args=[evidence.pk])).status_code == 404
 
 
+def test_nonconforming_check_without_finding_is_refused_on_the_page(client, world, guidance):
+    """GIVEN the city's visit page
+    WHEN an item is marked not conforming with no finding
+    THEN the service's refusal is shown and nothing is saved."""
+    visit = make_visit(world, guidance)
+    check = visit.checks.get(item="training")
+    response = login(client, guidance.city).post(
+        reverse("supervision:guidance_check", args=[visit.pk, check.pk]),
+        {f"c{check.pk}-conforms": "no", f"c{check.pk}-finding": " "},
+        follow=True,
+    )
+    assert "不符合时须写明发现的问题。" in response.content.decode()
+    check.refresh_from_db()
+    assert check.conforms is None
+
+
 def test_create_visit_page(client, world, guidance):
     login(client, guidance.city)
     response = client.post(
