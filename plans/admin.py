@@ -8,12 +8,12 @@ workflow, the coverage rules and the audit trail are enforced; the admin shows t
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.orgs.admin_scoping import ScopedAdminMixin
+from enforcement.orgs.admin_scoping import ScopedAdminMixin, SharedTableAdminMixin
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanTransition
 
 
 @admin.register(CheckItem)
-class CheckItemAdmin(admin.ModelAdmin):
+class CheckItemAdmin(SharedTableAdminMixin, admin.ModelAdmin):
     """The library of check items (执法手册检查事项, R-10): shared reference data, not scoped."""
 
     list_display = ("text", "category", "sector", "basis", "principal_duty", "sort_order", "is_active")

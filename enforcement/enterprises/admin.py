@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcement.enterprises import services
 from enforcement.enterprises.models import Enterprise, Sector
-from enforcement.orgs.admin_scoping import ScopedAdminMixin
+from enforcement.orgs.admin_scoping import ScopedAdminMixin, SharedTableAdminMixin
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(SharedTableAdminMixin, admin.ModelAdmin):
     """Sectors are a shared reference table (not owned by an organisation)."""
 
     list_display = ("name", "code", "high_risk", "sort_order", "is_active")

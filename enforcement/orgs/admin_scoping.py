@@ -148,3 +148,27 @@ class ScopedInlineMixin(ScopedChoicesMixin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, "view")
+
+
+class SharedTableAdminMixin:
+    """Reference tables every organisation uses (sectors, the check-item library) are shared by the whole
+    system, so only a city or provincial bureau (or a superuser) changes them; a county administrator,
+    whose role grants the same model permissions for its own records, may only look."""
+
+    def _may_change_shared(self, request):
+        from enforcement.orgs.models import Organisation
+
+        user = request.user
+        org = getattr(user, "organisation", None)
+        return user.is_superuser or (
+            org is not None and org.level in (Organisation.Level.CITY, Organisation.Level.PROVINCE)
+        )
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and self._may_change_shared(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change_shared(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change_shared(request)
