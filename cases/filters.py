@@ -7,16 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Hazard, Inspection
 from enforcement.orgs.models import Organisation
+from enforcement.orgs.scoping import choices_in_scope
 
 OPEN_STATES = (Hazard.Status.OPEN, Hazard.Status.RECTIFIED)
 
 
-def _organisations(request):
-    # An organisation outside the caller's scope is "not a valid choice", exactly like one that does not
-    # exist, so the filter cannot be used to probe the tree.
-    if request is None:
-        return Organisation.objects.none()
-    return Organisation.objects.restrict(request.user, "view").order_by("path")
+_organisations = choices_in_scope(Organisation, order_by=["path"])
 
 
 def open_hazards_exist():

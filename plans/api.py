@@ -22,6 +22,7 @@ from enforcement.api.filters import StableOrderingFilter
 from enforcement.api.viewsets import RestrictedModelViewSet, RestrictedViewSetMixin
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation, User
+from enforcement.orgs.scoping import choices_in_scope
 from enforcement.orgs.services import certified_officers
 from enforcement.uploads import DOCUMENT, serve_scoped_file, validate_upload
 from plans import services
@@ -448,16 +449,8 @@ class ConflictDeclarationSerializer(serializers.ModelSerializer):
 # --- filters -------------------------------------------------------------------------------------
 
 
-def _reachable_organisations(request):
-    if request is None:
-        return Organisation.objects.none()
-    return Organisation.objects.restrict(request.user, "view")
-
-
-def _reachable_plans(request):
-    if request is None:
-        return InspectionPlan.objects.none()
-    return InspectionPlan.objects.restrict(request.user, "view")
+_reachable_organisations = choices_in_scope(Organisation)
+_reachable_plans = choices_in_scope(InspectionPlan)
 
 
 class PlanFilter(django_filters.FilterSet):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from enforcement.api.viewsets import RestrictedReadOnlyViewSet, ServiceExceptionsMixin
 from enforcement.orgs.models import Organisation
+from enforcement.orgs.scoping import choices_in_scope
 from supervision import services
 from supervision.forms import MonthField, month_label, parse_month
 from supervision.models import MonthlyProgress, MonthlyProgressRun
@@ -30,11 +31,7 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
-def _reachable_organisations(request):
-    # Outside the caller's scope is "not a valid choice", like an id that does not exist.
-    if request is None:
-        return Organisation.objects.none()
-    return Organisation.objects.restrict(request.user, "view")
+_reachable_organisations = choices_in_scope(Organisation)
 
 
 class MonthlyProgressFilter(django_filters.FilterSet):

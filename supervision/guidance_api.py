@@ -34,6 +34,7 @@ from enforcement.api.viewsets import (
 )
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
+from enforcement.orgs.scoping import choices_in_scope
 from supervision import guidance_services as services
 from supervision.guidance import SPOT_CHECK_MAX
 from supervision.guidance_forms import ReviewForm
@@ -85,11 +86,7 @@ def _choices_field(choices, **kwargs):
 # --- filters -------------------------------------------------------------------------------------
 
 
-def _reachable_organisations(request):
-    # Outside the caller's scope is "not a valid choice", like an id that does not exist.
-    if request is None:
-        return Organisation.objects.none()
-    return Organisation.objects.restrict(request.user, "view")
+_reachable_organisations = choices_in_scope(Organisation)
 
 
 class ScheduleFilter(django_filters.FilterSet):

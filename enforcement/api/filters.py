@@ -7,14 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
 from enforcement.orgs.models import Organisation, Role, User
+from enforcement.orgs.scoping import choices_in_scope
 
-
-def _reachable_organisations(request):
-    # An organisation outside the caller's scope is "not a valid choice", exactly like one that does
-    # not exist, so the filter cannot be used to probe the tree.
-    if request is None:
-        return Organisation.objects.none()
-    return Organisation.objects.restrict(request.user, "view")
+_reachable_organisations = choices_in_scope(Organisation)
 
 
 class StableOrderingFilter(OrderingFilter):

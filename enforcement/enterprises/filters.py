@@ -7,12 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.enterprises.credit_code import VALUES, normalise
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
+from enforcement.orgs.scoping import choices_in_scope
 
-
-def _organisations(request):
-    if request is None:
-        return Organisation.objects.none()
-    return Organisation.objects.restrict(request.user, "view")
+_organisations = choices_in_scope(Organisation)
 
 
 class EnterpriseFilter(django_filters.FilterSet):

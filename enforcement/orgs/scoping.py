@@ -116,3 +116,19 @@ def ensure_in_scope(user, obj, action):
     """
     if not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied(_("该记录将超出您的数据权限范围，操作已撤销。"))
+
+
+def choices_in_scope(model, action="view", order_by=()):
+    """A django-filter ``queryset`` callable: the rows of ``model`` the request's user may ``action``.
+
+    A row outside the scope is "not a valid choice", exactly like an id that does not exist, so a filter
+    cannot be used to probe the tree.
+    """
+
+    def queryset(request):
+        if request is None:
+            return model.objects.none()
+        rows = model.objects.restrict(request.user, action)
+        return rows.order_by(*order_by) if order_by else rows
+
+    return queryset
