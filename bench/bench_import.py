@@ -27,39 +27,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import throwaway_database
 
 BENCH_DB = "bench_import"
-
-
-def prepare_database(workdir):
-    """Point DATABASE_URL at a throwaway database; returns a clean-up callable."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return lambda: None, "SQLite"
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("DATABASE_URL must be a postgres:// URL (or unset for SQLite)")
-    import psycopg
-
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-    def drop():
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-    return drop, "PostgreSQL"
 
 
 # --- data generation ------------------------------------------------------------------------------
@@ -286,23 +258,16 @@ def main():
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench_import_"))
-    cleanup, backend = prepare_database(workdir)
     os.environ["VAR_DIR"] = str(workdir)
     os.environ["MEDIA_ROOT"] = str(workdir / "uploads")
-    os.environ.pop("CELERY_BROKER_URL", None)  # the task body runs in-process
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # DATABASE_URL chooses the backend, as it does for the application: unset means SQLite.
+    start = time.perf_counter()
+    backend, drop = throwaway_database(BENCH_DB, sqlite=not os.environ.get("DATABASE_URL"))
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
         from enforcement.enterprises.models import Enterprise
 
-        start = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"database: {backend}; migrate {time.perf_counter() - start:.1f} s")
+        print(f"database: {backend}; create + migrate {time.perf_counter() - start:.1f} s")
         city, orgs = build_orgs()
         user = build_user(city)
         start = time.perf_counter()
@@ -357,7 +322,7 @@ def main():
             f"re-imported: {trip.unchanged_count} unchanged, {trip.create_count} created, {trip.update_count} updated"
         )
     finally:
-        cleanup()
+        drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

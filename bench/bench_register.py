@@ -5,18 +5,19 @@ Issue 2's target: with 200,000 enterprises in PostgreSQL, /enterprises/ and /api
 in under 150 ms median for a county user and for a city user, with a number of SQL queries that does
 not grow with the page size.
 
-The script builds a throwaway database (PostgreSQL ``bench_register`` by default, dropped and recreated;
-or SQLite with --sqlite), migrates it, creates 1 city with 10 counties × 5 townships plus a development
-zone and ``--size`` enterprises with the demo-data generators (bulk_create in batches), runs ANALYZE,
-then requests each page through ``django.test.Client`` as a county officer and as the city legal user:
-warm-up first, then ``--runs`` timed requests per case, printing median and p90 in ms and the SQL
-query count, at page sizes 20 and 100 and for a name search.
+The script builds a throwaway database ``bench_register`` (PostgreSQL by default, dropped and recreated;
+or SQLite with --sqlite; --reuse keeps an existing one, creating it only if missing), migrates it, creates
+1 city with 10 counties × 5 townships plus a development zone and ``--size`` enterprises with the demo-data
+generators (bulk_create in batches), runs ANALYZE, then requests each page through ``django.test.Client`` as
+a county officer and as the city legal user: warm-up first, then ``--runs`` timed requests per case,
+printing median and p90 in ms and the SQL query count, at page sizes 20 and 100 and for a name search.
 
     .venv/bin/python bench/bench_register.py                     # 200,000 rows, PostgreSQL
     .venv/bin/python bench/bench_register.py --size 2000 --sqlite --runs 3   # CI smoke run
     .venv/bin/python bench/bench_register.py --reuse --explain   # reuse the data, show query plans
 
-Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_register).
+Environment: BENCH_DATABASE_URL or DATABASE_URL name the PostgreSQL server (default
+postgres://postgres@127.0.0.1:5432/postgres; the database in the URL is only used to connect).
 """
 
 import argparse
@@ -24,15 +25,13 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import throwaway_database
 
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/bench_register"
+BENCH_DB = "bench_register"
 TARGET_MS = 150.0
 COUNTIES = ["东城区", "西城区", "南湖区", "北岭区", "临江县", "平川县", "青石县", "白河县", "松山县", "金沙县"]
 TOWNSHIPS = ["城关镇", "东关街道", "河西镇", "柳庄乡", "新店镇"]
@@ -50,56 +49,13 @@ def parse_args():
     return parser.parse_args()
 
 
-def prepare_environment(args):
-    """Point settings at the benchmark database before Django loads them."""
-    if args.sqlite:
-        path = Path(tempfile.gettempdir()) / "bench_register.sqlite3"
-        url = f"sqlite:///{path}"
-        if not args.reuse and path.exists():
-            path.unlink()
-    else:
-        url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL)
-        if not args.reuse or not _pg_database_exists(url):
-            _pg_recreate(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.pop("CELERY_BROKER_URL", None)  # imports are not benchmarked here; keep tasks in-process
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings")
-    os.environ["DEBUG"] = "false"
-    return url
-
-
-def _maintenance(url):
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
-
-
-def _pg_database_exists(url):
-    import psycopg
-
-    admin_url, name = _maintenance(url)
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
-
-def _pg_recreate(url):
-    import psycopg
-    from psycopg import sql
-
-    admin_url, name = _maintenance(url)
-    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def build(args):
-    from django.core.management import call_command
     from django.db import connection
 
     from enforcement.enterprises.models import Enterprise, Sector
     from enforcement.orgs.models import User
     from enforcement.web import demo
 
-    call_command("migrate", verbosity=0)
     if args.reuse and Enterprise.objects.count() == args.size and User.objects.filter(username="city_legal").exists():
         print(f"reusing the existing database: {args.size:,} enterprises")
         return
@@ -250,11 +206,9 @@ def run_cases(args, variant):
 
 def main():
     args = parse_args()
-    url = prepare_environment(args)
-    import django
-
-    django.setup()
-    print(f"benchmark database: {url}")
+    # Kept afterwards (no drop): --reuse measures the same data again without rebuilding it.
+    throwaway_database(BENCH_DB, sqlite=args.sqlite, reuse=args.reuse)
+    print(f"benchmark database: {os.environ['DATABASE_URL']}")
     build(args)
     from django.db import connection
 
