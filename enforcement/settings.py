@@ -127,6 +127,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ENTERPRISE_IMPORT_MAX_BYTES = env_int("ENTERPRISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 50_000)
+# Register exports of more rows than this are written by a Celery task instead of inside the request.
+ENTERPRISE_EXPORT_INLINE_MAX = env_int("ENTERPRISE_EXPORT_INLINE_MAX", 5_000)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -187,6 +189,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=_progress_cron[0], hour=_progress_cron[1], day_of_month=_progress_cron[2]),
         # Expire before the next run so a backlog never executes twice.
         "options": {"expires": 20 * 24 * 3600},
+    },
+    # Register exports older than a week and import uploads finished with a month ago are deleted.
+    "cleanup-enterprise-files": {
+        "task": "enterprises.cleanup_files",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 20 * 3600},
     },
 }
 

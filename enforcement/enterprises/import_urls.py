@@ -10,4 +10,6 @@ urlpatterns = [
     path("import/<int:pk>/", import_views.import_batch, name="import_batch"),
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("export/", import_views.export, name="export"),
+    path("export/<int:pk>/", import_views.export_job, name="export_job"),
+    path("export/<int:pk>/download/", import_views.export_job_download, name="export_job_download"),
 ]

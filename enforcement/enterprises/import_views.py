@@ -1,7 +1,9 @@
 """Import (preview → confirm) and export pages of the enterprise register.
 
-A batch belongs to the user who uploaded it: anyone else gets 404. The export goes through the same
-``EnterpriseFilter`` and ``Enterprise.objects.restrict(user, "view")`` as the list page.
+A batch belongs to the user who uploaded it, an export job to the user who asked for it: anyone else
+gets 404. The export goes through the same ``EnterpriseFilter`` and ``Enterprise.objects.restrict(user,
+"view")`` as the list page; up to ENTERPRISE_EXPORT_INLINE_MAX rows it is written in the request, larger
+ones by a Celery task (export_jobs).
 """
 
 import logging
@@ -11,17 +13,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enforcement.enterprises import exporting, importing
-from enforcement.enterprises.filters import EnterpriseFilter
+from enforcement.enterprises import export_jobs, exporting, importing
 from enforcement.enterprises.import_forms import ImportUploadForm
-from enforcement.enterprises.models import Enterprise, ImportBatch
-from enforcement.enterprises.tasks import apply_enterprise_import
+from enforcement.enterprises.models import ExportJob, ImportBatch
+from enforcement.enterprises.tasks import apply_enterprise_import, export_enterprises
+from enforcement.uploads import serve_scoped_file
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABS = ("error", "create", "update", "unchanged")
 ROWS_PER_PAGE = 200
 REFRESH_SECONDS = 2
+RECENT_EXPORTS = 10
 
 
 def _require_import_permission(user):
@@ -139,9 +142,12 @@ def import_template(request):
 @login_required
 @require_GET
 def export(request):
-    """The register as .xlsx, with the list page's filters and the user's scope."""
-    base = Enterprise.objects.restrict(request.user, "view")
-    filterset = EnterpriseFilter(request.GET, queryset=base, request=request)
+    """The register as .xlsx, with the list page's filters and the user's scope.
+
+    Up to ENTERPRISE_EXPORT_INLINE_MAX rows the file is the response; a larger export (a minute for the
+    whole city) would time out behind a proxy, so it becomes a job and the user waits on its page.
+    """
+    filterset = export_jobs.filter_for(request.user, request.GET, request=request)
     if not filterset.is_valid():
         # An organisation outside the scope is not a valid choice: refuse rather than export everything.
         return render(
@@ -150,10 +156,57 @@ def export(request):
             {"form": filterset.form},
             status=400,
         )
-    filename = _("生产经营单位名录_%(date)s.xlsx") % {"date": timezone.localdate().strftime("%Y%m%d")}
+    if filterset.qs.count() > settings.ENTERPRISE_EXPORT_INLINE_MAX:
+        return _queue_export(request, export_jobs.filter_query(request.GET))
     return FileResponse(
         exporting.write_workbook(request.user, filterset.qs),
         as_attachment=True,
-        filename=filename,
+        filename=export_jobs.download_name(timezone.localdate()),
         content_type=XLSX,
     )
+
+
+def _queue_export(request, query):
+    job, created = export_jobs.create_job(request.user, query)
+    if created:
+        try:
+            export_enterprises.delay(job.pk)
+        except Exception:
+            # The broker is down: the job page says so, and the user can try again later.
+            logger.exception("could not queue export job %s", job.pk)
+            export_jobs.fail_job(job.pk, _("任务队列暂时不可用，导出尚未开始，请稍后重试。"))
+    return redirect("enterprises:export_job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def export_job(request, pk):
+    """One export job: refreshes while it is queued or running, then offers the file. Lists the user's recent jobs."""
+    job = get_object_or_404(ExportJob.objects.owned_by(request.user), pk=pk)
+    response = render(
+        request,
+        "enterprises/import/export_job.html",
+        {
+            "job": job,
+            "conditions": export_jobs.filter_summary(request.user, job.query),
+            "recent": ExportJob.objects.owned_by(request.user)[:RECENT_EXPORTS],
+            "refresh": REFRESH_SECONDS if job.is_in_progress else None,
+            "keep_days": export_jobs.EXPORT_KEEP.days,
+        },
+    )
+    if job.is_in_progress:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@login_required
+@require_GET
+def export_job_download(request, pk):
+    """The finished workbook of one export job, to its owner only."""
+    job = get_object_or_404(ExportJob.objects.owned_by(request.user), pk=pk, status=ExportJob.Status.DONE)
+    if not job.file:
+        raise Http404
+    try:
+        return serve_scoped_file(job.file, download_name=export_jobs.job_download_name(job))
+    except FileNotFoundError as exc:
+        raise Http404 from exc

@@ -188,9 +188,11 @@ def _import_upload_to(instance, filename):
     return f"enterprise_imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
-class ImportBatchQuerySet(RestrictedQuerySet):
+class OwnedQuerySet(RestrictedQuerySet):
+    """Rows private to the user who made them: import batches and export jobs."""
+
     def owned_by(self, user):
-        """Batches are private to the user who uploaded them (others get 404)."""
+        """Only the owner sees the row (anyone else gets 404)."""
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(owner=user)
@@ -220,7 +222,8 @@ class ImportBatch(models.Model):
         null=True,
         blank=True,
     )
-    file = models.FileField(_("文件"), upload_to=_import_upload_to, max_length=200)
+    # Blank once the clean-up has removed the upload (30 days after it was finished with); the row stays.
+    file = models.FileField(_("文件"), upload_to=_import_upload_to, max_length=200, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=255)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -238,7 +241,7 @@ class ImportBatch(models.Model):
     report = models.JSONField(_("校验结果"), default=list, blank=True)
     error_message = models.TextField(_("错误信息"), blank=True)
 
-    objects = ImportBatchQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
     scope_org_lookup = "organisation"
 
     class Meta:
@@ -255,3 +258,57 @@ class ImportBatch(models.Model):
         return self.status == self.Status.APPLYING or (
             self.status == self.Status.PREVIEWED and self.confirmed_at is not None
         )
+
+
+def _export_upload_to(instance, filename):
+    return f"enterprise_exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportJob(models.Model):
+    """A register export too large to build inside a request, written by a Celery task.
+
+    ``query`` is the list page's filter as a query string; the task applies it as the owner would see
+    the register when it runs. Jobs and their files are deleted after a week (``cleanup_enterprise_files``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("导出失败")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE, related_name="enterprise_exports"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        related_name="enterprise_exports",
+        null=True,
+        blank=True,
+    )
+    query = models.TextField(_("筛选条件"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    file = models.FileField(_("文件"), upload_to=_export_upload_to, max_length=200, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+    scope_org_lookup = "organisation"
+
+    class Meta:
+        verbose_name = _("单位导出任务")
+        verbose_name_plural = _("单位导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="ent_export_owner_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M}（{self.get_status_display()}）"
+
+    @property
+    def is_in_progress(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
