@@ -31,24 +31,31 @@ def _reading(function):
     return read
 
 
-@_reading
-def glyph_cids(data) -> list[int] | None:
-    """Each glyph's CID in glyph order, or None when the font is not CID-keyed."""
+def _cid_charset(data):
+    """(charset offset, glyph count) of a CID-keyed font, or None for a name-keyed one."""
     top = _top_dict(data)
     if _OP_ROS not in top or _OP_CHARSTRINGS not in top or _OP_CHARSET not in top:
         return None
-    glyphs = _index_count(data, int(top[_OP_CHARSTRINGS][0]))
-    return [0, *_charset(data, int(top[_OP_CHARSET][0]), glyphs - 1)]
+    return int(top[_OP_CHARSET][0]), _index_count(data, int(top[_OP_CHARSTRINGS][0]))
+
+
+@_reading
+def glyph_cids(data) -> list[int] | None:
+    """Each glyph's CID in glyph order, or None when the font is not CID-keyed."""
+    charset = _cid_charset(data)
+    if charset is None:
+        return None
+    offset, glyphs = charset
+    return [0, *_charset(data, offset, glyphs - 1)]
 
 
 @_reading
 def is_identity(data) -> bool:
     """True when the font is CID-keyed and glyph n carries CID n for every glyph."""
-    top = _top_dict(data)
-    if _OP_ROS not in top or _OP_CHARSTRINGS not in top or _OP_CHARSET not in top:
+    charset = _cid_charset(data)
+    if charset is None:
         return False
-    glyphs = _index_count(data, int(top[_OP_CHARSTRINGS][0]))
-    offset = int(top[_OP_CHARSET][0])
+    offset, glyphs = charset
     if offset <= 2:  # the predefined ISOAdobe/Expert charsets of name-keyed fonts
         return False
     expected = 1
