@@ -229,7 +229,7 @@ def run_cases(data, runs):
     from plans import services
     from plans.coverage import check_plan
     from supervision.models import MonthlyProgress
-    from supervision.progress import build_monthly_progress
+    from supervision.progress.job import build_monthly_progress
 
     october = datetime.date(2026, 10, 1)
     t0 = time.perf_counter()

@@ -1,39 +1,8 @@
-"""Supervision pages: monthly progress (月调度)."""
+"""Supervision pages, one URL module per feature, all in the "supervision" namespace."""
 
-from django.urls import path
-
-from supervision import views
+from supervision.guidance.urls import urlpatterns as guidance_urls
+from supervision.progress.urls import urlpatterns as progress_urls
 
 app_name = "supervision"
 
-urlpatterns = [
-    path("progress/", views.progress, name="progress"),
-    path("progress/export/", views.progress_export, name="progress_export"),
-    path("progress/rebuild/", views.progress_rebuild, name="progress_rebuild"),
-    path("progress/<int:pk>/", views.progress_detail, name="progress_detail"),
-    path("progress/<int:pk>/document/", views.progress_document, name="progress_document"),
-    path("progress/<int:pk>/confirm/", views.progress_confirm, name="progress_confirm"),
-]
-
-# Guidance visits and letters (执法指导, R-40…R-43).
-from supervision import guidance_views as g  # noqa: E402
-
-urlpatterns += [
-    path("guidance/schedule/", g.schedule, name="guidance_schedule"),
-    path("guidance/schedule/<int:pk>/delete/", g.schedule_delete, name="guidance_schedule_delete"),
-    path("guidance/visits/", g.visit_list, name="guidance_visits"),
-    path("guidance/visits/<int:pk>/", g.visit_detail, name="guidance_visit"),
-    path("guidance/visits/<int:pk>/checks/<int:check_pk>/", g.check_update, name="guidance_check"),
-    path("guidance/visits/<int:pk>/checks/<int:check_pk>/evidence/", g.evidence_upload, name="guidance_evidence"),
-    path("guidance/visits/<int:pk>/spot-check/", g.spot_check, name="guidance_spot_check"),
-    path("guidance/visits/<int:pk>/complete/", g.visit_complete, name="guidance_complete"),
-    path("guidance/visits/<int:pk>/letter/", g.letter_issue, name="guidance_letter_issue"),
-    path("guidance/evidence/<int:pk>/", g.evidence_file, name="guidance_evidence_file"),
-    path("guidance/letters/<int:pk>/", g.letter_detail, name="guidance_letter"),
-    path("guidance/letters/<int:pk>/pdf/", g.letter_pdf, name="guidance_letter_pdf"),
-    path("guidance/letters/<int:pk>/report/", g.report_submit, name="guidance_report_submit"),
-    path("guidance/letters/<int:pk>/review/", g.report_review, name="guidance_report_review"),
-    path("guidance/reports/<int:pk>/file/", g.report_file, name="guidance_report_file"),
-    path("guidance/ledger/", g.ledger, name="guidance_ledger"),
-    path("guidance/ledger/export/", g.ledger_export, name="guidance_ledger_export"),
-]
+urlpatterns = [*progress_urls, *guidance_urls]

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from supervision import guidance_services as services
+from supervision.guidance import services
 from supervision.models import GuidanceLetter
 from tests.browser.test_monthly_progress import PASSWORD, assert_no_page_overflow
 from tests.planning import planning  # noqa: F401 - fixture used by `guidance`

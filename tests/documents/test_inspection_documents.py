@@ -14,9 +14,9 @@ from cases import services as case_services
 from enforcement.documents.models import IssuedDocument
 from plans import documents as plan_documents
 from plans import services as plan_services
-from supervision import documents as supervision_documents
 from supervision.models import MonthlyProgress
-from supervision.progress import build_monthly_progress
+from supervision.progress import documents as supervision_documents
+from supervision.progress.job import build_monthly_progress
 from tests.planning import planning  # noqa: F401
 
 D = datetime.date

@@ -137,7 +137,7 @@ def test_runs_are_listed_read_only(progress, api):  # noqa: F811
 
 @pytest.fixture
 def queued(monkeypatch):
-    from supervision.tasks import build_monthly_progress_task
+    from supervision.progress.tasks import build_monthly_progress_task
 
     sent = []
     monkeypatch.setattr(build_monthly_progress_task, "delay", lambda month=None: sent.append(month))

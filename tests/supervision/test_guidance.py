@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from enforcement.audit.models import AuditEvent
-from supervision import guidance_services as services
-from supervision.guidance import CHECKLIST, schedule_warnings, supervised_units
+from supervision.guidance import services
+from supervision.guidance.rules import CHECKLIST, schedule_warnings, supervised_units
 from supervision.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit, RectificationReport
 from tests.factories import OrganisationFactory, UserFactory
 from tests.planning import fill_valid_plan

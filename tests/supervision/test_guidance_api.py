@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
-from supervision import guidance_services as services
+from supervision.guidance import services
 from supervision.models import GuidanceLetter, GuidanceSchedule
 from tests.supervision import test_guidance as base
 from tests.supervision.test_api import api  # noqa: F401 - fixture

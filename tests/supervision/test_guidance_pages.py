@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from supervision import guidance_services as services
+from supervision.guidance import services
 from supervision.models import GuidanceLetter, GuidanceVisit
 from tests.supervision import test_guidance as base
 

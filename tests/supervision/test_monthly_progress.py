@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cases import services as case_services
-from supervision import services
 from supervision.models import MonthlyProgress, MonthlyProgressRun
-from supervision.progress import build_monthly_progress
-from supervision.tasks import build_monthly_progress_task
+from supervision.progress import services
+from supervision.progress.job import build_monthly_progress
+from supervision.progress.tasks import build_monthly_progress_task
 from tests.planning import execute_first_half
 
 D = datetime.date
@@ -73,7 +73,7 @@ def test_rerun_after_new_data_updates_and_clears_confirmation(executed):
 
 def test_failure_mid_run_leaves_no_half_report(executed, monkeypatch):
     """GIVEN a write that fails half-way WHEN the job runs THEN no report of that month exists."""
-    from supervision import progress
+    from supervision.progress import job as progress
 
     def explode(*args, **kwargs):
         raise RuntimeError("worker killed")

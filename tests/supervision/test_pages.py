@@ -14,9 +14,9 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from enforcement.orgs.models import Organisation, Role
-from supervision import services
 from supervision.models import MonthlyProgress, MonthlyProgressRun
-from supervision.progress import previous_month
+from supervision.progress import services
+from supervision.progress.job import previous_month
 from tests.factories import OrganisationFactory, UserFactory
 
 JUNE = datetime.date(2026, 6, 1)
@@ -374,7 +374,7 @@ def test_only_the_city_legal_section_sees_the_rebuild_form(progress, browse):
 @pytest.fixture
 def queued(monkeypatch):
     """The months sent to the monthly job (the job itself is not run)."""
-    from supervision.tasks import build_monthly_progress_task
+    from supervision.progress.tasks import build_monthly_progress_task
 
     sent = []
     monkeypatch.setattr(build_monthly_progress_task, "delay", lambda month=None: sent.append(month))

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 
-from supervision import services
+from supervision.progress import services
 from tests.supervision.test_pages import browse, progress  # noqa: F401 - fixtures
 
 URL = "/supervision/progress/export/"

@@ -11,8 +11,8 @@ import pytest
 
 from enforcement.celery import app
 from supervision.models import MonthlyProgress, MonthlyProgressRun
-from supervision.progress import build_monthly_progress
-from supervision.tasks import build_monthly_progress_task
+from supervision.progress.job import build_monthly_progress
+from supervision.progress.tasks import build_monthly_progress_task
 from tests.celery_fixture import wait_until
 from tests.planning import execute_first_half
 

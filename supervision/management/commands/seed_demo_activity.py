@@ -22,9 +22,9 @@ from enforcement.orgs.models import Organisation, User
 from plans import services as plans
 from plans.coverage import high_risk_q
 from plans.models import InspectionPlan, PlanItem, PlanType
-from supervision import guidance_services as guidance
+from supervision.guidance import services as guidance
 from supervision.models import GuidanceVisit
-from supervision.progress import build_monthly_progress
+from supervision.progress.job import build_monthly_progress
 
 HAZARDS = [
     "消防通道堵塞",

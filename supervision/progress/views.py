@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.orgs.models import Organisation
 from plans.documents import documents_for, issue_from_page, source_key
-from supervision import exporting, services
-from supervision.documents import issue_monthly_report
-from supervision.forms import RebuildForm, month_label, parse_month
-from supervision.models import MonthlyProgress, MonthlyProgressRun
-from supervision.progress import previous_month
+from supervision.progress import exporting, services
+from supervision.progress.documents import issue_monthly_report
+from supervision.progress.forms import RebuildForm, month_label, parse_month
+from supervision.progress.job import previous_month
+from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
 
 HISTORY_MONTHS = 12
 # Levels whose users supervise others: their page leads with the roll-up, not with their own report.

@@ -1,6 +1,6 @@
 """Guidance visits (执法指导, R-40…R-42): the fixed checklist, schedule rules and the spot-check draw.
 
-Pure helpers with no writes; services in ``supervision.guidance_services`` use them.
+Pure helpers with no writes; services in ``supervision.guidance.services`` use them.
 """
 
 from django.utils.translation import gettext as _

@@ -18,7 +18,7 @@ from cases.models import Hazard, Inspection, ReInspection
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation
 from plans.models import InspectionPlan, PlanItem, PlanType
-from supervision.models import MonthlyProgress, MonthlyProgressRun
+from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
 
 # Plan versions that are in force: approved and beyond, not replaced by a later version.
 EFFECTIVE = [InspectionPlan.Status.APPROVED, InspectionPlan.Status.FILED, InspectionPlan.Status.PUBLISHED]

@@ -10,9 +10,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from enforcement.orgs.models import Organisation
-from supervision.guidance import schedule_warnings, supervised_units
-from supervision.guidance_services import is_city_user
-from supervision.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit
+from supervision.guidance.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit
+from supervision.guidance.rules import schedule_warnings, supervised_units
+from supervision.guidance.services import is_city_user
 
 LEDGER_FIGURES = ("visits", "letters", "open", "overdue", "closed")
 

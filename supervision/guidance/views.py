@@ -1,7 +1,7 @@
 """Guidance pages (执法指导, R-40…R-43): schedule, visits with the checklist, letters, reports, ledger.
 
 Every page reads through ``restrict()``: a visit or letter of another county is not found (404). Writes
-go through ``supervision.guidance_services``, which also decides who may act (city vs. county).
+go through ``supervision.guidance.services``, which also decides who may act (city vs. county).
 """
 
 import datetime
@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.uploads import serve_scoped_file
-from supervision import guidance_services as services
-from supervision.guidance_forms import (
+from supervision.guidance import services
+from supervision.guidance.forms import (
     CheckForm,
     EvidenceForm,
     LetterForm,
@@ -31,8 +31,7 @@ from supervision.guidance_forms import (
     SpotCheckForm,
     VisitForm,
 )
-from supervision.guidance_queries import city_units, ledger_data, ledger_totals, schedule_entry_for, schedule_year
-from supervision.models import (
+from supervision.guidance.models import (
     GuidanceCheck,
     GuidanceEvidence,
     GuidanceLetter,
@@ -40,6 +39,7 @@ from supervision.models import (
     GuidanceVisit,
     RectificationReport,
 )
+from supervision.guidance.queries import city_units, ledger_data, ledger_totals, schedule_entry_for, schedule_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from supervision.forms import month_label
+from supervision.progress.forms import month_label
 
 PERCENT = "0.0%"
 TITLE_FONT = Font(bold=True, size=14)

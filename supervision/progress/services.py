@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record
 from enforcement.orgs.models import Organisation
-from supervision.models import MonthlyProgress, MonthlyProgressRun
-from supervision.progress import previous_month
+from supervision.progress.job import previous_month
+from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
 
 
 def confirm_progress(user, report_id):
@@ -63,7 +63,7 @@ def running_run(month):
 
 def request_rebuild(user, month):
     """Queue the monthly job for a past ``month``. Running it again is harmless: it is idempotent."""
-    from supervision.tasks import build_monthly_progress_task  # tasks import the job, the job these models
+    from supervision.progress.tasks import build_monthly_progress_task  # tasks import the job, the job these models
 
     if not can_rebuild(user):
         raise PermissionDenied(_("您没有重新生成月度调度的权限。"))

@@ -7,7 +7,7 @@
 /api/guidance-ledger/      GET ?year= the supervision ledger (执法监督台账)
 
 Querysets are restricted by the base viewsets (another county's visit or letter is 404). Every write
-calls supervision.guidance_services, which decides who may act (the city runs visits and letters, only
+calls supervision.guidance.services, which decides who may act (the city runs visits and letters, only
 the county a letter went to answers it: 403 otherwise) and answers bad input with Chinese 400s.
 """
 
@@ -35,18 +35,9 @@ from enforcement.api.viewsets import (
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.orgs.scoping import choices_in_scope
-from supervision import guidance_services as services
-from supervision.guidance import SPOT_CHECK_MAX
-from supervision.guidance_forms import ReviewForm
-from supervision.guidance_queries import (
-    is_visited,
-    ledger_data,
-    ledger_totals,
-    schedule_entry_for,
-    schedule_year,
-    visited_slots,
-)
-from supervision.models import (
+from supervision.guidance import services
+from supervision.guidance.forms import ReviewForm
+from supervision.guidance.models import (
     GuidanceCheck,
     GuidanceEvidence,
     GuidanceLetter,
@@ -54,6 +45,15 @@ from supervision.models import (
     GuidanceVisit,
     RectificationReport,
 )
+from supervision.guidance.queries import (
+    is_visited,
+    ledger_data,
+    ledger_totals,
+    schedule_entry_for,
+    schedule_year,
+    visited_slots,
+)
+from supervision.guidance.rules import SPOT_CHECK_MAX
 
 TAGS = [_("执法指导")]
 

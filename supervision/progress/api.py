@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from enforcement.api.viewsets import RestrictedReadOnlyViewSet, ServiceExceptionsMixin
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import choices_in_scope
-from supervision import services
-from supervision.forms import MonthField, month_label, parse_month
-from supervision.models import MonthlyProgress, MonthlyProgressRun
+from supervision.progress import services
+from supervision.progress.forms import MonthField, month_label, parse_month
+from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
 
 TAGS = [_("月度调度")]
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.orgs.models import User
-from supervision.guidance import SPOT_CHECK_MAX
+from supervision.guidance.rules import SPOT_CHECK_MAX
 
 MONTHS = [(m, _("%(m)d月") % {"m": m}) for m in range(1, 13)]
 YES_NO = [("yes", _("符合")), ("no", _("不符合"))]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.documents import issue_once
-from supervision.models import MonthlyProgress
+from supervision.progress.models import MonthlyProgress
 
 
 def monthly_report_context(report):

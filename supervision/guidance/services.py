@@ -19,8 +19,7 @@ from enforcement.orgs.scoping import ensure_in_scope
 from enforcement.uploads import DOCUMENT, PHOTO, validate_upload
 from plans.draw import DrawError, run_draw
 from plans.models import InspectionPlan
-from supervision.guidance import CHECKLIST, SPOT_CHECK_MAX
-from supervision.models import (
+from supervision.guidance.models import (
     GuidanceCheck,
     GuidanceEvidence,
     GuidanceLetter,
@@ -28,6 +27,7 @@ from supervision.models import (
     GuidanceVisit,
     RectificationReport,
 )
+from supervision.guidance.rules import CHECKLIST, SPOT_CHECK_MAX
 
 CITY_LEVELS = (Organisation.Level.CITY, Organisation.Level.PROVINCE)
 
