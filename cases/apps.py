@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "执法检查与案件"
 
     def ready(self):
-        from cases.services import last_inspector_pairs
+        from cases.inspections.services import last_inspector_pairs
         from plans.draw import register_exclusion_source
 
         # plans must not import cases (data flows core ← plans ← cases), so cases plugs in here.

@@ -1,20 +1,7 @@
-"""Inspection pages: recording on site (tablet), hazards with photos, re-inspections (R-10…R-13)."""
+"""Case pages, one URL module per feature, all in the "cases" namespace."""
 
-from django.urls import path
-
-from cases import views
+from cases.inspections.urls import urlpatterns as inspection_urls
 
 app_name = "cases"
 
-urlpatterns = [
-    path("inspections/", views.inspection_list, name="inspection_list"),
-    path("inspections/new/", views.inspection_create, name="inspection_create"),
-    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
-    path("inspections/<int:pk>/hazards/", views.hazard_create, name="hazard_create"),
-    path("inspections/<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
-    path("inspections/<int:pk>/documents/<slug:kind>/", views.inspection_document, name="inspection_document"),
-    path("reinspections/<int:pk>/document/", views.reinspection_document, name="reinspection_document"),
-    path("hazards/", views.hazard_list, name="hazard_list"),
-    path("hazards/<int:pk>/reinspect/", views.hazard_reinspect, name="hazard_reinspect"),
-    path("photos/<int:pk>/", views.photo, name="photo"),
-]
+urlpatterns = [*inspection_urls]

@@ -64,7 +64,7 @@ def execute_first_half(p):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases import services as case_services
+    from cases.inspections import services as case_services
     from plans import services as plan_services
 
     D = datetime.date

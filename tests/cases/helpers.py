@@ -6,7 +6,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases import services
+from cases.inspections import services
 from plans import services as plan_services
 from plans.models import CheckItem, InspectionPlan
 from tests.planning import fill_valid_plan

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases import services
+from cases.inspections import services
 from cases.models import Hazard, Inspection
 from plans import services as plan_services
 from tests.planning import fill_valid_plan

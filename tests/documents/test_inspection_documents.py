@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from cases import documents as case_documents
-from cases import services as case_services
+from cases.inspections import documents as case_documents
+from cases.inspections import services as case_services
 from enforcement.documents.models import IssuedDocument
 from plans import documents as plan_documents
 from plans import services as plan_services

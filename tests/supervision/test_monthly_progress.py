@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from cases import services as case_services
+from cases.inspections import services as case_services
 from supervision.models import MonthlyProgress, MonthlyProgressRun
 from supervision.progress import services
 from supervision.progress.job import build_monthly_progress

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from cases import documents as case_documents
-from cases import services as cases
+from cases.inspections import documents as case_documents
+from cases.inspections import services as cases
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from plans import services as plans

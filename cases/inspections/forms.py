@@ -1,4 +1,4 @@
-"""HTML forms of the inspection pages. They validate shape; cases.services decides and writes.
+"""HTML forms of the inspection pages. They validate shape; cases.inspections.services decides and writes.
 
 The legal checks (two certified officers, dates, deadlines, upload type and size) live in the services and
 in enforcement.uploads; the views put the services' Chinese messages next to the field they concern.
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ReInspection
+from cases.inspections.models import ReInspection
 from enforcement.uploads import PHOTO, validate_upload
 
 MAX_PHOTOS = 10

@@ -7,7 +7,7 @@
 
 Every queryset is restricted by the base viewsets (out of scope is 404); references in a request body
 (plan item, enterprise, officers, inspection, hazard) resolve only inside the caller's scope. Writes call
-cases.services, which check the law (two certified officers, dates, upload type and size).
+cases.inspections.services, which check the law (two certified officers, dates, upload type and size).
 """
 
 import django_filters
@@ -21,10 +21,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases import services
-from cases.filters import HazardFilter, InspectionFilter
-from cases.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
-from cases.views import photo_response
+from cases.inspections import services
+from cases.inspections.filters import HazardFilter, InspectionFilter
+from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections.views import photo_response
 from enforcement.api.fields import ScopedPrimaryKeyField
 from enforcement.api.serializers import PersonSerializer
 from enforcement.api.viewsets import RestrictedViewSetMixin, ScopedCreateListRetrieveViewSet

@@ -1,7 +1,7 @@
 """Inspection pages, made for an officer on site with a 10-inch tablet.
 
 Every page fetches through ``Model.objects.restrict(user, action)``: a record outside the user's scope is
-simply not found (404). Writes go through ``cases.services``; the services' Chinese messages are shown next
+simply not found (404). Writes go through ``cases.inspections.services``; the services' Chinese messages are shown next
 to the field they concern, and a failed submit re-renders the form with everything that was typed.
 """
 
@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import documents as case_documents
-from cases import services
-from cases.filters import OPEN_STATES, HazardFilter, InspectionFilter
-from cases.forms import CompleteInspectionForm, HazardForm, InspectionForm, ReInspectionForm
-from cases.models import Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections import documents as case_documents
+from cases.inspections import services
+from cases.inspections.filters import OPEN_STATES, HazardFilter, InspectionFilter
+from cases.inspections.forms import CompleteInspectionForm, HazardForm, InspectionForm, ReInspectionForm
+from cases.inspections.models import Hazard, HazardPhoto, Inspection, ReInspection
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.orgs.services import certified_officers

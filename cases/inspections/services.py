@@ -6,7 +6,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record
 from enforcement.enterprises.models import Enterprise

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Hazard, Inspection
+from cases.inspections.models import Hazard, Inspection
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import choices_in_scope
 

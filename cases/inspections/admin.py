@@ -1,0 +1,136 @@
+"""Admin for inspections, hazards and re-inspections: scoped and read-only.
+
+These are enforcement records (安全生产法 第67-68条: the written inspection record is signed on site), so
+they are written only through the inspection pages and the API, which call cases.inspections.services and leave an
+audit trail. The admin lets administrators look things up within their own data scope; it never edits.
+Photos are linked through the scoped photo view, never a /media/ URL.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
+from enforcement.orgs.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _photo_link(photo):
+    url = reverse("cases:photo", args=[photo.pk])
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, photo.original_name or _("照片"))
+
+
+class CheckResultInline(ReadOnlyMixin, admin.TabularInline):
+    # Rows of a scoped inspection; the parent admin has already scoped the inspection itself.
+    model = CheckResult
+    fields = ("text", "compliant", "note")
+    readonly_fields = fields
+    extra = 0
+
+
+class HazardInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+    model = Hazard
+    fields = ("description", "location", "is_major", "rectification_deadline", "status")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "inspected_on",
+        "enterprise",
+        "organisation",
+        "status",
+        "launch_meeting_held",
+        "feedback_meeting_held",
+    )
+    list_filter = ("status", ("organisation", admin.RelatedOnlyFieldListFilter), "inspected_on")
+    search_fields = ("enterprise__name", "enterprise__credit_code")
+    list_select_related = ("enterprise", "organisation")
+    date_hierarchy = "inspected_on"
+    fields = (
+        "organisation",
+        "enterprise",
+        "plan_item",
+        "inspected_on",
+        "officers",
+        "principal_present",
+        "safety_manager_present",
+        "operators_present",
+        "experts",
+        "launch_meeting_held",
+        "feedback_meeting_held",
+        "summary",
+        "status",
+        "created_by",
+        "created_at",
+    )
+    readonly_fields = fields
+    inlines = [CheckResultInline, HazardInline]
+
+
+class HazardPhotoInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+    model = HazardPhoto
+    fields = ("photo", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+
+    @admin.display(description=_("照片"))
+    def photo(self, obj):
+        return _photo_link(obj)
+
+
+class ReInspectionInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+    model = ReInspection
+    fields = ("inspected_on", "result", "note", "new_deadline", "created_by")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Hazard)
+class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("description", "enterprise", "organisation", "is_major", "rectification_deadline", "status")
+    list_filter = ("status", "is_major", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("description", "location", "inspection__enterprise__name")
+    list_select_related = ("inspection__enterprise", "organisation")
+    fields = (
+        "inspection",
+        "organisation",
+        "description",
+        "location",
+        "is_major",
+        "found_on",
+        "rectification_deadline",
+        "status",
+        "rectified_on",
+        "closed_on",
+    )
+    readonly_fields = fields
+    inlines = [HazardPhotoInline, ReInspectionInline]
+
+    @admin.display(description=_("被检查单位"), ordering="inspection__enterprise__name")
+    def enterprise(self, obj):
+        return obj.inspection.enterprise
+
+
+@admin.register(ReInspection)
+class ReInspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("hazard", "inspected_on", "result", "new_deadline", "created_by")
+    list_filter = ("result", "inspected_on")
+    search_fields = ("hazard__description", "hazard__inspection__enterprise__name")
+    list_select_related = ("hazard", "created_by")
+    fields = ("hazard", "inspected_on", "officers", "result", "note", "new_deadline", "created_by", "created_at")
+    readonly_fields = fields

@@ -1,0 +1,196 @@
+"""Inspections carried out (执法检查), their check results, hazards and re-inspections (R-10…R-13)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.orgs.scoping import RestrictedQuerySet
+
+
+def hazard_photo_upload_to(instance, filename):
+    # The stored name never comes from the client; only the extension is kept.
+    ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"hazard_photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class Inspection(models.Model):
+    """An on-site inspection (现场检查) of one enterprise, usually carrying out a plan item.
+
+    R-11 三位一体: launch meeting, inspection, feedback meeting; the principal person, the safety manager and
+    post operators present.
+    """
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("检查中")
+        COMPLETED = "completed", _("已完成")
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("被检查单位"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    plan_item = models.ForeignKey(
+        "plans.PlanItem",
+        verbose_name=_("计划检查事项"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        null=True,
+        blank=True,
+    )
+    inspected_on = models.DateField(_("检查日期"))
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("执法人员"), related_name="inspections")
+    principal_present = models.BooleanField(_("主要负责人在场"), default=False)
+    safety_manager_present = models.BooleanField(_("安全管理人员在场"), default=False)
+    operators_present = models.CharField(_("岗位操作人员"), max_length=200, blank=True)
+    experts = models.CharField(_("参加检查的专家"), max_length=200, blank=True)
+    launch_meeting_held = models.BooleanField(_("召开启动会"), default=False)
+    feedback_meeting_held = models.BooleanField(_("召开反馈会"), default=False)
+    summary = models.TextField(_("检查情况"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_org_lookup = "organisation"
+
+    class Meta:
+        verbose_name = _("执法检查")
+        verbose_name_plural = _("执法检查")
+        ordering = ["-inspected_on", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "inspected_on"], name="insp_org_date_idx"),
+            models.Index(fields=["enterprise", "inspected_on"], name="insp_ent_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.inspected_on}"
+
+
+class CheckResult(models.Model):
+    """One check item of the on-site plan, compliant or not, with a note (R-12 detailed record)."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="results")
+    check_item = models.ForeignKey(
+        "plans.CheckItem",
+        verbose_name=_("检查事项"),
+        on_delete=models.PROTECT,
+        related_name="results",
+        null=True,
+        blank=True,
+    )
+    text = models.CharField(_("检查内容"), max_length=300)
+    compliant = models.BooleanField(_("符合要求"), null=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("检查结果")
+        verbose_name_plural = _("检查结果")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Hazard(models.Model):
+    """A hazard found (隐患): rectification deadline, then re-inspection until closed (R-13)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("整改中")
+        RECTIFIED = "rectified", _("已整改待复查")
+        CLOSED = "closed", _("复查合格")
+
+    inspection = models.ForeignKey(Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="hazards")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    description = models.TextField(_("隐患描述"))
+    location = models.CharField(_("位置"), max_length=200, blank=True)
+    is_major = models.BooleanField(_("重大事故隐患"), default=False)
+    found_on = models.DateField(_("发现日期"))
+    rectification_deadline = models.DateField(_("整改期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    closed_on = models.DateField(_("复查合格日期"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_org_lookup = "organisation"
+
+    class Meta:
+        verbose_name = _("隐患")
+        verbose_name_plural = _("隐患")
+        ordering = ["rectification_deadline", "id"]
+        indexes = [models.Index(fields=["organisation", "found_on"], name="hazard_org_found_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rectification_deadline__gte=models.F("found_on")),
+                name="%(app_label)s_%(class)s_deadline_after_found",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:40]
+
+    @property
+    def is_overdue(self):
+        return self.status == self.Status.OPEN and self.rectification_deadline < timezone.localdate()
+
+
+class HazardPhoto(models.Model):
+    """A photo of a hazard, taken on site (tablet camera). Stored outside the static root."""
+
+    hazard = models.ForeignKey(Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to=hazard_photo_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_org_lookup = "hazard__organisation"
+
+    class Meta:
+        verbose_name = _("隐患照片")
+        verbose_name_plural = _("隐患照片")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+
+class ReInspection(models.Model):
+    """整改复查: the re-inspection of one hazard and its result."""
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("整改合格")
+        FAILED = "failed", _("整改不合格")
+
+    hazard = models.ForeignKey(Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="reinspections")
+    inspected_on = models.DateField(_("复查日期"))
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("复查人员"), related_name="reinspections"
+    )
+    result = models.CharField(_("复查结果"), max_length=10, choices=Result.choices)
+    note = models.TextField(_("复查意见"), blank=True)
+    new_deadline = models.DateField(_("重新整改期限"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_org_lookup = "hazard__organisation"
+
+    class Meta:
+        verbose_name = _("整改复查")
+        verbose_name_plural = _("整改复查")
+        ordering = ["inspected_on", "id"]
+
+    def __str__(self):
+        return f"{self.hazard} {self.get_result_display()}"
