@@ -226,8 +226,8 @@ def main():
 def run_cases(data, runs):
     from enforcement.enterprises.models import Enterprise
     from enforcement.orgs.models import Role
-    from plans import services
-    from plans.coverage import check_plan
+    from plans.annual.coverage import check_plan
+    from plans.draws import services
     from supervision.models import MonthlyProgress
     from supervision.progress.job import build_monthly_progress
 

@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases.inspections.services import last_inspector_pairs
-        from plans.draw import register_exclusion_source
+        from plans.draws.algorithm import register_exclusion_source
 
         # plans must not import cases (data flows core ← plans ← cases), so cases plugs in here.
         register_exclusion_source("last_inspectors", last_inspector_pairs)

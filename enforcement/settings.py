@@ -143,7 +143,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # Modules exposing register(router) for /api/ (the core never imports domain apps directly).
-API_MODULES = ["plans.api", "cases.inspections.api", "supervision.progress.api", "supervision.guidance.api"]
+API_MODULES = [
+    "plans.annual.api",
+    "plans.draws.api",
+    "cases.inspections.api",
+    "supervision.progress.api",
+    "supervision.guidance.api",
+]
 SPECTACULAR_SETTINGS = {
     "TITLE": "安全生产行政执法监督系统 API",
     "DESCRIPTION": "Work-safety enforcement: organisations, users, enterprise register. All lists are scoped "

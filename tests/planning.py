@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from enforcement.enterprises.models import Enterprise
-from plans import services
+from plans.annual import services
 from plans.models import PlanType
 from tests.factories import EnterpriseFactory
 
@@ -65,7 +65,7 @@ def execute_first_half(p):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cases.inspections import services as case_services
-    from plans import services as plan_services
+    from plans.annual import services as plan_services
 
     D = datetime.date
     add = plan_services.add_item

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.inspections.models import Hazard, Inspection, ReInspection
-from plans.documents import current_document, enterprise_context, issue_once, officer_rows, source_key
+from enforcement.documents.sources import current_document, enterprise_context, issue_once, officer_rows, source_key
 
 # 行政复议法 第20条 (60 days) / 行政诉讼法 第46条 (6 months): the rights notice every order carries (domain §3.1).
 REVIEW_DAYS = 60

@@ -157,8 +157,8 @@ def record_reinspection(user, hazard_id, *, inspected_on, officers, result, note
 def last_inspector_pairs(enterprise_ids, officer_ids):
     """(officer, enterprise) pairs for the officers of each enterprise's most recent inspection.
 
-    Registered with plans.draw as the optional "exclude who inspected it last time" source. The arguments
-    may be querysets (subqueries): starting from the pool's officers keeps the rows few.
+    Registered with plans.draws.algorithm as the optional "exclude who inspected it last time" source. The
+    arguments may be querysets (subqueries): starting from the pool's officers keeps the rows few.
     """
     latest = (
         Inspection.objects.filter(enterprise=OuterRef("inspection__enterprise"))

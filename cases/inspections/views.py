@@ -27,12 +27,12 @@ from cases.inspections import services
 from cases.inspections.filters import OPEN_STATES, HazardFilter, InspectionFilter
 from cases.inspections.forms import CompleteInspectionForm, HazardForm, InspectionForm, ReInspectionForm
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, ReInspection
+from enforcement.documents.sources import documents_for, issue_from_page
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.orgs.services import certified_officers
 from enforcement.uploads import PHOTO, serve_scoped_file
 from enforcement.web.service_errors import apply_service_errors, permission_message
-from plans.documents import documents_for, issue_from_page
 from plans.models import CheckItem, InspectionPlan, PlanItem
 
 PAGE_SIZE = 20

@@ -17,7 +17,7 @@ from enforcement.audit.services import record
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import ensure_in_scope
 from enforcement.uploads import DOCUMENT, PHOTO, validate_upload
-from plans.draw import DrawError, run_draw
+from plans.draws.algorithm import DrawError, run_draw
 from plans.models import InspectionPlan
 from supervision.guidance.models import (
     GuidanceCheck,

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.documents import issue_once
+from enforcement.documents.sources import issue_once
 from supervision.progress.models import MonthlyProgress
 
 

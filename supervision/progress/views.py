@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from enforcement.documents.sources import documents_for, issue_from_page, source_key
 from enforcement.orgs.models import Organisation
-from plans.documents import documents_for, issue_from_page, source_key
 from supervision.progress import exporting, services
 from supervision.progress.documents import issue_monthly_report
 from supervision.progress.forms import RebuildForm, month_label, parse_month

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from plans import services
+from plans.draws import services
 from tests import planning as planning_fixtures
 from tests.planning import fill_valid_plan
 

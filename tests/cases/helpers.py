@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.inspections import services
-from plans import services as plan_services
+from plans.annual import services as plan_services
 from plans.models import CheckItem, InspectionPlan
 from tests.planning import fill_valid_plan
 

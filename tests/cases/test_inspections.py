@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.inspections import services
 from cases.models import Hazard, Inspection
-from plans import services as plan_services
+from plans.draws import services as draw_services
 from tests.planning import fill_valid_plan
 
 TODAY = datetime.date.today()
@@ -132,6 +132,6 @@ def test_draw_can_exclude_last_inspectors(inspection, planning, world):
             holder=UserFactory(username=f"spare{i}", organisation=world.orgs.county_a, roles=["officer"])
         )
     definition = {"supervision_class": "key", "exclude_last_inspectors": True}
-    draw = plan_services.create_draw(planning.legal, planning.plan.organisation, "重点抽查", definition, 1)
+    draw = draw_services.create_draw(planning.legal, planning.plan.organisation, "重点抽查", definition, 1)
     assert not set(draw.result[0]["officers"]) & {o.pk for o in planning.officers}
     assert sorted(map(tuple, draw.excluded_pairs)) == sorted((o.pk, planning.key.pk) for o in planning.officers)

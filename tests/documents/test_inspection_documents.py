@@ -12,8 +12,8 @@ from django.urls import reverse
 from cases.inspections import documents as case_documents
 from cases.inspections import services as case_services
 from enforcement.documents.models import IssuedDocument
-from plans import documents as plan_documents
-from plans import services as plan_services
+from plans.annual import documents as plan_documents
+from plans.annual import services as plan_services
 from supervision.models import MonthlyProgress
 from supervision.progress import documents as supervision_documents
 from supervision.progress.job import build_monthly_progress

@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from plans import services
+from plans.annual import services
+from plans.draws import services as draw_services
 from plans.models import ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition, PlanType
 from tests.factories import CertificateFactory, UserFactory
 from tests.planning import fill_valid_plan
@@ -291,7 +292,7 @@ def test_draw_create_verify_redraw_publish_and_add(api, world, planning, officer
 
 
 def test_draws_out_of_scope_are_404(api, world, planning, officers, county_b_legal):
-    draw = services.create_draw(planning.legal, world.orgs.county_a, "抽查", {"supervision_class": "general"}, 2)
+    draw = draw_services.create_draw(planning.legal, world.orgs.county_a, "抽查", {"supervision_class": "general"}, 2)
     client = api.as_(county_b_legal)
     assert client.get(f"/api/draws/{draw.pk}/").status_code == 404
     assert client.get(f"/api/draws/{draw.pk}/verify/").status_code == 404

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from enforcement.enterprises.models import Enterprise
-from plans import services
-from plans.coverage import check_plan
+from plans.annual import services
+from plans.annual.coverage import check_plan
 from plans.models import PlanType
 from tests.factories import EnterpriseFactory
 from tests.planning import fill_valid_plan

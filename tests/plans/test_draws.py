@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from plans import services
-from plans.draw import run_draw
+from plans.draws import services
+from plans.draws.algorithm import run_draw
 from plans.models import ConflictDeclaration, Draw
 from tests.factories import CertificateFactory, UserFactory
 
@@ -67,7 +67,7 @@ def test_redraw_needs_a_reason_and_keeps_the_previous_draw(planning, officers):
 
 
 def test_drawn_enterprises_count_towards_general_coverage(planning, officers):
-    from plans.coverage import check_plan
+    from plans.annual.coverage import check_plan
 
     draw = services.create_draw(planning.legal, planning.plan.organisation, "抽查", DEFINITION, 2)
     services.add_draw_to_plan(planning.legal, draw.pk, planning.plan.pk, 6)

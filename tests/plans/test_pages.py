@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from enforcement.enterprises.models import Enterprise
-from plans import services
+from plans.annual import services
 from plans.models import InspectionPlan, PlanItem, PlanTransition, PlanType
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.planning import fill_valid_plan

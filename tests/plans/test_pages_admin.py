@@ -4,7 +4,8 @@ shown read-only, within the user's data scope."""
 import pytest
 from django.urls import reverse
 
-from plans import services
+from plans.annual import services
+from plans.draws import services as draw_services
 from plans.models import CheckItem, ConflictDeclaration, PlanType
 from tests.factories import UserFactory
 from tests.planning import fill_valid_plan
@@ -55,7 +56,7 @@ def test_plans_and_draws_are_read_only_and_scoped(world, planning, staff):
     assert 'name="_save"' not in body and "创建计划" in body  # the transitions inline
     assert client.get(reverse("admin:plans_inspectionplan_change", args=[b_plan.pk])).status_code == 302
     assert client.get(reverse("admin:plans_inspectionplan_add")).status_code == 403
-    draw = services.create_draw(planning.legal, world.orgs.county_a, "抽查", {"supervision_class": "general"}, 1)
+    draw = draw_services.create_draw(planning.legal, world.orgs.county_a, "抽查", {"supervision_class": "general"}, 1)
     page = client.get(reverse("admin:plans_draw_change", args=[draw.pk])).content.decode()
     assert "6家 / 2人 / 0对" in page
 

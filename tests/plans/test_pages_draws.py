@@ -4,7 +4,7 @@ conflicts."""
 
 import pytest
 
-from plans import services
+from plans.draws import services
 from plans.models import ConflictDeclaration, Draw, PlanItem
 from tests.factories import CertificateFactory, UserFactory
 from tests.plans import test_pages

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from plans import services
+from plans.annual import services
 from plans.models import InspectionPlan, PlanTransition
 from tests.planning import fill_valid_plan
 

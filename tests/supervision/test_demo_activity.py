@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from cases.models import Hazard, Inspection
 from enforcement.documents.models import IssuedDocument
-from plans.coverage import check_plan
+from plans.annual.coverage import check_plan
 from plans.models import Draw, InspectionPlan
 from supervision.models import MonthlyProgress
 

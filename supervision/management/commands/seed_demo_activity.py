@@ -19,8 +19,9 @@ from cases.inspections import documents as case_documents
 from cases.inspections import services as cases
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
-from plans import services as plans
-from plans.coverage import high_risk_q
+from plans.annual import services as plans
+from plans.annual.coverage import high_risk_q
+from plans.draws import services as draws
 from plans.models import InspectionPlan, PlanItem, PlanType
 from supervision.guidance import services as guidance
 from supervision.models import GuidanceVisit
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         if need > 0:
             # The draw's pool holds every general enterprise, planned ones included: drawing `need + already`
             # guarantees at least `need` new ones, so R-02's third is reached.
-            draw = plans.create_draw(
+            draw = draws.create_draw(
                 legal,
                 county,
                 f"{year}年一般单位双随机抽查",
@@ -95,7 +96,7 @@ class Command(BaseCommand):
                 min(total_general, need + already),
                 seed=f"demo-{county.pk}",
             )
-            plans.add_draw_to_plan(legal, draw.pk, plan.pk, rng.randint(5, 8))
+            draws.add_draw_to_plan(legal, draw.pk, plan.pk, rng.randint(5, 8))
         plans.submit_plan(legal, plan.pk, "报区（县）政府审批")
         approval = ContentFile(APPROVAL_PDF, name="批复.pdf")
         plans.approve_plan(

@@ -20,8 +20,8 @@ from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.uploads import serve_scoped_file
 from enforcement.web.service_errors import apply_service_errors, permission_message
-from plans import services
-from plans.forms import (
+from plans.annual import services
+from plans.annual.forms import (
     AcknowledgeForm,
     ApproveForm,
     FileForm,
@@ -32,8 +32,8 @@ from plans.forms import (
     SubmitForm,
     plan_title,
 )
-from plans.models import InspectionPlan, PlanItem, PlanTransition, PlanType
-from plans.views.common import PAGE_SIZE, querystring, require_perm, rules_context, rules_payload
+from plans.annual.models import InspectionPlan, PlanItem, PlanTransition, PlanType
+from plans.pages import PAGE_SIZE, querystring, require_perm, rules_context, rules_payload
 
 S = InspectionPlan.Status
 KEY = Q(supervision_class=Enterprise.SupervisionClass.KEY)

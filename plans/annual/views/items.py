@@ -12,15 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement.documents import sources
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import EnforcementCertificate, User
 from enforcement.web.service_errors import apply_service_errors, permission_message
-from plans import documents as plan_documents
-from plans import services
-from plans.forms import BulkKeyForm, PlanItemForm, responsibility_error
-from plans.models import CheckItem, InspectionPlan, PlanItem
-from plans.views.common import is_fetch, require_perm, rules_context, rules_payload, search_enterprises
-from plans.views.plans import own_plan
+from plans.annual import documents as plan_documents
+from plans.annual import services
+from plans.annual.forms import BulkKeyForm, PlanItemForm, responsibility_error
+from plans.annual.models import CheckItem, InspectionPlan, PlanItem
+from plans.annual.views.plans import own_plan
+from plans.pages import is_fetch, require_perm, rules_context, rules_payload, search_enterprises
 
 ITEM_RELATED = ("plan__organisation", "enterprise__sector", "enterprise__organisation", "draw")
 
@@ -286,7 +287,7 @@ def item_onsite(request, pk):
         request,
         "plans/item_onsite.html",
         {
-            "documents": plan_documents.documents_for(user, [plan_documents.source_key(item)]),
+            "documents": sources.documents_for(user, [sources.source_key(item)]),
             "can_issue": plan_documents.may_issue_onsite_plan(user, item),
             "item": item,
             "plan": plan,
@@ -306,4 +307,4 @@ def item_onsite(request, pk):
 def item_document(request, pk):
     """出具现场检查方案 (numbered PDF) for one plan item; a second click returns the same document."""
     back = reverse("plans:item_detail", args=[pk]) + "#documents"
-    return plan_documents.issue_from_page(request, plan_documents.issue_onsite_plan, pk, back)
+    return sources.issue_from_page(request, plan_documents.issue_onsite_plan, pk, back)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import EnforcementCertificate, User
-from plans.models import InspectionPlan, PlanItem, PlanType
+from plans.annual.models import InspectionPlan, PlanItem, PlanType
 
 SAMPLE = 10  # how many offending names a message lists
 K = Enterprise.SupervisionClass

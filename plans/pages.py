@@ -1,4 +1,4 @@
-"""Helpers shared by the plan pages."""
+"""Helpers the pages of both plan features share (plans.annual.views, plans.draws.views)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from enforcement.enterprises.models import Enterprise
-from plans.coverage import check_plan
-from plans.models import PlanItem
+from plans.annual.coverage import check_plan
+from plans.annual.models import PlanItem
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20

@@ -1,8 +1,10 @@
-"""State changes of annual plans and draws. Each runs in one transaction, locks the row, checks the
-move, saves, writes the transition and an audit event."""
+"""State changes of annual plans and their items. Each runs in one transaction, locks the row, checks the
+move, saves, writes the transition and an audit event.
+
+The draws feature (plans.draws.services) uses ``require``, ``editable_plan`` and ``require_responsible``
+too: a draw added to a plan follows the plan's rules."""
 
 import datetime
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,11 +16,9 @@ from django.utils.translation import gettext as _
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record
 from enforcement.enterprises.models import Enterprise
-from enforcement.orgs.models import Organisation, User
-from enforcement.orgs.services import certified_officers
-from plans import draw as draw_algorithm
-from plans.coverage import plan_violations
-from plans.models import ConflictDeclaration, Draw, InspectionMode, InspectionPlan, PlanItem, PlanTransition
+from enforcement.orgs.models import Organisation
+from plans.annual.coverage import plan_violations
+from plans.annual.models import CheckItem, InspectionMode, InspectionPlan, PlanItem, PlanTransition
 
 S = InspectionPlan.Status
 
@@ -43,7 +43,7 @@ def approval_deadline(year: int) -> datetime.date:
     return datetime.date(year, month, day)
 
 
-def _require(user, perm):
+def require(user, perm):
     if not user.has_perm(perm):
         raise PermissionDenied(_("您没有执行该操作的权限。"))
 
@@ -68,7 +68,7 @@ def _transition(user, plan, to_status, note="", attachment=None):
 
 
 def create_plan(user, organisation: Organisation, year: int, plan_type: str, title: str) -> InspectionPlan:
-    _require(user, "plans.add_inspectionplan")
+    require(user, "plans.add_inspectionplan")
     if not Organisation.objects.restrict(user, "view").filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": _("该单位不在您的管辖范围内。")})
     if not user.is_superuser and organisation.pk != user.organisation_id:
@@ -85,13 +85,13 @@ def create_plan(user, organisation: Organisation, year: int, plan_type: str, tit
     return plan
 
 
-def _require_own_plan(user, plan):
+def require_own_plan(user, plan):
     """R-01: each enforcement body makes and carries its own plan; the upper level views and acknowledges."""
     if not user.is_superuser and user.organisation_id != plan.organisation_id:
         raise PermissionDenied(_("只有本单位可以编制、修改和报送本单位的计划；上级单位可查看并确认报备。"))
 
 
-def _require_responsible(plan, enterprises):
+def require_responsible(plan, enterprises):
     """R-03 一家生产经营单位对应一个层级的执法主体: only enterprises this organisation is responsible for."""
     foreign = [e.name for e in enterprises if e.responsible_org_id != plan.organisation_id]
     if foreign:
@@ -103,9 +103,9 @@ def _require_responsible(plan, enterprises):
         )
 
 
-def _editable_plan(user, plan_id):
+def editable_plan(user, plan_id):
     plan = _locked_plan(user, plan_id)
-    _require_own_plan(user, plan)
+    require_own_plan(user, plan)
     if not plan.is_editable:
         raise ValidationError(_("只有草稿状态的计划可以修改；已批准的计划请发起新版本。"))
     return plan
@@ -122,12 +122,12 @@ def add_item(
     **fields,
 ):
     with transaction.atomic():
-        plan = _editable_plan(user, plan_id)
+        plan = editable_plan(user, plan_id)
         # Re-read: the register, not the caller's copy, says who is responsible for it now.
         enterprise = Enterprise.objects.restrict(user, "view").filter(pk=enterprise.pk).first()
         if enterprise is None:
             raise ValidationError({"enterprise": _("该生产经营单位不在您的管辖范围内。")})
-        _require_responsible(plan, [enterprise])
+        require_responsible(plan, [enterprise])
         item = PlanItem(plan=plan, enterprise=enterprise, planned_month=planned_month, mode=mode, **fields)
         item.full_clean()
         item.save()
@@ -139,7 +139,7 @@ def add_item(
 def update_item(user, item_id, officers=None, check_items=None, **fields):
     with transaction.atomic():
         item = PlanItem.objects.restrict(user, "view").select_related("plan").get(pk=item_id)
-        _editable_plan(user, item.plan_id)
+        editable_plan(user, item.plan_id)
         for name, value in fields.items():
             setattr(item, name, value)
         item.full_clean()
@@ -154,7 +154,7 @@ def update_item(user, item_id, officers=None, check_items=None, **fields):
 def remove_item(user, item_id):
     with transaction.atomic():
         item = PlanItem.objects.restrict(user, "view").get(pk=item_id)
-        _editable_plan(user, item.plan_id)
+        editable_plan(user, item.plan_id)
         item.delete()
 
 
@@ -164,8 +164,8 @@ def _advance(user, plan_id, to_status, note="", attachment=None, **fields):
         # Found through the view scope so that a user who can see the plan but may not take this step is
         # told so (403) instead of being told the plan does not exist.
         plan = _locked_plan(user, plan_id, "view")
-        _require(user, STEP_PERMISSION[to_status])
-        _require_own_plan(user, plan)
+        require(user, STEP_PERMISSION[to_status])
+        require_own_plan(user, plan)
         if to_status == S.SUBMITTED and plan.status == S.DRAFT:
             violations = plan_violations(plan)
             if violations:
@@ -212,7 +212,7 @@ def acknowledge_filing(user, plan_id, note=""):
     """The upper-level bureau confirms it received the filing. Only a strict ancestor may do it."""
     with transaction.atomic():
         plan = _locked_plan(user, plan_id, "view")
-        _require(user, "plans.acknowledge_inspectionplan")
+        require(user, "plans.acknowledge_inspectionplan")
         if user.organisation is None or not user.organisation.is_ancestor_of(plan.organisation, include_self=False):
             raise PermissionDenied(_("只有上级应急管理部门可以确认报备。"))
         if plan.filed_at is None or plan.filing_acknowledged_at is not None:
@@ -238,12 +238,12 @@ def publish_plan(user, plan_id, where, published_at=None, note=""):
 
 def revise_plan(user, plan_id, reason):
     """A change after approval: a new draft version copying the items; filed again, never a silent edit."""
-    _require(user, "plans.add_inspectionplan")
+    require(user, "plans.add_inspectionplan")
     if not reason.strip():
         raise ValidationError({"revision_reason": _("请填写调整理由。")})
     with transaction.atomic():
         plan = _locked_plan(user, plan_id)
-        _require_own_plan(user, plan)
+        require_own_plan(user, plan)
         if plan.status in (S.DRAFT, S.SUBMITTED, S.SUPERSEDED):
             raise ValidationError(_("只有已批准的计划需要通过新版本调整。"))
         if hasattr(plan, "next_version"):
@@ -291,161 +291,6 @@ def overdue_plans(year: int, today=None):
     return InspectionPlan.objects.filter(year=year, status__in=[S.DRAFT, S.SUBMITTED], previous__isnull=True)
 
 
-# --- draws ---------------------------------------------------------------------------------------
-
-
-def enterprise_pool(organisation, definition):
-    qs = Enterprise.objects.filter(organisation__path__startswith=organisation.path)
-    if definition.get("responsible_only", True):
-        qs = qs.filter(responsible_org=organisation)
-    if definition.get("organisations"):
-        paths = Organisation.objects.filter(pk__in=definition["organisations"]).values_list("path", flat=True)
-        cond = Q()
-        for path in paths:
-            cond |= Q(organisation__path__startswith=path)
-        qs = qs.filter(cond)
-    if definition.get("sectors"):
-        qs = qs.filter(sector_id__in=definition["sectors"])
-    if definition.get("supervision_class"):
-        qs = qs.filter(supervision_class=definition["supervision_class"])
-    return qs
-
-
-def officer_pool(organisation, definition, on_date):
-    org_ids = definition.get("officer_organisations") or [organisation.pk]
-    return certified_officers(User.objects.filter(organisation_id__in=org_ids), on_date)
-
-
-def _conflicts(enterprises, officers, exclude_last_inspectors):
-    """Officer–enterprise pairs to keep apart; ``enterprises``/``officers`` are querysets of ids (subqueries)."""
-    pairs = list(
-        ConflictDeclaration.objects.filter(officer_id__in=officers, enterprise_id__in=enterprises).values_list(
-            "officer_id", "enterprise_id"
-        )
-    )
-    source = draw_algorithm.exclusion_source("last_inspectors")
-    if exclude_last_inspectors and source is not None:
-        pairs.extend(source(enterprises, officers))
-    return sorted({(int(o), int(e)) for o, e in pairs})
-
-
-def create_draw(
-    user,
-    organisation,
-    title,
-    definition,
-    sample_size,
-    officers_per_enterprise=2,
-    seed=None,
-    plan=None,
-    redraw_of=None,
-    redraw_reason="",
-):
-    """Snapshot the pools, draw, store everything needed to re-run it (国办发〔2015〕58号)."""
-    _require(user, "plans.add_draw")
-    if not Organisation.objects.restrict(user, "view").filter(pk=organisation.pk).exists():
-        raise ValidationError({"organisation": _("该单位不在您的管辖范围内。")})
-    on_date = timezone.localdate()
-    enterprise_ids = enterprise_pool(organisation, definition).values("pk")
-    officer_ids = officer_pool(organisation, definition, on_date).values("pk")
-    enterprises = list(enterprise_ids.order_by("pk").values_list("pk", flat=True))
-    officers = list(officer_ids.order_by("pk").values_list("pk", flat=True))
-    excluded = _conflicts(enterprise_ids, officer_ids, definition.get("exclude_last_inspectors", False))
-    seed = seed or secrets.token_hex(16)
-    try:
-        result = draw_algorithm.run_draw(enterprises, officers, excluded, sample_size, officers_per_enterprise, seed)
-    except draw_algorithm.DrawError as exc:
-        raise ValidationError(str(exc)) from exc
-    with transaction.atomic():
-        draw = Draw.objects.create(
-            organisation=organisation,
-            plan=plan,
-            title=title,
-            created_by=user,
-            pool_definition=definition,
-            enterprise_pool=enterprises,
-            officer_pool=officers,
-            excluded_pairs=[list(p) for p in excluded],
-            sample_size=sample_size,
-            officers_per_enterprise=officers_per_enterprise,
-            seed=seed,
-            algorithm_version=draw_algorithm.ALGORITHM_VERSION,
-            result=result,
-            redraw_of=redraw_of,
-            redraw_reason=redraw_reason,
-        )
-        record(
-            user,
-            AuditEvent.Action.CREATE,
-            draw,
-            {"seed": [None, seed], "sample_size": [None, sample_size]},
-            organisation.pk,
-        )
-    return draw
-
-
-def redraw(user, draw_id, reason, seed=None):
-    """A redraw needs a reason and keeps the previous draw (linked, never overwritten)."""
-    if not reason.strip():
-        raise ValidationError({"redraw_reason": _("重新抽取必须填写理由。")})
-    old = Draw.objects.restrict(user, "view").get(pk=draw_id)
-    if not old.is_current:
-        raise ValidationError(_("该批次已被重新抽取，请在最新批次上操作。"))
-    if old.published_at:
-        raise ValidationError(_("已公示的抽取结果不能重新抽取。"))
-    return create_draw(
-        user,
-        old.organisation,
-        old.title,
-        old.pool_definition,
-        old.sample_size,
-        old.officers_per_enterprise,
-        seed=seed,
-        plan=old.plan,
-        redraw_of=old,
-        redraw_reason=reason,
-    )
-
-
-def verify_draw(draw: Draw) -> bool:
-    """Re-run the stored algorithm on the stored inputs; True when it reproduces the stored result."""
-    if draw.algorithm_version != draw_algorithm.ALGORITHM_VERSION:
-        return False
-    rerun = draw_algorithm.run_draw(
-        draw.enterprise_pool,
-        draw.officer_pool,
-        [tuple(p) for p in draw.excluded_pairs],
-        draw.sample_size,
-        draw.officers_per_enterprise,
-        draw.seed,
-    )
-    return rerun == draw.result
-
-
-def add_draw_to_plan(user, draw_id, plan_id, planned_month):
-    """Turn a draw's result into plan items (mode 双随机); drawn enterprises count towards coverage."""
-    draw = Draw.objects.restrict(user, "view").get(pk=draw_id)
-    if not draw.is_current:
-        raise ValidationError(_("该批次已被重新抽取，请使用最新批次。"))
-    with transaction.atomic():
-        plan = _editable_plan(user, plan_id)
-        enterprises = Enterprise.objects.in_bulk([row["enterprise"] for row in draw.result])
-        _require_responsible(plan, enterprises.values())
-        items = []
-        for row in draw.result:
-            item, _created = PlanItem.objects.get_or_create(
-                plan=plan,
-                enterprise=enterprises[row["enterprise"]],
-                planned_month=planned_month,
-                defaults={"mode": InspectionMode.RANDOM, "draw": draw},
-            )
-            item.officers.set(row["officers"])
-            items.append(item)
-        draw.plan = plan
-        draw.save(update_fields=["plan"])
-    return items
-
-
 # --- additions for the plan pages and API ------------------------------------------------------
 
 
@@ -453,10 +298,8 @@ def add_key_enterprises(user, plan_id, planned_month, mode=InspectionMode.KEY, o
     """Add every key enterprise this plan's organisation is responsible for and that is not yet in the
     plan (R-02 重点单位全覆盖), in one transaction. Each gets the principal-duty items and its sector's
     library items as its on-site plan; returns how many were added."""
-    from plans.models import CheckItem
-
     with transaction.atomic():
-        plan = _editable_plan(user, plan_id)
+        plan = editable_plan(user, plan_id)
         missing = list(
             Enterprise.objects.restrict(user, "view")
             .filter(responsible_org=plan.organisation, supervision_class=Enterprise.SupervisionClass.KEY)
@@ -500,56 +343,3 @@ def add_key_enterprises(user, plan_id, planned_month, mode=InspectionMode.KEY, o
             plan.organisation_id,
         )
     return len(items)
-
-
-def publish_draw(user, draw_id):
-    """一公开: mark a draw's result as published (the bureau copies the printable list to its website)."""
-    _require(user, "plans.change_draw")
-    with transaction.atomic():
-        draw = Draw.objects.restrict(user, "change").select_for_update().get(pk=draw_id)
-        if not draw.is_current:
-            raise ValidationError(_("该批次已被重新抽取，请公示最新批次。"))
-        if draw.published_at:
-            raise ValidationError(
-                _("该批次已于%(date)s公示。") % {"date": f"{timezone.localtime(draw.published_at):%Y-%m-%d}"}
-            )
-        draw.published_at = timezone.now()
-        draw.save(update_fields=["published_at"])
-        record(user, AuditEvent.Action.UPDATE, draw, {"published_at": [None, draw.published_at.isoformat()]})
-    return draw
-
-
-def declare_conflict(user, enterprise: Enterprise, relation: str) -> ConflictDeclaration:
-    """An officer declares their own relation to an enterprise; draws then never pair them (国发〔2019〕5号)."""
-    _require(user, "plans.add_conflictdeclaration")
-    relation = (relation or "").strip()
-    if not relation:
-        raise ValidationError({"relation": _("请说明与该单位的利害关系。")})
-    if not Enterprise.objects.restrict(user, "view").filter(pk=enterprise.pk).exists():
-        raise ValidationError({"enterprise": _("该生产经营单位不在您的管辖范围内。")})
-    with transaction.atomic():
-        if ConflictDeclaration.objects.filter(officer=user, enterprise=enterprise).exists():
-            raise ValidationError({"enterprise": _("您已申报过与该单位的利害关系。")})
-        declaration = ConflictDeclaration.objects.create(officer=user, enterprise=enterprise, relation=relation)
-        record(
-            user,
-            AuditEvent.Action.CREATE,
-            declaration,
-            {"enterprise": [None, enterprise.pk], "relation": [None, relation]},
-            user.organisation_id,
-        )
-    return declaration
-
-
-def withdraw_conflict(user, declaration_id):
-    """Only the declaring officer withdraws a declaration; anyone else's id is simply not found."""
-    with transaction.atomic():
-        declaration = ConflictDeclaration.objects.select_for_update().get(pk=declaration_id, officer=user)
-        record(
-            user,
-            AuditEvent.Action.DELETE,
-            declaration,
-            {"enterprise": [declaration.enterprise_id, None], "relation": [declaration.relation, None]},
-            user.organisation_id,
-        )
-        declaration.delete()
