@@ -12,18 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
-from enforcement.orgs.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from enforcement.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedInlineMixin
 
 
 def _photo_link(photo):
@@ -31,7 +20,7 @@ def _photo_link(photo):
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, photo.original_name or _("照片"))
 
 
-class CheckResultInline(ReadOnlyMixin, admin.TabularInline):
+class CheckResultInline(ReadOnlyAdminMixin, admin.TabularInline):
     # Rows of a scoped inspection; the parent admin has already scoped the inspection itself.
     model = CheckResult
     fields = ("text", "compliant", "note")
@@ -39,7 +28,7 @@ class CheckResultInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
-class HazardInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+class HazardInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):
     model = Hazard
     fields = ("description", "location", "is_major", "rectification_deadline", "status")
     readonly_fields = fields
@@ -48,7 +37,7 @@ class HazardInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "inspected_on",
         "enterprise",
@@ -82,7 +71,7 @@ class InspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     inlines = [CheckResultInline, HazardInline]
 
 
-class HazardPhotoInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+class HazardPhotoInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):
     model = HazardPhoto
     fields = ("photo", "uploaded_by", "uploaded_at")
     readonly_fields = fields
@@ -93,7 +82,7 @@ class HazardPhotoInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
         return _photo_link(obj)
 
 
-class ReInspectionInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
+class ReInspectionInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):
     model = ReInspection
     fields = ("inspected_on", "result", "note", "new_deadline", "created_by")
     readonly_fields = fields
@@ -101,7 +90,7 @@ class ReInspectionInline(ReadOnlyMixin, ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Hazard)
-class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+class HazardAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("description", "enterprise", "organisation", "is_major", "rectification_deadline", "status")
     list_filter = ("status", "is_major", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("description", "location", "inspection__enterprise__name")
@@ -127,7 +116,7 @@ class HazardAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReInspection)
-class ReInspectionAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
+class ReInspectionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("hazard", "inspected_on", "result", "new_deadline", "created_by")
     list_filter = ("result", "inspected_on")
     search_fields = ("hazard__description", "hazard__inspection__enterprise__name")

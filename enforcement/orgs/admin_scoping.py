@@ -29,6 +29,19 @@ def scoped_choices(model, user, action="view"):
     return None
 
 
+class ReadOnlyAdminMixin:
+    """Records written only through their services (workflow, audit trail): the admin shows them, never edits."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceRefused(Exception):
     """A save refused by a service or the post-save scope check; carries the messages to show."""
 

@@ -8,7 +8,7 @@ rules and the audit trail are enforced; the admin shows them, it does not edit.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.orgs.admin_scoping import ScopedAdminMixin, SharedTableAdminMixin
+from enforcement.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdminMixin, SharedTableAdminMixin
 from plans.annual.models import CheckItem, InspectionPlan, PlanTransition
 
 
@@ -27,17 +27,6 @@ class CheckItemAdmin(SharedTableAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Plans and inspections refer to library items; an outdated item is switched off (启用), never
         # deleted, so the on-site plans that used it stay readable.
-        return False
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

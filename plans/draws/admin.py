@@ -7,8 +7,7 @@ trail is written; the admin shows them, it does not edit.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.orgs.admin_scoping import ScopedAdminMixin
-from plans.annual.admin import ReadOnlyAdminMixin
+from enforcement.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdminMixin
 from plans.draws.models import ConflictDeclaration, Draw
 
 

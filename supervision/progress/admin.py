@@ -3,21 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.orgs.admin_scoping import ScopedAdminMixin
+from enforcement.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdminMixin
 from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
-
-
-class ReadOnlyAdminMixin:
-    """Reports are built by the monthly job and confirmed on their page; nobody edits them by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyProgress)
