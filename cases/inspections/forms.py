@@ -90,7 +90,36 @@ def _short_text(label, placeholder):
     )
 
 
-class InspectionFieldsForm(forms.Form):
+class TeamGroupsMixin:
+    """Groups the officer checkboxes of a form by organisation, relative to ``self.organisation``."""
+
+    @cached_property
+    def officer_groups(self):
+        """The officer checkboxes grouped for the template: {organisation, kind, boxes, checked}.
+
+        kind is "own" (the recording body), "delegator" (the body that delegated it its powers, R-55) or
+        "partner" (another bureau of the city, a joint inspection, R-09).
+        """
+        groups = {}
+        delegator = self.organisation.delegated_by_id
+        for checkbox in self["officers"]:
+            person = checkbox.data["value"].instance
+            org = person.organisation
+            if org is None or org.pk == self.organisation.pk:
+                kind = "own"
+            else:
+                kind = "delegator" if org.pk == delegator else "partner"
+            key = org.pk if org else None
+            group = groups.setdefault(key, {"organisation": org, "kind": kind, "boxes": [], "checked": False})
+            group["boxes"].append(checkbox)
+            group["checked"] |= bool(checkbox.data["selected"])
+        order = {"own": 0, "delegator": 1, "partner": 2}
+        return sorted(
+            groups.values(), key=lambda g: (order[g["kind"]], g["organisation"].path if g["organisation"] else "")
+        )
+
+
+class InspectionFieldsForm(TeamGroupsMixin, forms.Form):
     """The fields of 现场检查记录 (R-09, R-11, R-12) shared by recording and correcting an inspection."""
 
     started_at = forms.DateTimeField(label=_("检查开始时间"), widget=DateTimeInput())
@@ -156,31 +185,6 @@ class InspectionFieldsForm(forms.Form):
     def check_rows(self):
         """(row, toggle field, note field) for the template."""
         return [(row, self[f"check_{row.pk}"], self[f"note_{row.pk}"]) for row in self.rows]
-
-    @cached_property
-    def officer_groups(self):
-        """The officer checkboxes grouped for the template: {organisation, kind, boxes, checked}.
-
-        kind is "own" (the recording body), "delegator" (the body that delegated it its powers, R-55) or
-        "partner" (another bureau of the city, a joint inspection, R-09).
-        """
-        groups = {}
-        delegator = self.organisation.delegated_by_id
-        for checkbox in self["officers"]:
-            person = checkbox.data["value"].instance
-            org = person.organisation
-            if org is None or org.pk == self.organisation.pk:
-                kind = "own"
-            else:
-                kind = "delegator" if org.pk == delegator else "partner"
-            key = org.pk if org else None
-            group = groups.setdefault(key, {"organisation": org, "kind": kind, "boxes": [], "checked": False})
-            group["boxes"].append(checkbox)
-            group["checked"] |= bool(checkbox.data["selected"])
-        order = {"own": 0, "delegator": 1, "partner": 2}
-        return sorted(
-            groups.values(), key=lambda g: (order[g["kind"]], g["organisation"].path if g["organisation"] else "")
-        )
 
     def joint_open(self):
         """Whether the joint-inspection part of the form starts open: something in it is filled in."""
@@ -359,7 +363,7 @@ class CompleteInspectionForm(forms.Form):
         return values
 
 
-class ReInspectionForm(forms.Form):
+class ReInspectionForm(TeamGroupsMixin, forms.Form):
     """整改复查 of one hazard (R-13)."""
 
     inspected_on = forms.DateField(label=_("复查日期"), widget=DateInput())
@@ -385,7 +389,8 @@ class ReInspectionForm(forms.Form):
     # The new deadline sits right under the result it depends on.
     field_order = ["result", "new_deadline", "inspected_on", "officers", "note"]
 
-    def __init__(self, *args, officers, **kwargs):
+    def __init__(self, *args, officers, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisation = organisation
         self.fields["officers"].queryset = officers
         self.fields["inspected_on"].widget.attrs.update(_max_date_attrs())

@@ -332,7 +332,15 @@ def _detail_context(request, inspection, hazard_form=None, complete_form=None):
         "can_issue": can_issue,
         "has_open_hazards": any(h.status != Hazard.Status.CLOSED for h in hazards),
         "inspection": inspection,
-        "officers": list(inspection.officers.select_related("organisation").order_by("organisation__path", "pk")),
+        # The body's own officers first, then those of the delegating body and other bureaus.
+        "officers": sorted(
+            inspection.officers.select_related("organisation"),
+            key=lambda u: (
+                u.organisation_id != inspection.organisation_id,
+                u.organisation.path if u.organisation else "",
+                str(u),
+            ),
+        ),
         "partners": list(inspection.partner_organisations.order_by("path")),
         "corrections": list(inspection.corrections.select_related("corrected_by").order_by("-corrected_at", "-id")),
         "can_correct": can_change and user.has_perm("cases.change_inspection"),
@@ -599,11 +607,15 @@ def hazard_reinspect(request, pk):
         messages.info(request, _("该隐患已复查合格，无需再次复查。"))
         return redirect(back)
     inspection_officers = list(hazard.inspection.officers.all())
-    officers = _officer_choices(hazard.organisation)
+    # The body's own officers, its delegating body's, and those of the partners who inspected with it.
+    teams = [hazard.organisation_id, hazard.organisation.delegated_by_id]
+    teams += list(hazard.inspection.partner_organisations.values_list("pk", flat=True))
+    officers = _officer_choices(hazard.organisation).filter(organisation__in=[t for t in teams if t])
     certified_ids = set(officers.values_list("pk", flat=True))
     form = ReInspectionForm(
         request.POST or None,
         officers=officers,
+        organisation=hazard.organisation,
         initial={
             "inspected_on": timezone.localdate(),
             "officers": [u.pk for u in inspection_officers if u.pk in certified_ids],
