@@ -122,7 +122,9 @@ class TeamGroupsMixin:
 class InspectionFieldsForm(TeamGroupsMixin, forms.Form):
     """The fields of 现场检查记录 (R-09, R-11, R-12) shared by recording and correcting an inspection."""
 
-    started_at = forms.DateTimeField(label=_("检查开始时间"), widget=DateTimeInput())
+    started_at = forms.DateTimeField(
+        label=_("检查开始时间"), widget=DateTimeInput(), error_messages={"required": _("请填写检查开始时间。")}
+    )
     ended_at = forms.DateTimeField(
         label=_("检查结束时间"),
         required=False,

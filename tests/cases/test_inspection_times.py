@@ -218,15 +218,16 @@ def test_api_takes_and_returns_the_times_and_feedback(world, morning):
 
 def test_just_after_midnight_the_start_belongs_to_the_shanghai_day(world, as_, time_machine):
     """00:20 in Shanghai is still the previous day in UTC: the inspection date is the local one."""
-    time_machine.move_to(datetime.datetime(2027, 1, 4, 0, 20, tzinfo=SHANGHAI), tick=False)
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    time_machine.move_to(datetime.datetime(day.year, day.month, day.day, 0, 20, tzinfo=SHANGHAI), tick=False)
     people = world.people
     response = as_(people.county_a_officer).post(
         f"{NEW}?enterprise={world.ent.a_general.pk}",
         {
-            "started_at": "2027-01-04T00:05",
-            "ended_at": "2027-01-04T00:15",
+            "started_at": f"{day.isoformat()}T00:05",
+            "ended_at": f"{day.isoformat()}T00:15",
             "officers": [people.county_a_officer.pk, people.county_a_officer2.pk],
         },
     )
     assert response.status_code == 302, response.context["form"].errors
-    assert Inspection.objects.get().inspected_on == datetime.date(2027, 1, 4)
+    assert Inspection.objects.get().inspected_on == day
