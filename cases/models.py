@@ -1,6 +1,6 @@
 """The cases app's models, one module per feature. Django finds an app's models here.
 
-inspections/: inspections carried out, their check results, hazards and re-inspections (R-10…R-13).
+inspections/: inspections carried out, their check results, corrections, hazards and re-inspections (R-10…R-13).
 """
 
 from cases.inspections.models import (
@@ -8,8 +8,21 @@ from cases.inspections.models import (
     Hazard,
     HazardPhoto,
     Inspection,
+    InspectionCorrection,
+    PendingPhoto,
     ReInspection,
     hazard_photo_upload_to,
+    pending_photo_upload_to,
 )
 
-__all__ = ["CheckResult", "Hazard", "HazardPhoto", "Inspection", "ReInspection", "hazard_photo_upload_to"]
+__all__ = [
+    "CheckResult",
+    "Hazard",
+    "HazardPhoto",
+    "Inspection",
+    "InspectionCorrection",
+    "PendingPhoto",
+    "ReInspection",
+    "hazard_photo_upload_to",
+    "pending_photo_upload_to",
+]

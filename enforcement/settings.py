@@ -196,6 +196,12 @@ CELERY_BEAT_SCHEDULE = {
         # Expire before the next run so a backlog never executes twice.
         "options": {"expires": 20 * 24 * 3600},
     },
+    # Photos kept from failed hazard-form submits (cases.inspections.pending) expire.
+    "expire-pending-photos": {
+        "task": "cases.expire_pending_photos",
+        "schedule": crontab(minute=45, hour=3),
+        "options": {"expires": 20 * 3600},
+    },
     # Register exports older than a week and import uploads finished with a month ago are deleted.
     "cleanup-enterprise-files": {
         "task": "enterprises.cleanup_files",
@@ -203,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 20 * 3600},
     },
 }
+
+# A photo chosen on a form whose submit failed is kept for the next submit this long, and a user keeps at
+# most this many such photos (the oldest are deleted first; never fewer than one form's ten).
+PENDING_PHOTO_MAX_AGE_HOURS = env_int("PENDING_PHOTO_MAX_AGE_HOURS", 24)
+PENDING_PHOTOS_PER_USER = env_int("PENDING_PHOTOS_PER_USER", 30)
 
 # Official documents: the body face (GB/T 9704: 仿宋). Comma-separated font families, first found wins.
 DOCUMENT_BODY_FONT = env_str("DOCUMENT_BODY_FONT", "Noto Serif CJK SC")

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections.corrections import CORRECTABLE
+from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, InspectionCorrection, ReInspection
 from enforcement.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedInlineMixin
 
 
@@ -24,6 +25,14 @@ class CheckResultInline(ReadOnlyAdminMixin, admin.TabularInline):
     # Rows of a scoped inspection; the parent admin has already scoped the inspection itself.
     model = CheckResult
     fields = ("text", "compliant", "note")
+    readonly_fields = fields
+    extra = 0
+
+
+class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    # Corrections of a scoped inspection: who, when, why and what (old → new).
+    model = InspectionCorrection
+    fields = ("corrected_at", "corrected_by", "reason", "changes")
     readonly_fields = fields
     extra = 0
 
@@ -54,21 +63,15 @@ class InspectionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "organisation",
         "enterprise",
         "plan_item",
-        "inspected_on",
+        *CORRECTABLE,
         "officers",
-        "principal_present",
-        "safety_manager_present",
-        "operators_present",
-        "experts",
-        "launch_meeting_held",
-        "feedback_meeting_held",
-        "summary",
+        "partner_organisations",
         "status",
         "created_by",
         "created_at",
     )
     readonly_fields = fields
-    inlines = [CheckResultInline, HazardInline]
+    inlines = [CheckResultInline, CorrectionInline, HazardInline]
 
 
 class HazardPhotoInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):

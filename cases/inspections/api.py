@@ -1,6 +1,7 @@
 """REST API of inspections, hazards, hazard photos and re-inspections (R-10…R-13). Wired in by ``register``.
 
-/api/inspections/              list, retrieve, create (with nested check results); POST …/<id>/complete/
+/api/inspections/              list, retrieve, create (with nested check results); POST …/<id>/complete/,
+                               POST …/<id>/correct/ (a correction with its reason; the history is in "corrections")
 /api/hazards/                  list, retrieve, create (multipart: photos uploaded with the hazard)
 /api/hazard-photos/            list, retrieve; GET …/<id>/download/ streams the file (scoped; ?size=thumb)
 /api/reinspections/            list, retrieve, create
@@ -12,6 +13,8 @@ cases.inspections.services, which check the law (two certified officers, dates, 
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,15 +24,16 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases.inspections import services
+from cases.inspections import corrections, services
 from cases.inspections.filters import HazardFilter, InspectionFilter
-from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, InspectionCorrection, ReInspection
 from cases.inspections.views import photo_response
 from enforcement.api.fields import ScopedPrimaryKeyField
-from enforcement.api.serializers import PersonSerializer
+from enforcement.api.serializers import OrganisationBriefSerializer, PersonSerializer
 from enforcement.api.viewsets import RestrictedViewSetMixin, ScopedCreateListRetrieveViewSet
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
+from enforcement.orgs.services import team_candidates
 from enforcement.uploads import PHOTO, validate_upload
 from plans.models import CheckItem, PlanItem
 
@@ -39,10 +43,30 @@ HAZARD_TAGS = [_("隐患整改")]
 # --- fields ------------------------------------------------------------------------------------------
 
 
+class TeamMemberField(ScopedPrimaryKeyField):
+    """An officer id: anyone in the caller's scope, or a certified officer of the bureaus of the caller's city
+    (the delegating body, a joint inspection: R-55, R-09). The service decides who may be on the team."""
+
+    def get_queryset(self):
+        scoped = super().get_queryset()
+        request = self.context.get("request")
+        organisation = getattr(getattr(request, "user", None), "organisation", None)
+        if organisation is None:
+            return scoped
+        return User.objects.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=team_candidates(organisation).values("pk")))
+
+
 def _officers_field(label):
     # An empty or short list reaches the service, which answers with the legal rule in Chinese.
-    return ScopedPrimaryKeyField(
-        User, many=True, allow_empty=True, label=label, help_text=_("至少两名持有效行政执法证的执法人员（R-50）")
+    return TeamMemberField(
+        User,
+        many=True,
+        allow_empty=True,
+        label=label,
+        help_text=_(
+            "至少两名持有效行政执法证的执法人员（R-50），其中至少一名本单位人员；"
+            "可包括委托机关和本市其他执法单位的人员（联合检查）"
+        ),
     )
 
 
@@ -73,6 +97,20 @@ class CheckResultSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class InspectionCorrectionSerializer(serializers.ModelSerializer):
+    corrected_by = PersonSerializer(read_only=True)
+    changes = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text=_("每项：field 字段、label 名称、old 原值、new 新值（按页面显示的文字）"),
+    )
+
+    class Meta:
+        model = InspectionCorrection
+        fields = ["id", "corrected_at", "corrected_by", "reason", "was_completed", "changes"]
+        read_only_fields = fields
+
+
 class InspectionSerializer(serializers.ModelSerializer):
     plan_item = ScopedPrimaryKeyField(
         PlanItem, label=_("计划检查事项"), required=False, allow_null=True, help_text=_("与 enterprise 二选一")
@@ -86,6 +124,11 @@ class InspectionSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    partner_organisations = OrganisationBriefSerializer(
+        many=True, read_only=True, help_text=_("派执法人员参加检查的其他单位（含委托机关），由执法人员所在单位得出")
+    )
+    is_joint = serializers.SerializerMethodField(help_text=_("联合检查：有其他单位人员或系统外部门参加"))
+    corrections = InspectionCorrectionSerializer(many=True, read_only=True, label=_("更正历史"))
 
     class Meta:
         model = Inspection
@@ -96,23 +139,30 @@ class InspectionSerializer(serializers.ModelSerializer):
             "enterprise",
             "enterprise_name",
             "plan_item",
-            "inspected_on",
+            # The facts of the record, as a correction may change them.
+            *corrections.CORRECTABLE,
             "officers",
             "officer_details",
-            "principal_present",
-            "safety_manager_present",
-            "operators_present",
-            "experts",
-            "launch_meeting_held",
-            "feedback_meeting_held",
-            "summary",
+            "is_joint",
+            "partner_organisations",
             "status",
             "status_label",
             "results",
+            "corrections",
             "created_by",
             "created_at",
         ]
         read_only_fields = ["id", "organisation", "status", "created_by", "created_at"]
+        extra_kwargs = {
+            "started_at": {"help_text": _("检查开始时间，须在检查日期当天，不晚于当前时间")},
+            "ended_at": {"help_text": _("检查结束时间，不早于开始时间，不晚于当前时间")},
+            "feedback_meeting_at": {
+                "help_text": _("反馈会时间，在检查起止时间之内；填写时须 feedback_meeting_held=true")
+            },
+        }
+
+    def get_is_joint(self, inspection) -> bool:
+        return bool(inspection.other_departments) or bool(inspection.partner_organisations.all())
 
     def validate(self, attrs):
         if bool(attrs.get("plan_item")) == bool(attrs.get("enterprise")):
@@ -138,6 +188,56 @@ class InspectionSerializer(serializers.ModelSerializer):
 class CompleteInspectionSerializer(serializers.Serializer):
     launch_meeting_held = serializers.BooleanField(label=_("已召开启动会"), required=False, default=False)
     feedback_meeting_held = serializers.BooleanField(label=_("已召开反馈会"), required=False, default=False)
+    ended_at = serializers.DateTimeField(label=_("检查结束时间"), required=False, allow_null=True, default=None)
+    feedback_meeting_at = serializers.DateTimeField(
+        label=_("反馈会时间"), required=False, allow_null=True, default=None
+    )
+    feedback_attendees = serializers.CharField(
+        label=_("企业参会人员"), max_length=200, required=False, allow_blank=True, default=""
+    )
+    feedback_content = serializers.CharField(label=_("反馈内容"), required=False, allow_blank=True, default="")
+
+
+class ResultCorrectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(label=_("检查结果ID"))
+    compliant = serializers.BooleanField(
+        label=_("符合要求"), allow_null=True, help_text=_("true 符合，false 不符合，null 未检查")
+    )
+    note = serializers.CharField(label=_("说明"), max_length=500, required=False, allow_blank=True, default="")
+
+
+class CorrectInspectionSerializer(serializers.Serializer):
+    """Only the fields sent are corrected; every change is recorded old → new with the reason."""
+
+    reason = serializers.CharField(label=_("更正原因"))
+    officers = _officers_field(_("执法人员（更正后的全部人员）"))
+    results = ResultCorrectionSerializer(many=True, required=False, label=_("检查结果（需更正的行）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].required = False
+        model_fields = serializers.ModelSerializer.serializer_field_mapping
+        for name in corrections.CORRECTABLE:
+            model_field = Inspection._meta.get_field(name)
+            field_class = model_fields[type(model_field)]
+            options = {"label": model_field.verbose_name, "required": False}
+            if model_field.null:
+                options["allow_null"] = True
+            if isinstance(model_field, models.CharField | models.TextField):
+                options["allow_blank"] = True
+                if model_field.max_length:
+                    options["max_length"] = model_field.max_length
+            self.fields[name] = field_class(**options)
+
+    def correction(self):
+        data = dict(self.validated_data)
+        if "results" in data:
+            data["results"] = {
+                row["id"]: {"compliant": row["compliant"], "note": row["note"]} for row in data["results"]
+            }
+        if "officers" in data:
+            data["officers"] = list(data["officers"])
+        return data
 
 
 # --- hazards and photos ------------------------------------------------------------------------------
@@ -291,7 +391,12 @@ SERVICE_WRITE = _(
 class InspectionViewSet(ScopedCreateListRetrieveViewSet):
     queryset = (
         Inspection.objects.select_related("enterprise", "organisation")
-        .prefetch_related("officers", "results")
+        .prefetch_related(
+            "officers",
+            "results",
+            "partner_organisations",
+            Prefetch("corrections", queryset=InspectionCorrection.objects.select_related("corrected_by")),
+        )
         .order_by("-inspected_on", "-id")
     )
     serializer_class = InspectionSerializer
@@ -309,6 +414,24 @@ class InspectionViewSet(ScopedCreateListRetrieveViewSet):
         serializer = CompleteInspectionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complete_inspection(request.user, inspection.pk, **serializer.validated_data)
+        fresh = self.get_queryset().get(pk=inspection.pk)
+        return Response(InspectionSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=CorrectInspectionSerializer,
+        responses=InspectionSerializer,
+        summary=_("更正检查记录"),
+        description=_(
+            "保存后（含已完成的检查）更正检查记录：只更正所传字段；须说明原因。每项的原值与新值、更正人和时间"
+            "记入更正历史（corrections）与操作日志，已出具的文书据此判断是否需要重新出具。范围外返回404。"
+        ),
+    )
+    @action(detail=True, methods=["post"], serializer_class=CorrectInspectionSerializer, filter_backends=[])
+    def correct(self, request, pk=None):
+        inspection = self.get_object()
+        serializer = CorrectInspectionSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        corrections.correct_inspection(request.user, inspection.pk, **serializer.correction())
         fresh = self.get_queryset().get(pk=inspection.pk)
         return Response(InspectionSerializer(fresh, context=self.get_serializer_context()).data)
 

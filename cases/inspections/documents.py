@@ -26,6 +26,23 @@ def _hazard_row(hazard):
     }
 
 
+def _local_minute(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _time_range(started, ended):
+    """检查时间 as the record states it: "2026年5月3日9时30分至11时45分" (the end's date only if another day)."""
+    if not started:
+        return ""
+    start = timezone.localtime(started)
+    text = f"{start.year}年{start.month}月{start.day}日{start.hour}时{start.minute:02d}分"
+    if ended:
+        end = timezone.localtime(ended)
+        day = "" if end.date() == start.date() else f"{end.year}年{end.month}月{end.day}日"
+        text += f"至{day}{end.hour}时{end.minute:02d}分"
+    return text
+
+
 def _inspection_queryset(user):
     return Inspection.objects.restrict(user, "change").select_related("organisation", "enterprise", "plan_item__plan")
 
@@ -45,6 +62,7 @@ def inspection_record_context(inspection):
         present.append(_("安全管理人员"))
     if inspection.operators_present:
         present.append(_("岗位操作人员%(names)s") % {"names": inspection.operators_present})
+    partners = list(inspection.partner_organisations.order_by("path").values_list("name", flat=True))
     return {
         "issuer_name": inspection.organisation.name,
         "issue_date": timezone.localdate().isoformat(),
@@ -54,8 +72,17 @@ def inspection_record_context(inspection):
         "officers": officer_rows(inspection.officers.all(), inspection.inspected_on),
         "present": present,
         "experts": inspection.experts,
+        "started_at": _local_minute(inspection.started_at),
+        "ended_at": _local_minute(inspection.ended_at),
+        "inspection_time": _time_range(inspection.started_at, inspection.ended_at),
+        "joint": bool(partners or inspection.other_departments),
+        "partners": partners,
+        "other_departments": inspection.other_departments,
         "launch_meeting_held": inspection.launch_meeting_held,
         "feedback_meeting_held": inspection.feedback_meeting_held,
+        "feedback_meeting_at": _local_minute(inspection.feedback_meeting_at),
+        "feedback_attendees": inspection.feedback_attendees,
+        "feedback_content": inspection.feedback_content,
         "plan_title": inspection.plan_item.plan.title if inspection.plan_item_id else "",
         "results": [
             {"text": r.text, "compliant": r.compliant, "note": r.note} for r in inspection.results.order_by("id")

@@ -10,17 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.orgs.scoping import RestrictedQuerySet
 
 
-def hazard_photo_upload_to(instance, filename):
+def _stored_name(folder, filename):
     # The stored name never comes from the client; only the extension is kept.
     ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
-    return f"hazard_photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+def hazard_photo_upload_to(instance, filename):
+    return _stored_name("hazard_photos", filename)
+
+
+def pending_photo_upload_to(instance, filename):
+    return _stored_name("pending_photos", filename)
 
 
 class Inspection(models.Model):
     """An on-site inspection (现场检查) of one enterprise, usually carrying out a plan item.
 
     R-11 三位一体: launch meeting, inspection, feedback meeting; the principal person, the safety manager and
-    post operators present.
+    post operators present. R-09 / R-55: the team may include officers of the delegating body and, in a joint
+    inspection (进一次门、查多项事), of other organisations; those organisations are kept in
+    ``partner_organisations`` as they were on the day, departments outside the system in ``other_departments``.
+    The inspection belongs to ``organisation`` (the recording body) for data scope.
     """
 
     class Status(models.TextChoices):
@@ -42,13 +53,28 @@ class Inspection(models.Model):
         blank=True,
     )
     inspected_on = models.DateField(_("检查日期"))
+    started_at = models.DateTimeField(_("检查开始时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("检查结束时间"), null=True, blank=True)
     officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("执法人员"), related_name="inspections")
+    partner_organisations = models.ManyToManyField(
+        "orgs.Organisation",
+        verbose_name=_("联合检查单位"),
+        related_name="joint_inspections",
+        blank=True,
+        help_text=_("派执法人员参加检查的其他单位（含委托机关）"),
+    )
+    other_departments = models.CharField(
+        _("其他参加部门"), max_length=200, blank=True, help_text=_("未使用本系统的部门，如市场监管、消防救援")
+    )
     principal_present = models.BooleanField(_("主要负责人在场"), default=False)
     safety_manager_present = models.BooleanField(_("安全管理人员在场"), default=False)
     operators_present = models.CharField(_("岗位操作人员"), max_length=200, blank=True)
     experts = models.CharField(_("参加检查的专家"), max_length=200, blank=True)
     launch_meeting_held = models.BooleanField(_("召开启动会"), default=False)
     feedback_meeting_held = models.BooleanField(_("召开反馈会"), default=False)
+    feedback_meeting_at = models.DateTimeField(_("反馈会时间"), null=True, blank=True)
+    feedback_attendees = models.CharField(_("企业参会人员"), max_length=200, blank=True)
+    feedback_content = models.TextField(_("反馈内容"), blank=True)
     summary = models.TextField(_("检查情况"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     created_by = models.ForeignKey(
@@ -67,9 +93,50 @@ class Inspection(models.Model):
             models.Index(fields=["organisation", "inspected_on"], name="insp_org_date_idx"),
             models.Index(fields=["enterprise", "inspected_on"], name="insp_ent_date_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(started_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.inspected_on}"
+
+    @property
+    def is_joint(self):
+        """R-09: officers of another organisation took part, or a department outside the system did."""
+        return bool(self.other_departments) or self.partner_organisations.exists()
+
+
+class InspectionCorrection(models.Model):
+    """A correction of an inspection after it was saved: who, when, why, and each value old → new.
+
+    The inspection row holds the corrected values; this row (and the audit event written with it) keeps
+    what they were, so nothing is overwritten silently and documents issued earlier can be found stale.
+    ``changes`` is a list of {"field", "label", "old", "new"} with the values as shown to people.
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    reason = models.TextField(_("更正原因"))
+    changes = models.JSONField(_("更正内容"), default=list)
+    was_completed = models.BooleanField(_("更正时检查已完成"), default=False)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查记录更正")
+        verbose_name_plural = _("检查记录更正")
+        ordering = ["corrected_at", "id"]
+
+    def __str__(self):
+        return f"{self.inspection} {self.corrected_at:%Y-%m-%d %H:%M}"
 
 
 class CheckResult(models.Model):
@@ -159,6 +226,33 @@ class HazardPhoto(models.Model):
         verbose_name = _("隐患照片")
         verbose_name_plural = _("隐患照片")
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+
+class PendingPhoto(models.Model):
+    """A photo that passed the upload checks on a form whose submit failed, kept for its next submit.
+
+    Tied to the user who chose it and to one form (``form_key``, e.g. "hazard:<inspection id>"): only that
+    user sees it, as a thumbnail in the re-rendered form, and it becomes a HazardPhoto when the form is saved.
+    Not an enforcement record and not organisation-owned; stale ones are deleted by a daily task.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE, related_name="+"
+    )
+    form_key = models.CharField(_("表单"), max_length=60)
+    file = models.FileField(_("照片"), upload_to=pending_photo_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("待提交照片")
+        verbose_name_plural = _("待提交照片")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["owner", "form_key"], name="pending_photo_owner_form_idx")]
 
     def __str__(self):
         return self.original_name or self.file.name

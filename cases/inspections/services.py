@@ -6,6 +6,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.inspections import pending
 from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record
@@ -13,6 +14,49 @@ from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.services import validate_enforcement_team
 from enforcement.uploads import PHOTO, validate_upload
 from plans.models import PlanItem
+
+# The facts of the feedback meeting (反馈会) besides "held".
+FEEDBACK_DETAILS = ("feedback_meeting_at", "feedback_attendees", "feedback_content")
+
+
+def time_errors(inspection):
+    """{field: message} for the times of ``inspection`` that cannot be true (unsaved values are fine).
+
+    检查起止时间: the start lies on the inspection date, the end after the start, nothing in the future; the
+    feedback meeting (R-11 三位一体) is part of the inspection, so it lies between start and end.
+    """
+    now = timezone.now()
+    started, ended, feedback = inspection.started_at, inspection.ended_at, inspection.feedback_meeting_at
+    errors = {}
+    if started is not None:
+        if timezone.localdate(started) != inspection.inspected_on:
+            errors["started_at"] = _("检查开始时间须在检查日期当天。")
+        elif started > now:
+            errors["started_at"] = _("检查开始时间不能晚于当前时间。")
+    if ended is not None:
+        if timezone.localdate(ended) < inspection.inspected_on:
+            errors["ended_at"] = _("检查结束时间不能早于检查日期。")
+        elif started is not None and ended < started:
+            errors["ended_at"] = _("检查结束时间不能早于开始时间。")
+        elif ended > now:
+            errors["ended_at"] = _("检查结束时间不能晚于当前时间。")
+    if any(getattr(inspection, name) for name in FEEDBACK_DETAILS) and not inspection.feedback_meeting_held:
+        errors["feedback_meeting_held"] = _("填写了反馈会情况，请勾选“已召开反馈会”。")
+    if feedback is not None:
+        if feedback > now:
+            errors["feedback_meeting_at"] = _("反馈会时间不能晚于当前时间。")
+        elif started is not None and feedback < started:
+            errors["feedback_meeting_at"] = _("反馈会在现场检查中召开，时间不能早于检查开始时间。")
+        elif ended is not None and feedback > ended:
+            errors["feedback_meeting_at"] = _("反馈会在现场检查中召开，时间不能晚于检查结束时间。")
+        elif timezone.localdate(feedback) < inspection.inspected_on:
+            errors["feedback_meeting_at"] = _("反馈会时间不能早于检查日期。")
+    return errors
+
+
+def partner_ids(officers, organisation):
+    """The organisations other than the recording one whose officers are on the team (R-09 / R-55)."""
+    return sorted({u.organisation_id for u in officers if u.organisation_id and u.organisation_id != organisation.pk})
 
 
 def record_inspection(
@@ -28,6 +72,8 @@ def record_inspection(
     """Record an on-site inspection (R-11, R-12), usually carrying out a plan item.
 
     ``results`` is a list of {"check_item": CheckItem|None, "text": str, "compliant": bool|None, "note": str}.
+    ``attendance`` holds the other fields of Inspection: who was present, the meetings, the start and end
+    times, the other departments of a joint inspection and the summary.
     """
     if not user.has_perm("cases.add_inspection"):
         raise PermissionDenied(_("您没有录入执法检查的权限。"))
@@ -40,18 +86,26 @@ def record_inspection(
         item = None
         enterprise = Enterprise.objects.restrict(user, "view").get(pk=enterprise_id)
         organisation = user.organisation
-    # 行政处罚法 第42条 / 安全生产法 第67条: at least two officers holding enforcement certificates.
-    validate_enforcement_team(officers, inspected_on)
+    officers = list(officers)
+    # 行政处罚法 第42条 / 安全生产法 第67条: at least two officers holding enforcement certificates; officers of
+    # the delegating body or another bureau of the city may join (R-55 委托执法, R-09 联合检查).
+    validate_enforcement_team(officers, inspected_on, organisation=organisation)
+    inspection = Inspection(
+        organisation=organisation,
+        enterprise=enterprise,
+        plan_item=item,
+        inspected_on=inspected_on,
+        created_by=user,
+        **attendance,
+    )
+    errors = time_errors(inspection)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
-        inspection = Inspection.objects.create(
-            organisation=organisation,
-            enterprise=enterprise,
-            plan_item=item,
-            inspected_on=inspected_on,
-            created_by=user,
-            **attendance,
-        )
+        inspection.save()
         inspection.officers.set(officers)
+        partners = partner_ids(officers, organisation)
+        inspection.partner_organisations.set(partners)
         CheckResult.objects.bulk_create(
             CheckResult(
                 inspection=inspection,
@@ -62,13 +116,27 @@ def record_inspection(
             )
             for row in results
         )
-        record(user, AuditEvent.Action.CREATE, inspection, {"enterprise": [None, enterprise.pk]}, organisation.pk)
+        changes = {"enterprise": [None, enterprise.pk]}
+        if partners or inspection.other_departments:
+            changes["partner_organisations"] = [None, partners]
+        record(user, AuditEvent.Action.CREATE, inspection, changes, organisation.pk)
     return inspection
 
 
-def complete_inspection(user, inspection_id, *, launch_meeting_held=False, feedback_meeting_held=False):
-    """Close the inspection. The feedback meeting is held at the very end, so it can be ticked here;
-    a meeting already recorded is never un-ticked."""
+def complete_inspection(
+    user,
+    inspection_id,
+    *,
+    launch_meeting_held=False,
+    feedback_meeting_held=False,
+    ended_at=None,
+    feedback_meeting_at=None,
+    feedback_attendees="",
+    feedback_content="",
+):
+    """Close the inspection. The feedback meeting is held at the very end, so it and the end time can be
+    recorded here; a meeting already recorded is never un-ticked, and a value already recorded is changed
+    only by a correction (correct_inspection), never here."""
     with transaction.atomic():
         inspection = Inspection.objects.restrict(user, "change").select_for_update().get(pk=inspection_id)
         if inspection.status == Inspection.Status.COMPLETED:
@@ -81,6 +149,23 @@ def complete_inspection(user, inspection_id, *, launch_meeting_held=False, feedb
             if held and not getattr(inspection, name):
                 setattr(inspection, name, True)
                 changes[name] = [False, True]
+        details = {
+            "ended_at": ended_at,
+            "feedback_meeting_at": feedback_meeting_at,
+            "feedback_attendees": feedback_attendees,
+            "feedback_content": feedback_content,
+        }
+        for name, value in details.items():
+            current = getattr(inspection, name)
+            if value in (None, "") or value == current:
+                continue
+            if current not in (None, ""):
+                raise ValidationError({name: _("该项已有记录，如需修改请使用“更正”，并说明原因。")})
+            setattr(inspection, name, value)
+            changes[name] = [None, value.isoformat() if hasattr(value, "isoformat") else value]
+        errors = time_errors(inspection)
+        if errors:
+            raise ValidationError(errors)
         if not (inspection.launch_meeting_held and inspection.feedback_meeting_held):
             # R-11 三位一体: launch meeting + inspection + feedback meeting.
             raise ValidationError(_("“三位一体”检查须召开启动会和反馈会后方可完成。"))
@@ -96,10 +181,25 @@ def complete_inspection(user, inspection_id, *, launch_meeting_held=False, feedb
     return inspection
 
 
-def add_hazard(user, inspection_id, *, description, rectification_deadline, location="", is_major=False, photos=()):
-    """A hazard found during the inspection, with its rectification deadline and photos (R-12, R-13)."""
+def add_hazard(
+    user,
+    inspection_id,
+    *,
+    description,
+    rectification_deadline,
+    location="",
+    is_major=False,
+    photos=(),
+    pending_photos=(),
+):
+    """A hazard found during the inspection, with its rectification deadline and photos (R-12, R-13).
+
+    ``pending_photos`` are the user's PendingPhoto rows kept from an earlier failed submit of the form.
+    """
     for photo in photos:
         validate_upload(photo, PHOTO)
+    if any(p.owner_id != user.pk for p in pending_photos):
+        raise PermissionDenied(_("只能提交本人上传的照片。"))
     with transaction.atomic():
         inspection = Inspection.objects.restrict(user, "change").get(pk=inspection_id)
         if rectification_deadline < inspection.inspected_on:
@@ -117,15 +217,19 @@ def add_hazard(user, inspection_id, *, description, rectification_deadline, loca
         )
         for photo in photos:
             HazardPhoto.objects.create(hazard=hazard, file=photo, original_name=photo.name[:255], uploaded_by=user)
+        pending.attach(pending_photos, hazard)
         record(user, AuditEvent.Action.CREATE, hazard, {"description": [None, description]}, hazard.organisation_id)
     return hazard
 
 
 def record_reinspection(user, hazard_id, *, inspected_on, officers, result, note="", new_deadline=None):
     """整改复查: passed closes the hazard; failed keeps it open with a new deadline (R-13 closed loop)."""
-    validate_enforcement_team(officers, inspected_on)
     with transaction.atomic():
-        hazard = Hazard.objects.restrict(user, "change").select_for_update().get(pk=hazard_id)
+        hazard = (
+            Hazard.objects.restrict(user, "change").select_for_update(of=("self",)).select_related("organisation")
+        ).get(pk=hazard_id)
+        # The same team rules as the inspection: a township may bring its delegating county's officer.
+        validate_enforcement_team(officers, inspected_on, organisation=hazard.organisation)
         if hazard.status == Hazard.Status.CLOSED:
             raise ValidationError(_("该隐患已复查合格，无需再次复查。"))
         if inspected_on < hazard.found_on:

@@ -12,9 +12,11 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/hazards/", views.hazard_create, name="hazard_create"),
     path("inspections/<int:pk>/complete/", views.inspection_complete, name="inspection_complete"),
+    path("inspections/<int:pk>/correct/", views.inspection_correct, name="inspection_correct"),
     path("inspections/<int:pk>/documents/<slug:kind>/", views.inspection_document, name="inspection_document"),
     path("reinspections/<int:pk>/document/", views.reinspection_document, name="reinspection_document"),
     path("hazards/", views.hazard_list, name="hazard_list"),
     path("hazards/<int:pk>/reinspect/", views.hazard_reinspect, name="hazard_reinspect"),
     path("photos/<int:pk>/", views.photo, name="photo"),
+    path("photos/pending/<int:pk>/", views.pending_photo, name="pending_photo"),
 ]

@@ -22,15 +22,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.inspections import corrections, pending, services
 from cases.inspections import documents as case_documents
-from cases.inspections import services
 from cases.inspections.filters import OPEN_STATES, HazardFilter, InspectionFilter
-from cases.inspections.forms import CompleteInspectionForm, HazardForm, InspectionForm, ReInspectionForm
-from cases.inspections.models import Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections.forms import (
+    CompleteInspectionForm,
+    CorrectionForm,
+    HazardForm,
+    InspectionForm,
+    ReInspectionForm,
+)
+from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection
 from enforcement.documents.sources import documents_for, issue_from_page
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
-from enforcement.orgs.services import certified_officers
+from enforcement.orgs.services import team_candidates
 from enforcement.uploads import PHOTO, serve_scoped_file
 from enforcement.web.service_errors import apply_service_errors, permission_message
 from plans.models import CheckItem, InspectionPlan, PlanItem
@@ -90,11 +96,16 @@ def _pop_draft_done(request):
     return request.session.pop(DRAFT_DONE, "")
 
 
-def _officer_choices(user, organisation, also=()):
-    """Officers certified today in ``organisation`` (R-50), plus ``also`` (e.g. the planned officers), in scope."""
-    people = User.objects.restrict(user, "view")
-    certified = certified_officers(people.filter(organisation=organisation)).values("pk")
-    return people.filter(Q(pk__in=certified) | Q(pk__in=[u.pk for u in also])).order_by("full_name", "username")
+def _officer_choices(organisation, also=()):
+    """Who may be on a team of ``organisation``: officers certified today (R-50) of it, of its delegating body
+    and of the other bureaus of the city (R-55, R-09; enforcement.orgs.services.team_candidates says why
+    this reaches beyond the user's data scope), plus ``also`` (the planned officers)."""
+    candidates = team_candidates(organisation).values("pk")
+    return (
+        User.objects.filter(Q(pk__in=candidates) | Q(pk__in=[u.pk for u in also]))
+        .select_related("organisation")
+        .order_by("organisation__path", "full_name", "username")
+    )
 
 
 # --- inspection list -------------------------------------------------------------------------------
@@ -228,19 +239,20 @@ def inspection_create(request):
     else:
         return _choose_enterprise(request)
 
-    officers = _officer_choices(user, organisation, planned_officers)
+    officers = _officer_choices(organisation, planned_officers)
     initial_officers = [u.pk for u in planned_officers] or ([user.pk] if officers.filter(pk=user.pk).exists() else [])
     form = InspectionForm(
         request.POST or None,
         officers=officers,
+        organisation=organisation,
         check_items=_check_items_for(enterprise, plan_item),
-        initial={"inspected_on": timezone.localdate(), "officers": initial_officers},
+        initial={"officers": initial_officers},
     )
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.record_inspection(
                 user,
-                inspected_on=form.cleaned_data["inspected_on"],
+                inspected_on=form.inspected_on(),
                 officers=list(form.cleaned_data["officers"]),
                 plan_item_id=plan_item.pk if plan_item else None,
                 enterprise_id=None if plan_item else enterprise.pk,
@@ -248,9 +260,9 @@ def inspection_create(request):
                 **form.attendance(),
             )
         except ValidationError as exc:
-            # Besides the date, record_inspection's only other check is the enforcement team (two
-            # certified officers): its message belongs next to the officer choices.
-            apply_service_errors(form, exc, default_field="officers")
+            # Field-less messages of record_inspection are about the enforcement team (two certified
+            # officers, one of them the body's own): they belong next to the officer choices.
+            apply_service_errors(form, _on_start(exc), default_field="officers")
         except PermissionDenied as exc:
             form.add_error(None, permission_message(exc))
         except (PlanItem.DoesNotExist, Enterprise.DoesNotExist) as exc:
@@ -275,15 +287,26 @@ def inspection_create(request):
             "organisation": organisation,
             "earlier": earlier,
             "draft_key": draft_key,
-            "no_officers": not officers.exists(),
+            "no_officers": not officers.filter(organisation=organisation).exists(),
         },
     )
+
+
+def _on_start(exc):
+    """The form has no date field: the service's date message belongs to the start time it comes from."""
+    if hasattr(exc, "error_dict") and "inspected_on" in exc.error_dict:
+        errors = dict(exc.error_dict)
+        errors["started_at"] = errors.pop("inspected_on") + errors.get("started_at", [])
+        return ValidationError(errors)
+    return exc
 
 
 # --- inspection detail, hazards, completion --------------------------------------------------------
 
 
 def _detail_context(request, inspection, hazard_form=None, complete_form=None):
+    """Everything the detail page shows. A bound ``hazard_form`` or ``complete_form`` is a failed submit
+    coming back with what was typed."""
     user = request.user
     hazards = list(
         inspection.hazards.all()
@@ -309,7 +332,18 @@ def _detail_context(request, inspection, hazard_form=None, complete_form=None):
         "can_issue": can_issue,
         "has_open_hazards": any(h.status != Hazard.Status.CLOSED for h in hazards),
         "inspection": inspection,
-        "officers": list(inspection.officers.all()),
+        # The body's own officers first, then those of the delegating body and other bureaus.
+        "officers": sorted(
+            inspection.officers.select_related("organisation"),
+            key=lambda u: (
+                u.organisation_id != inspection.organisation_id,
+                u.organisation.path if u.organisation else "",
+                str(u),
+            ),
+        ),
+        "partners": list(inspection.partner_organisations.order_by("path")),
+        "corrections": list(inspection.corrections.select_related("corrected_by").order_by("-corrected_at", "-id")),
+        "can_correct": can_change and user.has_perm("cases.change_inspection"),
         "results": results,
         "result_counts": {
             "yes": sum(1 for r in results if r.compliant is True),
@@ -323,13 +357,7 @@ def _detail_context(request, inspection, hazard_form=None, complete_form=None):
         and user.has_perm("cases.add_reinspection"),
         "hazard_form": hazard_form
         or HazardForm(initial={"rectification_deadline": inspection.inspected_on + DEFAULT_RECTIFICATION}),
-        "complete_form": complete_form
-        or CompleteInspectionForm(
-            initial={
-                "launch_meeting_held": inspection.launch_meeting_held,
-                "feedback_meeting_held": inspection.feedback_meeting_held,
-            }
-        ),
+        "complete_form": complete_form or CompleteInspectionForm(inspection=inspection),
         "draft_done": _pop_draft_done(request),
         "hazard_draft_key": f"hazard:{inspection.pk}",
         "max_photo_bytes": PHOTO.max_bytes,
@@ -352,6 +380,10 @@ def inspection_detail(request, pk):
     return render(request, "cases/inspection_detail.html", _detail_context(request, inspection))
 
 
+def _hazard_form_key(inspection):
+    return f"hazard:{inspection.pk}"
+
+
 @login_required
 @require_POST
 def hazard_create(request, pk):
@@ -362,7 +394,9 @@ def hazard_create(request, pk):
     if inspection.status != Inspection.Status.IN_PROGRESS:
         messages.error(request, _("该检查已完成，不能再添加隐患。"))
         return redirect("cases:inspection_detail", pk=pk)
-    form = HazardForm(request.POST, request.FILES)
+    form_key = _hazard_form_key(inspection)
+    kept = pending.kept(user, form_key, request.POST.getlist("keep_photo"))
+    form = HazardForm(request.POST, request.FILES, pending=kept)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -374,47 +408,80 @@ def hazard_create(request, pk):
                 is_major=data["is_major"],
                 rectification_deadline=data["rectification_deadline"],
                 photos=data["photos"],
+                pending_photos=kept,
             )
         except ValidationError as exc:
             # add_hazard's only message without a field name comes from the upload check.
             apply_service_errors(form, exc, default_field="photos")
+            form.good_photos = [] if "photos" in form.errors else data["photos"]
         except Inspection.DoesNotExist as exc:
             raise Http404 from exc
         else:
-            _mark_draft_done(request, f"hazard:{inspection.pk}")
+            _mark_draft_done(request, form_key)
             messages.success(
                 request,
                 _("已登记隐患，整改期限 %(date)s，照片 %(n)d 张。")
-                % {"date": hazard.rectification_deadline.isoformat(), "n": len(data["photos"])},
+                % {"date": hazard.rectification_deadline.isoformat(), "n": len(data["photos"]) + len(kept)},
             )
             return redirect(reverse("cases:inspection_detail", args=[pk]) + f"#hazard-{hazard.pk}")
-    context = _detail_context(request, inspection, hazard_form=form)
-    # A browser cannot re-fill a file input: say so, so the officer knows to pick the photos again.
-    context["photos_lost"] = bool(request.FILES.getlist("photos"))
-    return render(request, "cases/inspection_detail.html", context)
+    # A browser cannot re-fill a file input: the photos that passed the checks are kept on the server and
+    # come back as thumbnails, so the officer fixes the text and saves without choosing them again.
+    form.pending = kept + pending.keep(user, form_key, form.good_photos)
+    return render(request, "cases/inspection_detail.html", _detail_context(request, inspection, hazard_form=form))
 
 
 @login_required
 @require_POST
 def inspection_complete(request, pk):
     inspection = _inspection_for(request.user, pk, "change")
-    form = CompleteInspectionForm(request.POST)
-    form.is_valid()  # two optional booleans: always valid
-    try:
-        services.complete_inspection(
-            request.user,
-            inspection.pk,
-            launch_meeting_held=form.cleaned_data.get("launch_meeting_held", False),
-            feedback_meeting_held=form.cleaned_data.get("feedback_meeting_held", False),
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(reverse("cases:inspection_detail", args=[pk]) + "#complete")
-    except Inspection.DoesNotExist as exc:
-        raise Http404 from exc
-    messages.success(request, _("检查已完成。"))
-    return redirect("cases:inspection_detail", pk=pk)
+    form = CompleteInspectionForm(request.POST, inspection=inspection)
+    if form.is_valid():
+        try:
+            services.complete_inspection(request.user, inspection.pk, **form.completion())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except Inspection.DoesNotExist as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("检查已完成。"))
+            return redirect("cases:inspection_detail", pk=pk)
+    # Back with what was typed (the end time, the feedback meeting) and the reason next to it.
+    return render(request, "cases/inspection_detail.html", _detail_context(request, inspection, complete_form=form))
+
+
+# --- corrections -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_correct(request, pk):
+    """更正: change a saved (even completed) inspection, saying why; the detail page keeps the history."""
+    user = request.user
+    inspection = _inspection_for(user, pk, "change")
+    if not user.has_perm("cases.change_inspection"):
+        raise PermissionDenied(_("您没有更正执法检查的权限。"))
+    also = list(inspection.officers.all())
+    form = CorrectionForm(
+        request.POST or None, inspection=inspection, officers=_officer_choices(inspection.organisation, also)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = corrections.correct_inspection(user, inspection.pk, **form.correction())
+        except ValidationError as exc:
+            apply_service_errors(form, _on_start(exc), default_field="officers")
+        except PermissionDenied as exc:
+            form.add_error(None, permission_message(exc))
+        except Inspection.DoesNotExist as exc:
+            raise Http404 from exc
+        else:
+            _mark_draft_done(request, f"correct:{inspection.pk}")
+            messages.success(request, _("已更正 %(n)d 项，更正记录见“更正历史”。") % {"n": len(correction.changes)})
+            return redirect(reverse("cases:inspection_detail", args=[pk]) + "#corrections")
+    return render(
+        request,
+        "cases/inspection_correct.html",
+        {"form": form, "inspection": inspection, "draft_key": f"correct:{inspection.pk}"},
+    )
 
 
 # --- photos ------------------------------------------------------------------------------------------
@@ -462,6 +529,14 @@ def photo_response(item, thumb=False):
 def photo(request, pk):
     """A hazard photo, found through restrict() first (never a /media/ URL)."""
     item = get_object_or_404(HazardPhoto.objects.restrict(request.user, "view"), pk=pk)
+    return photo_response(item, thumb=request.GET.get("size") == "thumb")
+
+
+@login_required
+@require_GET
+def pending_photo(request, pk):
+    """A photo kept from a failed submit: only the user who chose it ever sees it."""
+    item = get_object_or_404(PendingPhoto.objects.filter(owner=request.user), pk=pk)
     return photo_response(item, thumb=request.GET.get("size") == "thumb")
 
 
@@ -532,11 +607,15 @@ def hazard_reinspect(request, pk):
         messages.info(request, _("该隐患已复查合格，无需再次复查。"))
         return redirect(back)
     inspection_officers = list(hazard.inspection.officers.all())
-    officers = _officer_choices(user, hazard.organisation, ())
+    # The body's own officers, its delegating body's, and those of the partners who inspected with it.
+    teams = [hazard.organisation_id, hazard.organisation.delegated_by_id]
+    teams += list(hazard.inspection.partner_organisations.values_list("pk", flat=True))
+    officers = _officer_choices(hazard.organisation).filter(organisation__in=[t for t in teams if t])
     certified_ids = set(officers.values_list("pk", flat=True))
     form = ReInspectionForm(
         request.POST or None,
         officers=officers,
+        organisation=hazard.organisation,
         initial={
             "inspected_on": timezone.localdate(),
             "officers": [u.pk for u in inspection_officers if u.pk in certified_ids],

@@ -15,6 +15,21 @@ PASSWORD = "pass-1234-word"
 planning = planning_fixtures.planning
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def sign_in(page, live_server, next_url, username="county_a_officer"):
+    """Log in through the login page and land on ``next_url``."""
+    page.goto(f"{live_server.url}/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.login__form button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
+
+
 def assert_no_page_overflow(page):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
@@ -41,11 +56,7 @@ def test_officer_records_an_inspection_with_a_hazard_and_photo(
     enterprise = planning.general[2]
     today = timezone.localdate()
 
-    page.goto(f"{live_server.url}/login/?next=/cases/inspections/")
-    page.fill("#id_username", "county_a_officer")
-    page.fill("#id_password", PASSWORD)
-    page.click("form.login__form button[type=submit]")
-    page.wait_for_url(re.compile(r"/cases/inspections/$"))
+    sign_in(page, live_server, "/cases/inspections/")
 
     # The due plan item, with a big "开始检查" button.
     row = page.locator(f'[data-plan-item="{item.pk}"]')
@@ -59,7 +70,7 @@ def test_officer_records_an_inspection_with_a_hazard_and_photo(
 
     # Prefilled from the plan item: the enterprise, today's date, the planned officers, the check items.
     assert page.locator("#h-target").inner_text() == enterprise.name
-    assert page.input_value("#id_inspected_on") == today.isoformat()
+    assert page.input_value("#id_started_at").startswith(today.isoformat() + "T")
     for officer in planning.officers:
         assert page.locator(f'#officer-choices input[value="{officer.pk}"]').is_checked()
     rows = page.locator(".cases-check")
@@ -173,11 +184,7 @@ def test_officer_reinspects_a_hazard_until_it_is_closed(
     hazard = add_hazard(planning, inspection, description="消防通道堵塞", location="成品仓库")
     today = timezone.localdate()
 
-    page.goto(f"{live_server.url}/login/?next=/cases/hazards/")
-    page.fill("#id_username", "county_a_officer")
-    page.fill("#id_password", PASSWORD)
-    page.click("form.login__form button[type=submit]")
-    page.wait_for_url(re.compile(r"/cases/hazards/$"))
+    sign_in(page, live_server, "/cases/hazards/")
     assert "消防通道堵塞" in page.locator("#hazard-table").inner_text()
     assert_no_page_overflow(page)
     shoot("cases-hazard-list")
@@ -220,3 +227,41 @@ def test_officer_reinspects_a_hazard_until_it_is_closed(
     assert "整改复查率 100%" in page.locator("#reinspection-rate").inner_text()
     assert_no_page_overflow(page)
     shoot("cases-hazard-list-closed")
+
+
+@pytest.mark.browser
+def test_a_photo_chosen_before_a_failed_submit_is_kept(live_server, transactional_db, planning, media, page, shoot):
+    """GIVEN an officer who took a photo of a hazard WHEN the form comes back with an error (no description)
+    THEN the photo is shown as kept; after fixing the error and saving, the hazard has the photo."""
+    from tests.cases.helpers import record
+
+    inspection = record(planning, publish_plan_with_due_item(planning))
+    sign_in(page, live_server, f"/cases/inspections/{inspection.pk}/")
+
+    page.fill("#id_location", "配电房")
+    page.set_input_files(
+        "#id_photos", files=[{"name": "配电箱.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((800, 600))}]
+    )
+    page.click("#btn-add-hazard")
+    page.wait_for_selector("#hazard-errors")
+    assert "隐患描述" in page.locator("#hazard-errors").inner_text()
+    kept = page.locator("#kept-photos")
+    assert "已保留上次选择的 1 张照片" in kept.inner_text() and "配电箱.jpg" in kept.inner_text()
+    thumb = kept.locator("img.cases-photo")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle(), timeout=10_000)
+    assert kept.locator('input[name="keep_photo"]').is_checked()
+    assert page.input_value("#id_location") == "配电房"
+    assert not Hazard.objects.exists()
+    assert_no_page_overflow(page)
+    kept.scroll_into_view_if_needed()
+    shoot("cases-hazard-photo-kept")
+
+    page.fill("#id_description", "配电箱未可靠接地")
+    page.click("#btn-add-hazard")
+    page.wait_for_url(re.compile(rf"/cases/inspections/{inspection.pk}/#hazard-\d+$"))
+    assert "照片 1 张" in page.locator(".messages").inner_text()
+    hazard = Hazard.objects.get()
+    assert hazard.description == "配电箱未可靠接地"
+    assert [p.original_name for p in hazard.photos.all()] == ["配电箱.jpg"]
+    card = page.locator(f"#hazard-{hazard.pk}")
+    assert card.locator("img.cases-photo").count() == 1

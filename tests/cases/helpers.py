@@ -12,6 +12,11 @@ from plans.models import CheckItem, InspectionPlan
 from tests.planning import fill_valid_plan
 
 
+def local_minute(delta=datetime.timedelta(0)):
+    """Now (plus ``delta``) as a datetime-local input sends it: "2026-05-03T09:30"."""
+    return (timezone.localtime() + delta).strftime("%Y-%m-%dT%H:%M")
+
+
 def approval_file():
     return SimpleUploadedFile("批复.pdf", b"%PDF-1.4 approval", content_type="application/pdf")
 
@@ -96,3 +101,19 @@ def add_hazard(p, inspection, days=10, photos=None, **overrides):
     }
     values.update(overrides)
     return services.add_hazard(p.officers[0], inspection.pk, **values)
+
+
+def inspection_post(officers, **overrides):
+    """The inspection form as an officer fills it in, starting now."""
+    data = {
+        "started_at": local_minute(),
+        "officers": [o.pk for o in officers],
+        "principal_present": "on",
+        "safety_manager_present": "on",
+        "operators_present": "王五、赵六",
+        "experts": "",
+        "launch_meeting_held": "on",
+        "summary": "检查了生产现场和安全管理台账。",
+    }
+    data.update(overrides)
+    return data

@@ -9,22 +9,25 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Hazard, HazardPhoto, Inspection, ReInspection
+from cases.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection
 from enforcement.uploads import PHOTO
 from plans.models import CheckItem
-from tests.cases.helpers import add_hazard, jpeg_bytes, photo_upload, png_bytes, publish_plan_with_due_item, record
+from tests.cases.helpers import (
+    add_hazard,
+    inspection_post,
+    jpeg_bytes,
+    local_minute,
+    photo_upload,
+    png_bytes,
+    publish_plan_with_due_item,
+    record,
+)
 from tests.factories import EnterpriseFactory
 
 TODAY = timezone.localdate()
 LIST = reverse("cases:inspection_list")
 NEW = reverse("cases:inspection_create")
 HAZARDS = reverse("cases:hazard_list")
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -42,16 +45,6 @@ def hazard(planning, inspection):
     return add_hazard(planning, inspection)
 
 
-@pytest.fixture
-def as_(client):
-    def sign_in(user):
-        client.logout()
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def table(body, table_id):
     start = body.index(f'id="{table_id}"')
     return body[start : body.index("</table>", start)]
@@ -60,21 +53,6 @@ def table(body, table_id):
 def stored_files(root):
     root = Path(root)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def inspection_post(officers, **overrides):
-    data = {
-        "inspected_on": TODAY.isoformat(),
-        "officers": [o.pk for o in officers],
-        "principal_present": "on",
-        "safety_manager_present": "on",
-        "operators_present": "王五、赵六",
-        "experts": "",
-        "launch_meeting_held": "on",
-        "summary": "检查了生产现场和安全管理台账。",
-    }
-    data.update(overrides)
-    return data
 
 
 # --- inspection list -------------------------------------------------------------------------------
@@ -168,7 +146,7 @@ def test_new_inspection_is_prefilled_from_the_plan_item(planning, due_item, worl
     body = response.content.decode()
     assert planning.general[2].name in body and "执法一中队" in body and "重点查看有限空间作业" in body
     form = response.context["form"]
-    assert form["inspected_on"].value() == TODAY
+    assert form["started_at"].value().date() == timezone.localdate()
     assert sorted(form["officers"].value()) == sorted(o.pk for o in planning.officers)
     for officer in planning.officers:
         assert re.search(rf'<input[^>]*value="{officer.pk}"[^>]*checked', body)
@@ -249,8 +227,8 @@ def test_two_certified_officers_are_enforced_through_the_page(planning, due_item
     response = client.post(url, inspection_post([]))
     assert "执法人员不得少于2人" in response.content.decode()
 
-    future = (TODAY + datetime.timedelta(days=1)).isoformat()
-    response = client.post(url, inspection_post(planning.officers, inspected_on=future))
+    future = local_minute(datetime.timedelta(days=1))
+    response = client.post(url, inspection_post(planning.officers, started_at=future))
     assert "检查日期不能晚于今天" in response.content.decode()
     assert not Inspection.objects.exists()
 
@@ -369,8 +347,11 @@ def test_a_bad_photo_is_refused_and_nothing_is_stored(planning, inspection, worl
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body and name in body
-    assert 'id="hazard-errors"' in body and 'id="photos-lost"' in body
+    assert 'id="hazard-errors"' in body
     assert "配电箱门缺失" in body and 'value="一号车间"' in body  # the typed text is kept
+    # The good photo is kept for the next submit (tests/cases/test_pending_photos.py), the bad one is not.
+    assert 'id="kept-photos"' in body and "好照片.png" in body
+    assert PendingPhoto.objects.get().original_name == "好照片.png"
     assert not Hazard.objects.exists() and not HazardPhoto.objects.exists()
     assert stored_files(media / "hazard_photos") == []
 
@@ -401,12 +382,12 @@ def test_completing_needs_both_meetings(planning, inspection, world, as_):
     url = reverse("cases:inspection_complete", args=[inspection.pk])
     assert as_(world.people.county_b_officer).post(url, {"feedback_meeting_held": "on"}).status_code == 404
     client = as_(world.people.county_a_officer)
-    response = client.post(url, {}, follow=True)
+    response = client.post(url, {"ended_at": local_minute()}, follow=True)
     assert "须召开启动会和反馈会后方可完成" in response.content.decode()
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.IN_PROGRESS
 
-    response = client.post(url, {"feedback_meeting_held": "on"}, follow=True)
+    response = client.post(url, {"feedback_meeting_held": "on", "ended_at": local_minute()}, follow=True)
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.COMPLETED and inspection.feedback_meeting_held
     body = response.content.decode()

@@ -1,0 +1,5 @@
+"""Celery's autodiscovery imports ``<app>.tasks``; each feature keeps its tasks in ``<feature>/tasks.py``."""
+
+from cases.inspections.tasks import expire_pending_photos
+
+__all__ = ["expire_pending_photos"]
