@@ -10,30 +10,11 @@ from supervision.models import MonthlyProgress, MonthlyProgressRun
 from supervision.progress import services
 from supervision.progress.job import build_monthly_progress
 from supervision.progress.tasks import build_monthly_progress_task
-from tests.planning import complete_on, execute_first_half
+from tests.planning import complete_on
 
 D = datetime.date
 JUNE = D(2026, 6, 1)
 JULY = D(2026, 7, 1)
-
-
-@pytest.fixture
-def clock(time_machine):
-    """The clock in late July 2026 (Shanghai), set before any persona or certificate is made, so the
-    dataset's dates are in the past and its officers certified on them whatever day the suite runs."""
-    time_machine.move_to(datetime.datetime(2026, 7, 20, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
-    return time_machine
-
-
-@pytest.fixture
-def executed(clock, planning, settings, tmp_path):
-    """County A's approved plan: key in March and September, two general ones in May.
-
-    Carried out and completed: March (2 hazards: due April and reinspected; due July) and one May item (1
-    hazard due 20 May, never reinspected). The other May item is behind schedule.
-    """
-    settings.MEDIA_ROOT = tmp_path
-    return execute_first_half(planning)
 
 
 def test_figures_on_a_constructed_dataset(executed):
@@ -275,3 +256,16 @@ def test_the_month_so_far_counts_up_to_today_only(executed, clock):
     assert (so_far["hazards_found"], so_far["hazards_due"]) == (4, 3)
     assert whole["hazards_due"] == 4
     assert not MonthlyProgress.objects.filter(month=JULY).exists()
+
+
+def test_figures_limited_to_some_organisations_are_theirs_unchanged(executed, world):
+    """GIVEN the whole tree's June figures WHEN computed for county A's subtree only THEN exactly county A's
+    and its park's figures come back, the same as in the whole computation."""
+    from enforcement.orgs.models import Organisation
+    from supervision.progress.job import compute
+
+    whole = compute(JUNE)
+    subtree = Organisation.objects.filter(path__startswith=world.orgs.county_a.path).values("pk")
+    limited = compute(JUNE, organisations=subtree)
+    assert set(limited) == {world.orgs.county_a.pk, world.orgs.park_a.pk}
+    assert all(limited[pk] == whole[pk] for pk in limited)
