@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enforcement.orgs.models import Organisation
 from supervision.progress.job import compute
@@ -30,6 +31,14 @@ class MonthSoFar:
     computed_at: datetime.datetime
     cache_seconds: int
     reports: list[MonthlyProgress]
+
+    @property
+    def freshness(self):
+        """How long the figures may be kept, as said on the page: "5分钟" or "45秒"."""
+        minutes, seconds = divmod(self.cache_seconds, 60)
+        if minutes and not seconds:
+            return _("%(n)d分钟") % {"n": minutes}
+        return _("%(n)d秒") % {"n": self.cache_seconds}
 
 
 def _figures(today, organisations):

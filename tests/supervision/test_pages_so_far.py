@@ -99,7 +99,7 @@ def test_the_month_so_far_is_cached_briefly(july, world, client, settings, monke
     content = get(client, world.people.city_legal, month="2026-07").content.decode()
     get(client, city_leader, month="2026-07")
     assert len(calls) == 1 and calls[0] == (JULY,)
-    assert "最多每 300 秒更新一次" in content
+    assert "最多每5分钟更新一次" in content
     get(client, july.legal, month="2026-07")
     get(client, july.legal, month="2026-07")
     assert len(calls) == 2
