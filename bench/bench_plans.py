@@ -3,12 +3,15 @@
 
 * the monthly progress job over 100 counties, 200,000 enterprises and 500,000 inspections: < 30 s;
 * a 双随机 draw of 2,000 enterprises from a 100,000-enterprise pool: < 1 s;
-* the plan coverage check for a county with 5,000 enterprises: < 200 ms.
+* the plan coverage check for a county with 5,000 enterprises: < 200 ms;
+* 本月至今 (the current month so far, computed live by the job's ``compute()`` up to today): its time and
+  its ratio to the full monthly job, measured in the same run; then the page's cached read.
 
 Data: one province, two cities of 50 counties each; 200,000 enterprises (10 % key) of which one county
 holds 5,000; every county has an approved plan (each key enterprise twice, a third of the general ones
-once); 500,000 inspections in January–October 2026, a fifth of them carrying out plan items; a hazard for
-every fifth inspection, half of them re-inspected. Built with bulk_create in a throwaway database.
+once); 500,000 inspections in January–23 November 2026, a fifth of them carrying out plan items, all but
+the most recent 2 % completed (one to three days after the visit); a hazard for every fifth inspection,
+half of them re-inspected. Built with bulk_create in a throwaway database.
 
     .venv/bin/python bench/bench_plans.py                       # full size, PostgreSQL
     .venv/bin/python bench/bench_plans.py --scale 0.01 --sqlite # smoke run
@@ -31,11 +34,13 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--name", default="bench_plans", help="name of the throwaway database")
     return parser.parse_args()
 
 
 def build(scale):
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from cases.models import Hazard, Inspection, ReInspection
     from enforcement.enterprises.credit_code import make_code
@@ -51,6 +56,7 @@ def build(scale):
     officer_role = Role.objects.get(code="officer")
     password = "!"  # an unusable password: no hashing cost for 1,000 users
     today = datetime.date(2026, 11, 23)
+    now = datetime.datetime(2026, 11, 23, 12)
 
     with transaction.atomic():
         province = Organisation.objects.create(name="河川省应急管理厅", short_name="川省", level="province")
@@ -151,14 +157,18 @@ def build(scale):
     all_enterprises = [(e["pk"], org) for org, es in by_county.items() for e in es]
     inspections = []
     start = datetime.date(2026, 1, 1)
+    span = (today - start).days
     for i in range(n_inspections):
         if i % 5 == 0 and item_rows:
             item_id, ent, org, month = item_rows[(i // 5) % len(item_rows)]
-            day = datetime.date(2026, min(month, 10), rng.randint(1, 28))
+            day = min(datetime.date(2026, month, rng.randint(1, 28)), today)
         else:
             item_id = None
             ent, org = rng.choice(all_enterprises)
-            day = start + datetime.timedelta(days=rng.randint(0, 300))
+            day = start + datetime.timedelta(days=rng.randint(0, span))
+        # Completed one to three days after the visit (never after "today"); the latest ~2 % still open.
+        done = datetime.datetime.combine(day + datetime.timedelta(days=rng.randint(1, 3)), datetime.time(17))
+        open_ = (today - day).days < 3 and rng.random() < 0.7
         inspections.append(
             Inspection(
                 organisation_id=org,
@@ -166,7 +176,8 @@ def build(scale):
                 plan_item_id=item_id,
                 inspected_on=day,
                 created_by=creator,
-                status="completed",
+                status="in_progress" if open_ else "completed",
+                completed_at=None if open_ else timezone.make_aware(min(done, now)),
             )
         )
     Inspection.objects.bulk_create(inspections, batch_size=5000)
@@ -207,7 +218,7 @@ def build(scale):
 
 def main():
     args = parse_args()
-    label, drop = throwaway_database("bench_plans", sqlite=args.sqlite)
+    label, drop = throwaway_database(args.name, sqlite=args.sqlite)
     try:
         t0 = time.perf_counter()
         data = build(args.scale)
@@ -243,6 +254,7 @@ def run_cases(data, runs):
     print(f"monthly job, re-run (idempotent, {run.changed} changed): median {med / 1000:.2f} s of {len(timings)}")
     sample = MonthlyProgress.objects.filter(month=october, organisation=data["big_county"]).first()
     print(f"  e.g. {sample}: completion {sample.completion_rate}%, re-inspection {sample.reinspection_rate}%")
+    so_far_case(data, runs, first)
 
     county = data["big_county"]
     n = Enterprise.objects.filter(responsible_org=county).count()
@@ -266,6 +278,39 @@ def run_cases(data, runs):
     )
     med, timings, ok = median_ms(lambda: services.verify_draw(draw), runs)
     print(f"re-running a stored draw to verify it: median {med:.0f} ms, reproduces: {ok}")
+
+
+def so_far_case(data, runs, job_seconds):
+    """本月至今: the live computation against the full monthly job of the same run, then the cached page read."""
+    from django.core.cache import cache
+    from django.test.utils import override_settings
+
+    from enforcement.orgs.models import Role
+    from supervision.progress.job import compute
+    from supervision.progress.live import month_so_far
+
+    today = datetime.date(2026, 11, 23)
+    med, timings, figures = median_ms(lambda: compute(today.replace(day=1), until=today), max(2, runs // 2))
+    print(
+        f"本月至今 (compute 1–23 Nov for {len(figures)} organisations): median {med / 1000:.2f} s of {len(timings)}"
+        f" — {med / 1000 / job_seconds:.2f}× the full monthly job's first run ({job_seconds:.2f} s)"
+    )
+    leader_role = Role.objects.get(code="leader")
+    city_leader = data["city_officer"]
+    county_leader = type(city_leader).objects.filter(organisation=data["big_county"]).first()
+    for who, leader in (("the city", city_leader), ("the 5,000-enterprise county", county_leader)):
+        leader.roles.add(leader_role)
+        leader = type(leader).objects.get(pk=leader.pk)  # fresh permission caches
+        with override_settings(MONTHLY_PROGRESS_SO_FAR_CACHE_SECONDS=300):
+            cache.clear()
+            t0 = time.perf_counter()
+            month_so_far(leader, today)
+            cold = time.perf_counter() - t0
+            med, timings, so_far = median_ms(lambda leader=leader: month_so_far(leader, today), runs)
+        print(
+            f"本月至今 page figures for {who} ({len(so_far.reports)} organisations in scope): first request "
+            f"{cold:.2f} s ({cold / job_seconds:.2f}× the job), then from the 5-minute cache median {med:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 _progress_cron = env_str("MONTHLY_PROGRESS_CRON", "0 1 1").split()
 if len(_progress_cron) != 3:
     raise ImproperlyConfigured("MONTHLY_PROGRESS_CRON must be 'minute hour day_of_month', e.g. '0 1 1'")
+# 本月至今: the current month's figures are computed live and kept this many seconds (0: every request).
+MONTHLY_PROGRESS_SO_FAR_CACHE_SECONDS = env_int("MONTHLY_PROGRESS_SO_FAR_CACHE_SECONDS", 300)
+# from this many days before the end of November, a county not yet guided this year is warned of.
+GUIDANCE_DEADLINE_WARNING_DAYS = env_int("GUIDANCE_DEADLINE_WARNING_DAYS", 30)
 CELERY_BEAT_SCHEDULE = {
     # Documents whose render was lost (broker down at issue, worker killed) or failed are tried again.
     "resume-document-rendering": {

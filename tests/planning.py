@@ -53,12 +53,29 @@ def fill_valid_plan(p):
         services.add_item(p.legal, p.plan.pk, enterprise, 5, officers=p.officers)
 
 
+def complete_on(user, inspection, day, hour=17):
+    """Complete ``inspection`` as if on ``day`` at ``hour`` (local time), so that ``completed_at`` falls on
+    that day: the monthly progress counts an inspection in the month it was completed."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from cases.inspections import services as case_services
+
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    with time_machine.travel(when, tick=False):
+        return case_services.complete_inspection(
+            user, inspection.pk, launch_meeting_held=True, feedback_meeting_held=True
+        )
+
+
 def execute_first_half(p):
     """County A's plan approved and half carried out (the dataset of the monthly-progress tests).
 
     Key enterprise in March and September, two general ones in May. Carried out: March (2 hazards: due
     April and re-inspected; due July) and one May item (1 hazard due 20 May, never re-inspected). The other
-    May item is behind schedule.
+    May item is behind schedule. Both inspections are completed on the day they were made.
     """
     import datetime
 
@@ -92,4 +109,6 @@ def execute_first_half(p):
         officer, inspected_on=D(2026, 5, 15), officers=p.officers, plan_item_id=may_done.pk
     )
     case_services.add_hazard(officer, may.pk, description="安全警示标志缺失", rectification_deadline=D(2026, 5, 20))
+    complete_on(officer, march, march.inspected_on)
+    complete_on(officer, may, may.inspected_on)
     return p

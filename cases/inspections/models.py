@@ -77,6 +77,9 @@ class Inspection(models.Model):
     feedback_content = models.TextField(_("反馈内容"), blank=True)
     summary = models.TextField(_("检查情况"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    # When the inspection was closed (办结): the monthly progress counts an inspection in the month it was
+    # completed, and a plan item as done only once an inspection of it is completed.
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -92,6 +95,17 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["organisation", "inspected_on"], name="insp_org_date_idx"),
             models.Index(fields=["enterprise", "inspected_on"], name="insp_ent_date_idx"),
+            models.Index(fields=["organisation", "completed_at"], name="insp_org_completed_idx"),
+            models.Index(fields=["enterprise", "completed_at"], name="insp_ent_completed_idx"),
+            models.Index(fields=["plan_item", "completed_at"], name="insp_item_completed_idx"),
+        ]
+        constraints = [
+            # A completed inspection has its completion time, an open one none.
+            models.CheckConstraint(
+                condition=models.Q(status="completed", completed_at__isnull=False)
+                | (~models.Q(status="completed") & models.Q(completed_at__isnull=True)),
+                name="%(app_label)s_%(class)s_completed_at_with_status",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

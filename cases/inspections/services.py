@@ -170,12 +170,17 @@ def complete_inspection(
             # R-11 三位一体: launch meeting + inspection + feedback meeting.
             raise ValidationError(_("“三位一体”检查须召开启动会和反馈会后方可完成。"))
         inspection.status = Inspection.Status.COMPLETED
-        inspection.save(update_fields=["status", *changes])
+        inspection.completed_at = timezone.now()
+        inspection.save(update_fields=["status", "completed_at", *changes])
         record(
             user,
             AuditEvent.Action.UPDATE,
             inspection,
-            {"status": ["in_progress", "completed"], **changes},
+            {
+                "status": ["in_progress", "completed"],
+                "completed_at": [None, inspection.completed_at.isoformat()],
+                **changes,
+            },
             inspection.organisation_id,
         )
     return inspection

@@ -46,14 +46,13 @@ from supervision.guidance.models import (
     RectificationReport,
 )
 from supervision.guidance.queries import (
-    is_visited,
     ledger_data,
     ledger_totals,
     schedule_entry_for,
+    schedule_status,
     schedule_year,
-    visited_slots,
 )
-from supervision.guidance.rules import SPOT_CHECK_MAX
+from supervision.guidance.rules import SPOT_CHECK_MAX, SlotStatus
 
 TAGS = [_("执法指导")]
 
@@ -147,20 +146,62 @@ class ScheduleEntrySerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     # The range (1–12) is the service's rule, answered in Chinese.
     planned_month = serializers.IntegerField(label=_("计划月份"), help_text=_("1至12"))
-    visited = serializers.SerializerMethodField(help_text=_("该月已对该县区实施指导"))
+    visited = serializers.SerializerMethodField(
+        help_text=_("已有指导计入该安排（晚于计划月份的指导也计入，见 status）")
+    )
+    status = serializers.SerializerMethodField(
+        help_text=_("done 已指导；pending 未指导（计划月份未过）；overdue 逾期未指导（计划月份已过）")
+    )
+    status_label = serializers.SerializerMethodField()
+    visit = serializers.SerializerMethodField(help_text=_("计入该安排的指导（id），没有为null"))
+    visit_date = serializers.SerializerMethodField(help_text=_("计入该安排的指导日期（可能晚于计划月份）"))
 
     class Meta:
         model = GuidanceSchedule
-        fields = ["id", "city", "county", "county_name", "year", "planned_month", "note", "visited"]
+        fields = [
+            "id",
+            "city",
+            "county",
+            "county_name",
+            "year",
+            "planned_month",
+            "note",
+            "visited",
+            "status",
+            "status_label",
+            "visit",
+            "visit_date",
+        ]
         read_only_fields = ["id", "city"]
         validators = []  # the service says "already scheduled" in Chinese
 
+    def _status(self, entry):
+        statuses = self.context.get("schedule_status")
+        if statuses is None or entry.pk not in statuses:
+            statuses = schedule_status(_user(self), [entry.year])
+        return statuses[entry.pk]
+
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_visited(self, entry) -> bool:
-        slots = self.context.get("visited_slots")
-        if slots is None:
-            slots = visited_slots(_user(self), [entry.year])
-        return is_visited(entry, slots)
+        return self._status(entry)[0] == SlotStatus.DONE
+
+    @extend_schema_field({"type": "string", "enum": [SlotStatus.DONE, SlotStatus.PENDING, SlotStatus.OVERDUE]})
+    def get_status(self, entry) -> str:
+        return self._status(entry)[0]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_label(self, entry) -> str:
+        return str(SlotStatus.LABELS[self._status(entry)[0]])
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_visit(self, entry):
+        visit = self._status(entry)[1]
+        return visit.pk if visit else None
+
+    @extend_schema_field({"type": "string", "format": "date", "nullable": True})
+    def get_visit_date(self, entry):
+        visit = self._status(entry)[1]
+        return visit.visit_date.isoformat() if visit else None
 
     def create(self, validated_data):
         return services.add_schedule_entry(
@@ -175,8 +216,17 @@ class ScheduleEntrySerializer(serializers.ModelSerializer):
 class ScheduleWarningsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     warnings = serializers.ListField(
-        child=serializers.CharField(), help_text=_("不符合R-40要求之处；县区用户和符合要求的安排为空")
+        child=serializers.CharField(),
+        help_text=_("plan_warnings 与 progress_warnings 合在一起；县区用户和没有问题的年度为空"),
     )
+    plan_warnings = serializers.ListField(child=serializers.CharField(), help_text=_("安排本身不符合R-40之处"))
+    progress_warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("执行情况：逾期未指导的安排；临近或超过11月底仍未接受指导的县区"),
+    )
+    counties = serializers.IntegerField(help_text=_("所辖县区数（市局用户）"))
+    counties_visited = serializers.IntegerField(help_text=_("本年度至今已接受指导的县区数"))
+    overdue = serializers.IntegerField(help_text=_("逾期未指导的安排数"))
 
 
 # --- visits --------------------------------------------------------------------------------------
@@ -280,7 +330,7 @@ class VisitSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         user, county, visit_date = _user(self), validated_data["county"], validated_data["visit_date"]
         # The visit carries out the county's earliest entry of that year, as on the web page.
-        schedule = schedule_entry_for(user, county, visit_date.year)
+        schedule = schedule_entry_for(user, county, visit_date)
         return services.create_visit(user, county, visit_date, validated_data["team"], schedule)
 
 
@@ -587,10 +637,10 @@ class GuidanceScheduleViewSet(RestrictedModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
-        # Whether each entry was carried out: one query for the page, not one per entry.
+        # How far each entry was carried out: computed once for the page's years, not once per entry.
         context = {
             **self.get_serializer_context(),
-            "visited_slots": visited_slots(request.user, {e.year for e in rows}),
+            "schedule_status": schedule_status(request.user, {e.year for e in rows}),
         }
         serializer = self.get_serializer(rows, many=True, context=context)
         return self.get_paginated_response(serializer.data) if page is not None else Response(serializer.data)
@@ -598,8 +648,9 @@ class GuidanceScheduleViewSet(RestrictedModelViewSet):
     @extend_schema(
         summary=_("年度安排的提示"),
         description=_(
-            "与网页“年度安排”相同的提示（R-40）：未安排的县区、11月以后的安排、同月安排多个县区、"
-            "县区过多无法按月完成。只对市局用户给出。"
+            "与网页“年度安排”相同的提示（R-40）：安排本身（未安排的县区、11月以后的安排、同月安排多个县区、"
+            "县区过多无法按月完成）和执行情况（计划月份已过仍未指导的安排、临近或超过11月底仍未接受指导的县区）。"
+            "只对市局用户给出。"
         ),
         parameters=[YEAR_PARAMETER],
         responses=ScheduleWarningsSerializer,
@@ -607,7 +658,16 @@ class GuidanceScheduleViewSet(RestrictedModelViewSet):
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def warnings(self, request):
         year = _query_year(request)
-        body = {"year": year, "warnings": schedule_year(request.user, year).warnings}
+        overview = schedule_year(request.user, year)
+        body = {
+            "year": year,
+            "warnings": overview.warnings,
+            "plan_warnings": overview.plan_warnings,
+            "progress_warnings": overview.progress_warnings,
+            "counties": len(overview.units),
+            "counties_visited": overview.counties_visited,
+            "overdue": overview.overdue,
+        }
         return Response(ScheduleWarningsSerializer(body).data)
 
 

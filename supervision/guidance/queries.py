@@ -6,12 +6,20 @@ reads through ``restrict()``; nothing here writes.
 
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
 from enforcement.orgs.models import Organisation
 from supervision.guidance.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit
-from supervision.guidance.rules import schedule_warnings, supervised_units
+from supervision.guidance.rules import (
+    SlotStatus,
+    credit_visits,
+    progress_warnings,
+    schedule_warnings,
+    slot_status,
+    supervised_units,
+)
 from supervision.guidance.services import is_city_user
 
 LEDGER_FIGURES = ("visits", "letters", "open", "overdue", "closed")
@@ -27,44 +35,70 @@ def city_units(user):
 # --- Schedule (R-40) -----------------------------------------------------------------------------
 
 
-def visited_slots(user, years):
-    """(county id, year, month) of every visit the user can see in ``years``.
+def _visits(user, years):
+    return list(
+        GuidanceVisit.objects.restrict(user, "view")
+        .filter(visit_date__year__in=list(years))
+        .only("pk", "county_id", "visit_date")
+    )
 
-    A schedule entry counts as carried out when a visit to its county falls in its month.
+
+def schedule_status(user, years, today=None):
+    """{entry pk: (SlotStatus, credited visit or None)} for every entry of ``years`` the user can see.
+
+    The whole years are read (not just one page of entries), since which visit credits which entry
+    depends on every entry and visit of the county that year (``rules.credit_visits``).
     """
-    visits = GuidanceVisit.objects.restrict(user, "view").filter(visit_date__year__in=list(years))
-    return {(county, day.year, day.month) for county, day in visits.values_list("county_id", "visit_date")}
+    today = today or timezone.localdate()
+    years = list(years)
+    entries = list(GuidanceSchedule.objects.restrict(user, "view").filter(year__in=years))
+    credited = credit_visits(entries, _visits(user, years))
+    return {entry.pk: (slot_status(entry, credited.get(entry.pk), today), credited.get(entry.pk)) for entry in entries}
 
 
-def is_visited(entry, slots):
-    return (entry.county_id, entry.year, entry.planned_month) in slots
+def schedule_year(user, year, units=None, today=None):
+    """One year's schedule as ``user`` sees it, with how far it has been carried out (R-40).
 
-
-def schedule_year(user, year, units=None):
-    """One year's schedule as ``user`` sees it.
-
-    ``entries``; ``rows`` as (entry, visited); ``warnings`` where the schedule misses R-40 (for a city
-    user only, the one who can fix it; ``units`` are the counties it guides, computed when not given).
+    ``rows`` as (entry, status, visit credited to it or None); ``plan_warnings`` where the schedule itself
+    misses R-40 and ``progress_warnings`` where carrying it out falls behind (overdue entries, counties
+    not yet visited near or after the end of November) — for a city user only, the one who can act;
+    ``warnings`` both. ``units`` are the counties it guides, computed when not given.
     """
+    today = today or timezone.localdate()
     units = city_units(user) if units is None else units
     entries = list(GuidanceSchedule.objects.restrict(user, "view").filter(year=year).select_related("county", "city"))
-    slots = visited_slots(user, [year])
+    visits = _visits(user, [year])
+    credited = credit_visits(entries, visits)
+    rows = []
+    for entry in entries:
+        visit = credited.get(entry.pk)
+        rows.append((entry, slot_status(entry, visit, today), visit))
+    visited = {visit.county_id for visit in visits if visit.visit_date <= today}
+    plan = schedule_warnings(units, entries) if units else []
+    progress = (
+        progress_warnings(units, rows, visited, year, today, settings.GUIDANCE_DEADLINE_WARNING_DAYS) if units else []
+    )
     return SimpleNamespace(
         units=units,
         entries=entries,
-        rows=[(entry, is_visited(entry, slots)) for entry in entries],
-        warnings=schedule_warnings(units, entries) if units else [],
+        rows=rows,
+        plan_warnings=plan,
+        progress_warnings=progress,
+        warnings=plan + progress,
+        counties_visited=sum(1 for unit in units if unit.pk in visited),
+        overdue=sum(1 for _entry, status, _visit in rows if status == SlotStatus.OVERDUE),
     )
 
 
-def schedule_entry_for(user, county, year):
-    """The schedule entry a new visit to ``county`` in ``year`` carries out: the earliest one planned."""
-    return (
-        GuidanceSchedule.objects.restrict(user, "view")
-        .filter(county=county, year=year)
-        .order_by("planned_month")
-        .first()
-    )
+def schedule_entry_for(user, county, visit_date):
+    """The schedule entry a new visit to ``county`` on ``visit_date`` carries out (``rules.credit_visits``)."""
+    entries = list(GuidanceSchedule.objects.restrict(user, "view").filter(county=county, year=visit_date.year))
+    new = SimpleNamespace(pk=None, county_id=county.pk, visit_date=visit_date)
+    # The new visit comes after the visits already recorded on the same day.
+    existing = [v for v in _visits(user, [visit_date.year]) if v.county_id == county.pk]
+    new.pk = max((v.pk for v in existing), default=0) + 1
+    credited = credit_visits(entries, [*existing, new])
+    return next((entry for entry in entries if credited.get(entry.pk) is new), None)
 
 
 # --- Ledger (执法监督台账, R-43) ------------------------------------------------------------------

@@ -94,7 +94,10 @@ def schedule(request):
         "year": year,
         "years": [year - 1, year, year + 1],
         "rows": overview.rows,
-        "warnings": overview.warnings,
+        "plan_warnings": overview.plan_warnings,
+        "progress_warnings": overview.progress_warnings,
+        "units_count": len(overview.units),
+        "counties_visited": overview.counties_visited,
         "form": form,
         "can_edit": bool(units) and user.has_perm("supervision.add_guidanceschedule"),
     }
@@ -130,7 +133,7 @@ def visit_list(request):
             raise PermissionDenied(_("只有市应急管理局可以安排执法指导。"))
         if form.is_valid():
             data = form.cleaned_data
-            entry = schedule_entry_for(user, data["county"], data["visit_date"].year)
+            entry = schedule_entry_for(user, data["county"], data["visit_date"])
             try:
                 visit = services.create_visit(user, data["county"], data["visit_date"], data["team"], entry)
             except (ValidationError, PermissionDenied) as exc:

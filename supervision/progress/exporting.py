@@ -21,7 +21,7 @@ TOTAL_FONT = Font(bold=True)
 
 # (header, how to read the value from a Row, kind, column width). A "rate" is a percentage 0–100 or None.
 COLUMNS = (
-    (gettext_lazy("排名"), lambda row: row.rank, "int", 6),
+    (gettext_lazy("排名"), lambda row: _rank(row), "int", 6),
     (gettext_lazy("执法主体"), lambda row: _unit(row.report), "text", 26),
     (gettext_lazy("截至本月计划检查数"), lambda row: row.report.planned, "int", 12),
     (gettext_lazy("已完成计划检查数"), lambda row: row.report.done, "int", 12),
@@ -48,6 +48,13 @@ COLUMNS = (
 
 def _local(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _rank(row):
+    # A unit with nothing planned is listed without a rank ("—"); the totals row has no rank cell.
+    if row.rank is None and row.report.pk is not None:
+        return "—"
+    return row.rank
 
 
 def _unit(report):
@@ -95,8 +102,18 @@ def _row_cells(sheet, row, *, bold=False):
     return cells
 
 
-def write_workbook(user, month, rows, total=None):
-    """The roll-up as .xlsx (write-only mode) in a temporary file, returned open at position 0."""
+COUNTING_NOTE = gettext_lazy(
+    "说明：已完成 = 检查已办结（检查中的不计）。计划检查事项有办结的检查才计为已完成；本月实施检查数和单位覆盖"
+    "也只计已办结的检查，按办结时间计入月份；到期隐患按原定整改期限计。只对有计划检查任务的单位排名。"
+)
+
+
+def write_workbook(user, month, rows, total=None, unranked=()):
+    """The roll-up as .xlsx (write-only mode) in a temporary file, returned open at position 0.
+
+    ``rows`` are the ranked units; ``unranked`` (units with nothing planned) follow under a heading of
+    their own with no rank; the totals row (of all of them) comes last, then the note on what counts.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("月度调度汇总"))
     for index, (_header, _read, _kind, width) in enumerate(COLUMNS, start=1):
@@ -111,8 +128,14 @@ def write_workbook(user, month, rows, total=None):
     sheet.append([_cell(sheet, str(h), font=HEADER_FONT, fill=HEADER_FILL, alignment=centred) for h, *_rest in COLUMNS])
     for row in rows:
         sheet.append(_row_cells(sheet, row))
+    if unranked:
+        sheet.append([_cell(sheet, _("本月无计划检查任务的单位（不参加排名）"), font=HEADER_FONT)])
+        for row in unranked:
+            sheet.append(_row_cells(sheet, row))
     if total is not None:
         sheet.append(_row_cells(sheet, total, bold=True))
+    sheet.append([])
+    sheet.append([_cell(sheet, str(COUNTING_NOTE))])
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed open to FileResponse, which closes it
     workbook.save(out)
     out.seek(0)

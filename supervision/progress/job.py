@@ -45,18 +45,55 @@ def _grouped(qs, key, **aggregates):
     return {row[key]: row for row in qs.values(key).annotate(**aggregates).order_by()}
 
 
-def compute(month: datetime.date) -> dict[int, dict]:
-    """Figures for every organisation that plans, inspects or is responsible for enterprises."""
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The aware instant at which ``day`` begins in the local time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def completed_between(start: datetime.datetime, end: datetime.datetime):
+    """Inspections completed (办结) in [start, end): an inspection still 检查中 never counts (R-05/R-06)."""
+    return Inspection.objects.filter(status=Inspection.Status.COMPLETED, completed_at__gte=start, completed_at__lt=end)
+
+
+def compute(month: datetime.date, until: datetime.date | None = None, organisations=None) -> dict[int, dict]:
+    """Figures for every organisation that plans, inspects or is responsible for enterprises.
+
+    ``until`` cuts the month short (the 本月至今 view: the current month up to today); by default the
+    figures run to the month's last day. ``organisations`` (ids, or a queryset of them) limits the
+    figures to those organisations: a county's month so far reads its own rows, not the province's.
+
+    Only completed inspections count, each in the month it was completed: a plan item is done once an
+    inspection of it was completed by the cut-off, an enterprise is covered once an inspection of it
+    completed this year. Hazards are due by their ORIGINAL rectification deadline (安全生产法 第65条: the
+    order's deadline), whatever a failed re-inspection set.
+    """
     first, last = month_bounds(month)
+    if until is not None:
+        last = min(last, until)
     year_start = first.replace(month=1)
+    cut_off = local_midnight(last + datetime.timedelta(days=1))
     figures: dict[int, dict] = defaultdict(_zero)
 
-    items = PlanItem.objects.filter(
-        plan__year=first.year,
-        plan__status__in=EFFECTIVE,
-        plan__plan_type=PlanType.WORK_SAFETY,
-        planned_month__lte=first.month,
-    ).annotate(carried_out=Exists(Inspection.objects.filter(plan_item=OuterRef("pk"), inspected_on__lte=last)))
+    def within(queryset, lookup):
+        return queryset if organisations is None else queryset.filter(**{f"{lookup}__in": organisations})
+
+    completed_this_year = completed_between(local_midnight(year_start), cut_off)
+    items = (
+        within(PlanItem.objects, "plan__organisation")
+        .filter(
+            plan__year=first.year,
+            plan__status__in=EFFECTIVE,
+            plan__plan_type=PlanType.WORK_SAFETY,
+            planned_month__lte=first.month,
+        )
+        .annotate(
+            carried_out=Exists(
+                Inspection.objects.filter(
+                    plan_item=OuterRef("pk"), status=Inspection.Status.COMPLETED, completed_at__lt=cut_off
+                )
+            )
+        )
+    )
     for org_id, row in _grouped(
         items,
         "plan__organisation",
@@ -80,12 +117,14 @@ def compute(month: datetime.date) -> dict[int, dict]:
         figures[org_id]["behind"] = sample
 
     for org_id, row in _grouped(
-        Inspection.objects.filter(inspected_on__range=(first, last)), "organisation", n=Count("id")
+        within(completed_between(local_midnight(first), cut_off), "organisation"), "organisation", n=Count("id")
     ).items():
         figures[org_id]["inspections_in_month"] = row["n"]
 
-    hazards = Hazard.objects.filter(found_on__range=(year_start, last)).annotate(
-        reinspected=Exists(ReInspection.objects.filter(hazard=OuterRef("pk"), inspected_on__lte=last))
+    hazards = (
+        within(Hazard.objects, "organisation")
+        .filter(found_on__range=(year_start, last))
+        .annotate(reinspected=Exists(ReInspection.objects.filter(hazard=OuterRef("pk"), inspected_on__lte=last)))
     )
     for org_id, row in _grouped(
         hazards,
@@ -104,8 +143,8 @@ def compute(month: datetime.date) -> dict[int, dict]:
             hazards_reinspected=row["due_reinspected"],
         )
 
-    inspected = Enterprise.objects.annotate(
-        inspected=Exists(Inspection.objects.filter(enterprise=OuterRef("pk"), inspected_on__range=(year_start, last)))
+    inspected = within(Enterprise.objects, "responsible_org").annotate(
+        inspected=Exists(completed_this_year.filter(enterprise=OuterRef("pk")))
     )
     K = Enterprise.SupervisionClass
     for org_id, row in _grouped(

@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.documents.sources import documents_for, issue_from_page, source_key
 from enforcement.orgs.models import Organisation
-from supervision.progress import exporting, services
+from supervision.progress import exporting, live, services
 from supervision.progress.documents import issue_monthly_report
 from supervision.progress.forms import RebuildForm, month_label, parse_month
 from supervision.progress.job import previous_month
@@ -69,22 +70,38 @@ class Row:
 
 
 def _ranking_key(report):
-    # R-06: ranked by plan completion, then by re-inspection; "nothing to measure" ranks last.
+    # R-06: ranked by plan completion, then by re-inspection; nothing due to re-inspect ranks last.
     def desc(value):
         return (value is None, -(value or 0))
 
     return (*desc(report.completion_rate), *desc(report.reinspection_rate), report.organisation.path)
 
 
+def has_planned_work(report):
+    """Only a unit with planned inspections up to the month has a completion rate to be ranked by."""
+    return report.planned > 0
+
+
 def ranked(reports):
-    """Rows in ranking order; equal rates share a rank (1, 1, 3)."""
+    """Rows of the units with planned work, in ranking order; equal rates share a rank (1, 1, 3).
+
+    A unit with nothing planned is not ranked at all (it would tie with real units on "—"): see
+    ``unranked``.
+    """
     rows, previous = [], None
-    for position, report in enumerate(sorted(reports, key=_ranking_key), start=1):
+    planned = [report for report in reports if has_planned_work(report)]
+    for position, report in enumerate(sorted(planned, key=_ranking_key), start=1):
         rates = (report.completion_rate, report.reinspection_rate)
         rank = rows[-1].rank if rows and rates == previous else position
         rows.append(Row(report, rank))
         previous = rates
     return rows
+
+
+def unranked(reports):
+    """Rows of the units with no planned inspections up to the month (本月无计划检查任务的单位), by tree order."""
+    apart = [report for report in reports if not has_planned_work(report)]
+    return [Row(report) for report in sorted(apart, key=lambda report: report.organisation.path)]
 
 
 def totals(reports, month):
@@ -123,8 +140,10 @@ def _history(user, organisation_id):
 
 
 def _may_confirm(user, report):
+    # The month so far (本月至今) is an unsaved report: there is nothing to confirm.
     return (
-        report.confirmed_at is None
+        report.pk is not None
+        and report.confirmed_at is None
         and report.organisation_id == user.organisation_id
         and user.has_perm("supervision.confirm_monthlyprogress")
     )
@@ -142,6 +161,32 @@ def _report_context(user, report):
     }
 
 
+def _roll_up_context(user, month, reports, *, live):
+    """What the month page shows of ``reports`` (stored, or the unsaved figures of the month so far)."""
+    own = next((r for r in reports if r.organisation_id == user.organisation_id), None)
+    others = [r for r in reports if r is not own]
+    supervising = user.organisation is None or user.organisation.level in SUPERVISING_LEVELS
+    rows = ranked(reports) if others else []
+    apart = unranked(reports) if others else []
+    # A county reads its own report (and below it the roll-up of its townships, if they report); the
+    # city reads the roll-up of its counties, its own report being one row of it.
+    show_own = own is not None and (not supervising or not others)
+    listed = rows or apart
+    return {
+        "reports": reports,
+        "own": _report_context(user, own) if show_own else None,
+        "show_own": show_own,
+        "rows": rows,
+        "unranked": apart,
+        "units_count": len(rows) + len(apart),
+        "total": totals(reports, month) if listed else None,
+        "confirmed_count": sum(1 for r in reports if r.confirmed_at),
+        "unconfirmed": (
+            list(services.unconfirmed(user, month).order_by("organisation__path")) if listed and not live else []
+        ),
+    }
+
+
 @login_required
 @require_GET
 def progress(request):
@@ -150,31 +195,28 @@ def progress(request):
     scoped = MonthlyProgress.objects.restrict(user, "view")
     months = list(scoped.dates("month", "month", order="DESC"))
     month = _selected_month(request, months)
-    reports = list(
-        scoped.filter(month=month).select_related("organisation", "confirmed_by").order_by("organisation__path")
-    )
-    own = next((r for r in reports if r.organisation_id == user.organisation_id), None)
-    others = [r for r in reports if r is not own]
-    supervising = user.organisation is None or user.organisation.level in SUPERVISING_LEVELS
-    rows = ranked(reports) if others else []
-    # A county reads its own report (and below it the roll-up of its townships, if they report); the
-    # city reads the roll-up of its counties, its own report being one row of it.
-    show_own = own is not None and (not supervising or not others)
+    current = timezone.localdate().replace(day=1)
+    # The month under way has no report yet (the job builds it on the 1st of the next month): its page
+    # shows the figures so far, computed live and never stored (本月至今).
+    so_far = live.month_so_far(user) if month == current else None
+    if so_far is not None:
+        reports = so_far.reports
+    else:
+        reports = list(
+            scoped.filter(month=month).select_related("organisation", "confirmed_by").order_by("organisation__path")
+        )
     context = {
         "month": month,
-        "month_label": month_label(month),
+        "month_label": month_label(month) + (_("（本月至今）") if so_far else ""),
         "month_param": f"{month:%Y-%m}",
-        "months": [(f"{m:%Y-%m}", month_label(m)) for m in months],
-        "month_listed": month in months,
-        "reports": reports,
-        "own": _report_context(user, own) if show_own else None,
-        "show_own": show_own,
-        "rows": rows,
-        "total": totals(reports, month) if rows else None,
-        "confirmed_count": sum(1 for r in reports if r.confirmed_at),
-        "unconfirmed": list(services.unconfirmed(user, month).order_by("organisation__path")) if rows else [],
-        "run": MonthlyProgressRun.objects.filter(month=month).first(),
+        "months": [(f"{m:%Y-%m}", month_label(m)) for m in months if m != current],
+        "current_param": f"{current:%Y-%m}",
+        "current_label": month_label(current),
+        "month_listed": month in months or month == current,
+        "so_far": so_far,
+        "run": None if so_far else MonthlyProgressRun.objects.filter(month=month).first(),
         "can_rebuild": services.can_rebuild(user),
+        **_roll_up_context(user, month, reports, live=so_far is not None),
     }
     if context["can_rebuild"]:
         default = month if month <= previous_month() else previous_month()
@@ -277,8 +319,9 @@ def progress_export(request):
         return redirect("supervision:progress")
     month = month or previous_month()
     reports = list(scoped.filter(month=month).select_related("organisation", "confirmed_by"))
-    rows = ranked(reports)
-    workbook = exporting.write_workbook(user, month, rows, totals(reports, month) if reports else None)
+    workbook = exporting.write_workbook(
+        user, month, ranked(reports), totals(reports, month) if reports else None, unranked(reports)
+    )
     return FileResponse(
         workbook,
         as_attachment=True,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from enforcement.orgs.models import Organisation
 from supervision.models import MonthlyProgress, MonthlyProgressRun
 from tests.factories import OrganisationFactory
+from tests.supervision.conftest import clock, executed, planning  # noqa: F401 - fixtures
 from tests.supervision.test_pages import JUNE, progress  # noqa: F401 - fixture
 
 PASSWORD = "pass-1234-word"
@@ -95,3 +96,27 @@ def test_county_confirms_its_report_on_a_tablet(live_server, transactional_db, c
     assert page.locator("#btn-confirm").count() == 0
     assert MonthlyProgress.objects.get(pk=city_month.reports.county_a.pk).confirmed_by.username == "county_a_legal"
     shoot("progress-county-confirmed")
+
+
+@pytest.mark.browser
+def test_city_reads_the_month_so_far_on_a_tablet(live_server, transactional_db, executed, page, viewport, shoot):  # noqa: F811
+    """GIVEN 20 July 2026 and county A's plan under way WHEN the city legal section opens 本月至今
+    THEN July so far is shown as not final, county A ranked, the units with nothing planned listed apart."""
+    from django.core.cache import cache
+
+    cache.clear()
+    log_in(page, live_server, "city_legal", "/supervision/progress/")
+    page.click("#link-so-far")
+    page.wait_for_url(re.compile(r"/supervision/progress/\?month=2026-07$"))
+    banner = page.locator("#so-far")
+    assert banner.is_visible() and "本月至今，截至7月20日，非正式报表" in banner.inner_text()
+    ranked = page.locator("#rollup-table tbody tr")
+    assert ranked.count() == 1 and "东城区应急管理局" in ranked.first.inner_text()
+    assert ranked.first.locator("td.rank").inner_text() == "1"
+    apart = page.locator("#unranked-table tbody tr")
+    assert apart.count() >= 2 and page.locator("#unranked").is_visible()
+    assert "西山县应急管理局" in page.locator("#unranked-table").inner_text()
+    assert "本月无计划检查任务的单位" in page.locator("#h-unranked").inner_text()
+    assert page.locator("#btn-confirm").count() == 0 and page.locator("#link-export").count() == 0
+    assert_no_page_overflow(page)
+    shoot("progress-city-so-far")

@@ -28,6 +28,9 @@ def test_every_county_gets_a_published_plan_that_passes_every_rule(demo_city, dj
     assert Inspection.objects.filter(plan_item__isnull=False).exists()
     assert Hazard.objects.filter(status="closed").exists() and Hazard.objects.filter(status="open").exists()
     assert MonthlyProgress.objects.filter(month__year=2026).exists()
+    # Its inspections are mostly completed, on their day, so the monthly progress counts them as done.
+    assert Inspection.objects.filter(status="completed", completed_at__isnull=False).exists()
+    assert MonthlyProgress.objects.filter(month__year=2026, done__gt=0).exists()
     # The paper: a numbered, rendered guidance letter and an inspection record + order per county.
     letter = IssuedDocument.objects.get(doc_type__key="guidance_letter")
     assert letter.number == "（川）应急指导〔2026〕1号" and letter.render_status == "rendered"

@@ -270,7 +270,9 @@ def test_roll_up_query_count_does_not_grow_with_the_rows(progress, browse, djang
         MonthlyProgress.objects.create(organisation=county, month=JUNE, generated_at=now, planned=i, done=i // 2)
     with django_assert_max_num_queries(11):
         large = client.get(URL)
-    assert len(large.context["rows"]) == len(small.context["rows"]) + 25
+    listed = len(large.context["rows"]) + len(large.context["unranked"])
+    assert listed == len(small.context["rows"]) + 25
+    assert len(large.context["unranked"]) == 1  # 测试县0 has nothing planned
 
 
 def test_detail_query_count(progress, browse, django_assert_max_num_queries):
@@ -440,3 +442,66 @@ def test_rebuild_runs_the_job_and_twice_changes_nothing(world, browse, django_ca
 def test_previous_month_is_the_latest_allowed(progress, browse):
     response = browse.as_(progress.people.city_legal).get(URL)
     assert response.context["rebuild_max"] == f"{previous_month():%Y-%m}"
+
+
+# --- units with nothing planned are not ranked (issue 8 item 1) -------------------------------------
+
+
+def test_units_with_nothing_planned_are_listed_apart_unranked(progress, browse):
+    """GIVEN in June a new county with nothing planned (its hazards still counted)
+    WHEN the city reads the roll-up THEN it is not ranked — the real units keep their ranks — and it is
+    listed apart under 本月无计划检查任务的单位, with its figures in the totals."""
+    p = progress
+    idle = OrganisationFactory(name="北湖区应急管理局", level=Organisation.Level.COUNTY, parent=p.orgs.city)
+    MonthlyProgress.objects.create(
+        organisation=idle, month=JUNE, generated_at=timezone.now(), hazards_due=2, hazards_reinspected=2
+    )
+    response = browse.as_(p.people.city_legal).get(URL, {"month": "2026-06"})
+    ctx = response.context
+    assert [(row.rank, row.report.organisation.name) for row in ctx["rows"]] == [
+        (1, "东城工业园管委会"),
+        (2, "河川市应急管理局"),
+        (3, "东城区应急管理局"),
+        (4, "西山县应急管理局"),
+        (4, "西山镇人民政府"),
+    ]
+    assert [(row.rank, row.report.organisation.name) for row in ctx["unranked"]] == [(None, "北湖区应急管理局")]
+    assert (ctx["total"].report.hazards_due, ctx["total"].report.hazards_reinspected) == (14, 10)
+    content = response.content.decode()
+    ranking = content[content.index('id="rollup-table"') : content.index('id="unranked"')]
+    assert "北湖区应急管理局" not in ranking
+    apart = content[content.index('id="unranked"') :]
+    assert "本月无计划检查任务的单位" in apart and "不参加排名" in apart
+    assert re.search(r'<td class="num rank">—</td>\s*<td class="col-unit"><a [^>]*>北湖区应急管理局</a>', apart)
+    assert "合计（6 个单位）" in content and "已确认 0 / 6" in content
+
+
+def test_the_export_lists_units_with_nothing_planned_apart(progress, browse):
+    """GIVEN the same idle county WHEN the city exports June THEN it follows the ranked units under its own
+    heading, with "—" for a rank, before the totals; the note says what counts."""
+    import io
+
+    import openpyxl
+
+    p = progress
+    idle = OrganisationFactory(name="北湖区应急管理局", level=Organisation.Level.COUNTY, parent=p.orgs.city)
+    MonthlyProgress.objects.create(organisation=idle, month=JUNE, generated_at=timezone.now())
+    response = browse.as_(p.people.city_legal).get(f"{URL}export/", {"month": "2026-06"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))[2:]
+    firsts = [(row[0], row[1]) for row in rows if any(value is not None for value in row)]
+    note = firsts.pop()[0]
+    assert firsts[4:] == [
+        (4, "西山镇人民政府"),
+        ("本月无计划检查任务的单位（不参加排名）", None),
+        ("—", "北湖区应急管理局"),
+        (None, "合计"),
+    ]
+    assert note.startswith("说明：已完成 = 检查已办结（检查中的不计）")
+
+
+def test_the_report_pages_say_what_counts_as_done(progress, browse):
+    p = progress
+    note = "已完成 = 检查已办结（检查中的不计）"
+    assert note in browse.as_(p.people.city_legal).get(URL).content.decode()
+    assert note in browse.as_(p.people.a_legal).get(detail_url(p.reports.county_a)).content.decode()

@@ -22,10 +22,16 @@ def workbook(response):
 
 
 def table(sheet):
-    """{header: column index} and the data rows (below the title and header rows) as lists."""
+    """{header: column index} and the data rows (below the title and header rows, down to the blank row
+    before the note) as lists."""
     rows = list(sheet.iter_rows(values_only=True))
     headers = {name: i for i, name in enumerate(rows[1]) if name}
-    return headers, rows[2:]
+    data = []
+    for row in rows[2:]:
+        if not any(value is not None for value in row):
+            break
+        data.append(row)
+    return headers, data
 
 
 def test_city_export_is_the_ranked_roll_up(progress, browse):  # noqa: F811

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.inspections import documents as case_documents
 from cases.inspections import services as cases
+from cases.inspections.models import Inspection
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from plans.annual import services as plans
@@ -153,6 +154,7 @@ class Command(BaseCommand):
                 summary="按现场检查方案逐项检查。",
                 results=[{"text": "主要负责人履职情况", "compliant": True}],
             )
+            hazard = None
             if rng.random() < 0.4:
                 deadline = day + datetime.timedelta(days=rng.choice([7, 15, 30]))
                 hazard = cases.add_hazard(
@@ -162,6 +164,15 @@ class Command(BaseCommand):
                     location="生产车间",
                     rectification_deadline=deadline,
                 )
+            # Most inspections were closed on the day; a few recent ones are still 检查中 (they do not count
+            # in the monthly progress until completed).
+            if (today - day).days > 7 or rng.random() < 0.5:
+                cases.complete_inspection(officers[0], inspection.pk)
+                # The demo writes its past today: date the completion on the inspection's day.
+                Inspection.objects.filter(pk=inspection.pk).update(
+                    completed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(17)))
+                )
+            if hazard is not None:
                 if not issued_order:
                     # The paper of the first hazardous inspection: record and rectification order.
                     case_documents.issue_inspection_record(officers[0], inspection.pk)
