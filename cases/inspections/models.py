@@ -106,8 +106,6 @@ class Inspection(models.Model):
                 | (~models.Q(status="completed") & models.Q(completed_at__isnull=True)),
                 name="%(app_label)s_%(class)s_completed_at_with_status",
             ),
-        ]
-        constraints = [
             models.CheckConstraint(
                 condition=models.Q(ended_at__isnull=True)
                 | models.Q(started_at__isnull=True)

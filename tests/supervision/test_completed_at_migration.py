@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("cases", "0001_initial")]
-AFTER = [("cases", "0002_inspection_completed_at")]
+BEFORE = [("cases", "0002_joint_times_feedback_corrections_pending_photos")]
+AFTER = [("cases", "0003_inspection_completed_at")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audit', '0002_initial'),
-        ('cases', '0001_initial'),
+        ('cases', '0002_joint_times_feedback_corrections_pending_photos'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('enterprises', '0006_export_job_and_import_file_cleanup'),
         ('orgs', '0001_initial'),
