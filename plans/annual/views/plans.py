@@ -361,6 +361,7 @@ def _run_step(user, plan, step, form):
             data["approval_reference"],
             _random_name(data["attachment"]),
             data["note"],
+            approved_on=data["approved_on"],
         )
     if step == "file":
         return services.file_plan(user, plan.pk, _random_name(data["attachment"]), data["note"])
