@@ -294,6 +294,69 @@ def onsite_plan(size):
     )
 
 
+def annual_plan(size):
+    """Up to two enterprises a month (the list's pagination is the same for more, only slower); a long plan
+    is a revised one whose reasons push the end of the body down to a page break."""
+    year = _year()
+    modes = ["重点检查", "双随机抽查", "执法+专家", "专项检查"]
+    months, n = [], 0
+    for month in range(1, 13):
+        rows = [
+            {
+                "n": n + i,
+                "enterprise": f"{month}月第{i}家：河川市东城区恒泰精细化工有限责任公司",
+                "sector": "危险化学品" if i % 2 else "工贸（机械）",
+                "supervision_class": "重点" if i % 3 else "一般",
+                "mode": modes[(month + i) % len(modes)],
+                "team": f"执法监察大队{'一二三'[i % 3]}中队",
+            }
+            for i in range(1, min(size, 2) + 1)
+        ]
+        n += len(rows)
+        if rows:
+            months.append({"month": month, "rows": rows})
+    total = sum(len(m["rows"]) for m in months)
+    context = {
+        "doc": _doc(f"（东）应急计划〔{year}〕1号"),
+        "issuer_name": ISSUER,
+        "issue_date": _days(-2),
+        "title": f"{ISSUER}{year}年度安全生产监督检查计划",
+        "year": year,
+        "plan_type": "安全生产",
+        "version": 1 if size == 1 else 2,
+        "revision_reason": "；".join(f"{m}月新增重点单位{size}家、调整检查方式{m}项" for m in range(1, size * 3))
+        if size > 1
+        else "",
+        "status": "approved",
+        "basis": "依据《中华人民共和国安全生产法》第六十二条，按照分类分级监督管理的要求，结合本地实际，制定本计划。",
+        "approval": {"kind": "document", "reference": f"东政文〔{year}〕12号", "date": _days(-20)},
+        "coverage": {
+            "key_total": 40,
+            "key_planned": 40,
+            "general_total": 300,
+            "general_planned": 101,
+            "general_required": 100,
+            "items": total,
+            "enterprises": total,
+            "by_mode": [{"mode": m, "count": total // 4} for m in modes],
+        },
+        "months": months,
+        "month_counts": [{"month": m["month"], "count": len(m["rows"])} for m in months],
+    }
+    last_row = months[-1]["rows"][-1]
+    return Sample(
+        "documents/annual_plan.html",
+        context,
+        closing=(ISSUER + cn_date(context["issue_date"]), cn_date(context["issue_date"])),
+        # Each row, and each month's heading row with its first enterprise.
+        rows=[(f"{r['n']}{r['enterprise']}", r["team"]) for m in months for r in m["rows"]]
+        + [(f"{m['month']}月（{len(m['rows'])}家次）", m["rows"][0]["team"]) for m in months],
+        unbroken=[cn_date(context["approval"]["date"]), cn_date(context["issue_date"])],
+        required=[f"东政文〔{year}〕12号", "附件", last_row["enterprise"], "第六十二条"],
+        long_pages=(2, 12),  # the body runs to 2–3 pages; the attachment's list follows on its own pages
+    )
+
+
 SAMPLES = {
     "guidance_letter": guidance_letter,
     "inspection_record": inspection_record,
@@ -301,6 +364,7 @@ SAMPLES = {
     "reinspection_opinion": reinspection_opinion,
     "monthly_progress": monthly_progress,
     "onsite_plan": onsite_plan,
+    "annual_plan": annual_plan,
 }
 
 # Long sizes per type: 2–4 pages, the end of the body stepping across a page break (measured on the
@@ -312,4 +376,5 @@ LONG_SIZES = {
     "reinspection_opinion": (6, 9, 11),
     "monthly_progress": (14, 30),
     "onsite_plan": (2, 5),
+    "annual_plan": (3, 4),
 }

@@ -1,14 +1,17 @@
-"""The annual plan's approval (issue 8 item 2): the approval date is the 批复's own date, not the day it was
-typed in."""
+"""The annual plan as an official document (issue 8 item 2): the approval date is the 批复's own date, the
+plan text is issued as a numbered PDF from a submitted or later plan, and its items export to Excel."""
 
 import datetime
+import io
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from enforcement.documents.models import IssuedDocument
-from plans.annual import services
+from enforcement.documents.models import DocumentType, IssuedDocument
+from enforcement.documents.templatetags.documents import cn_date
+from plans.annual import documents, services
 from plans.models import InspectionPlan
 from tests.documents.pdfcheck import pdf_text
 from tests.planning import fill_valid_plan
@@ -115,3 +118,129 @@ def test_approval_date_through_the_api(client, planning, media):
     data["attachment"] = pdf()
     response = api.post(url, {**data, "approved_on": timezone.localdate().isoformat()}, format="multipart")
     assert response.status_code == 200 and response.json()["approved_on"] == timezone.localdate().isoformat()
+
+
+# --- the plan text (PDF) -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_annual_plan_document_type_is_configured():
+    doc_type = DocumentType.objects.get(key="annual_plan")
+    assert (doc_type.type_code, doc_type.template, doc_type.is_active) == (
+        "应急计划",
+        "documents/annual_plan.html",
+        True,
+    )
+
+
+def test_a_draft_plan_is_not_issued(planning, client):
+    """GIVEN a draft WHEN its text is asked for THEN it is refused (only a finished step is issued)."""
+    fill_valid_plan(planning)
+    with pytest.raises(ValidationError) as exc:
+        documents.issue_plan_document(planning.legal, planning.plan.pk)
+    assert "报本级政府审批后才能出具" in str(exc.value)
+    login(client, planning.legal)
+    page = body(client.get(f"/plans/{planning.plan.pk}/"))
+    assert 'data-issue="annual_plan"' not in page and 'id="document-hint"' in page
+    assert not IssuedDocument.objects.exists()
+
+
+def test_submitted_plan_text_then_approved_text(planning, media, django_capture_on_commit_callbacks):
+    """GIVEN a submitted plan WHEN its text is issued THEN a numbered 送审稿 lists the enterprises by month
+    with mode and team; WHEN it is issued again unchanged THEN the same document; WHEN the plan is approved
+    and issued again THEN a new document replaces the 送审稿 and states the 批复 with the 批复's date."""
+    fill_valid_plan(planning)
+    services.submit_plan(planning.legal, planning.plan.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = documents.issue_plan_document(planning.legal, planning.plan.pk)
+    assert draft.number.startswith("（东）应急计划〔") and draft.newly_issued
+    text = rendered_text(draft)
+    assert draft.number in text and planning.plan.title in text and "（送审稿）" in text
+    assert "第六十二条" in text  # 安全生产法 第62条: the basis of an annual supervision-inspection plan
+    assert "重点生产经营单位共1家，列入本计划1家" in text
+    assert "3月1家次，5月2家次，9月1家次" in text
+    assert "附件" in text and planning.key.name in text and planning.general[0].name in text
+    assert "重点检查" in text
+
+    again = documents.issue_plan_document(planning.legal, planning.plan.pk)
+    assert again.pk == draft.pk and not again.newly_issued
+
+    approved_on = timezone.localdate()
+    approve(planning, approved_on, reference="东政文〔2026〕12号")
+    with django_capture_on_commit_callbacks(execute=True):
+        final = documents.issue_plan_document(planning.legal, planning.plan.pk)
+    assert final.pk != draft.pk and final.replaces_id == draft.pk
+    text = rendered_text(final)
+    assert "（送审稿）" not in text
+    assert f"本计划已经本级人民政府批复同意（东政文〔2026〕12号，{cn_date(approved_on)}）" in text
+
+
+def test_plan_text_is_issued_by_the_plan_owner_only(planning, world, media):
+    fill_valid_plan(planning)
+    services.submit_plan(planning.legal, planning.plan.pk)
+    with pytest.raises(PermissionDenied):
+        documents.issue_plan_document(world.people.county_a_officer, planning.plan.pk)  # no workflow rights
+    with pytest.raises(PermissionDenied):
+        documents.issue_plan_document(world.people.city_legal, planning.plan.pk)  # sees it, not its issuer
+    with pytest.raises(InspectionPlan.DoesNotExist):
+        documents.issue_plan_document(world.people.county_b_officer, planning.plan.pk)
+    assert not IssuedDocument.objects.exists()
+
+
+def test_superseded_version_is_not_issued(planning, media):
+    fill_valid_plan(planning)
+    services.submit_plan(planning.legal, planning.plan.pk)
+    approve(planning, timezone.localdate())
+    v2 = services.revise_plan(planning.legal, planning.plan.pk, "新增专项检查")
+    services.submit_plan(planning.legal, v2.pk)
+    services.approve_plan(
+        planning.legal, v2.pk, "document", "东政文〔2026〕30号", pdf(), approved_on=timezone.localdate()
+    )
+    with pytest.raises(ValidationError) as exc:
+        documents.issue_plan_document(planning.legal, planning.plan.pk)
+    assert "已被新版本替代" in str(exc.value)
+
+
+def test_plan_page_issues_the_text_and_lists_it(client, planning, world, media, django_capture_on_commit_callbacks):
+    fill_valid_plan(planning)
+    services.submit_plan(planning.legal, planning.plan.pk)
+    login(client, planning.legal)
+    page = body(client.get(f"/plans/{planning.plan.pk}/"))
+    assert 'data-issue="annual_plan"' in page and 'id="link-export"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/plans/{planning.plan.pk}/document/")
+    assert response.status_code == 302 and response["Location"].endswith("#documents")
+    document = IssuedDocument.objects.get(doc_type__key="annual_plan")
+    page = body(client.get(f"/plans/{planning.plan.pk}/"))
+    assert document.number in page and f"/documents/{document.pk}/pdf/" in page
+    login(client, world.people.county_b_officer)
+    assert client.post(f"/plans/{planning.plan.pk}/document/").status_code == 404
+    login(client, world.people.county_a_officer)
+    assert client.post(f"/plans/{planning.plan.pk}/document/").status_code == 403
+    assert IssuedDocument.objects.count() == 1
+
+
+# --- the Excel list ------------------------------------------------------------------------------
+
+
+def test_excel_list_of_the_plan_items(client, planning, world):
+    """GIVEN a plan with items WHEN its list is exported THEN one row per item by month, with mode, team
+    and officers, credit codes as text; another county gets 404."""
+    fill_valid_plan(planning)
+    login(client, world.people.city_legal)
+    response = client.get(f"/plans/{planning.plan.pk}/items.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert planning.plan.title in rows[0][0]
+    assert rows[1][:3] == ("序号", "计划月份", "生产经营单位")
+    items = rows[2:]
+    assert [(r[0], r[1]) for r in items] == [(1, 3), (2, 5), (3, 5), (4, 9)]
+    key_row = items[0]
+    assert key_row[2] == planning.key.name and key_row[3] == planning.key.credit_code and key_row[7] == "重点检查"
+    officer_names = {o.full_name for o in planning.officers}
+    assert set(key_row[9].split("、")) == officer_names
+    assert sheet.cell(row=3, column=4).number_format == "@"
+    login(client, world.people.county_b_officer)
+    assert client.get(f"/plans/{planning.plan.pk}/items.xlsx").status_code == 404
