@@ -236,6 +236,14 @@ PLAN_RULES = {
     "low_risk_max_visits": env_int("PLAN_LOW_RISK_MAX_VISITS", 1),
     "min_officers": 2,
 }
+# The basis a plan document states, per plan type ("default" for the others). 安全生产法 第62条 (2021):
+# 应急管理部门按照分类分级监督管理的要求制定安全生产年度监督检查计划. The disaster-prevention plans cite
+# their own laws where a bureau knows which to cite: configuration, not code.
+PLAN_DOCUMENT_BASIS = {
+    "work_safety": "依据《中华人民共和国安全生产法》第六十二条关于应急管理部门按照分类分级监督管理的要求"
+    "制定安全生产年度监督检查计划的规定，结合本地区安全生产实际，制定本计划。",
+    "default": "依据有关法律法规和上级部门工作部署，结合本地区实际，制定本计划。",
+}
 
 LOGGING = {
     "version": 1,

@@ -80,6 +80,7 @@ def execute_first_half(p):
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from cases.inspections import services as case_services
     from plans.annual import services as plan_services
@@ -97,6 +98,7 @@ def execute_first_half(p):
         "document",
         "东政文〔2026〕1号",
         SimpleUploadedFile("a.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        approved_on=timezone.localdate(),
     )
     officer = p.officers[0]
     march = case_services.record_inspection(

@@ -48,7 +48,7 @@ class PlanTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 class InspectionPlanAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Annual plans, read-only: the workflow runs on the plan pages (每一步留痕)."""
 
-    list_display = ("title", "organisation", "year", "plan_type", "version", "status", "approved_at", "published_at")
+    list_display = ("title", "organisation", "year", "plan_type", "version", "status", "approved_on", "published_at")
     list_filter = ("status", "plan_type", "year", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "organisation__name", "approval_reference")
     list_select_related = ("organisation",)
@@ -61,6 +61,7 @@ class InspectionPlanAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
             {
                 "fields": (
                     "submitted_at",
+                    "approved_on",
                     "approved_at",
                     "approval_kind",
                     "approval_reference",

@@ -135,6 +135,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
             "created_at",
             "submitted_at",
             "approved_at",
+            "approved_on",
             "approval_kind",
             "approval_reference",
             "filed_at",
@@ -180,7 +181,15 @@ class ApproveSerializer(NoteSerializer):
         label=_("批准方式"), choices=[("document", _("政府批复文件")), ("instruction", _("领导批示"))]
     )
     approval_reference = serializers.CharField(label=_("批复文号/批示"), max_length=200)
+    approved_on = serializers.DateField(
+        label=_("批复日期"), help_text=_("批复文件或批示上的日期；不能晚于今天，不能早于报批日期。")
+    )
     attachment = serializers.FileField(label=_("批复文件或批示扫描件"))
+
+    def validate_approved_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("批复日期不能晚于今天。"))
+        return value
 
     def validate_attachment(self, value):
         return _upload(value)
@@ -456,6 +465,7 @@ class InspectionPlanViewSet(RestrictedModelViewSet):
                 data["approval_reference"],
                 data["attachment"],
                 data["note"],
+                approved_on=data["approved_on"],
             )
         )
 

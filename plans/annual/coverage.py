@@ -72,14 +72,28 @@ def _responsible_with_visits(plan):
     )
 
 
-def check_coverage(plan, responsible):
-    """R-02: 重点生产经营单位全覆盖; 一般生产经营单位不少于三分之一 (draws count towards it)."""
+def _coverage_stats(responsible):
+    """R-02's counts in one query: key enterprises (all, missing from the plan), general ones (all, in the
+    plan) and how many general ones the plan needs (一般生产经营单位不少于三分之一, rounded up)."""
     num, den = rule_settings()["general_coverage"]
     stats = responsible.aggregate(
+        key_total=Count("id", filter=Q(supervision_class=K.KEY)),
         key_missing=Count("id", filter=Q(supervision_class=K.KEY, visits=0)),
         general_total=Count("id", filter=Q(supervision_class=K.GENERAL)),
         general_covered=Count("id", filter=Q(supervision_class=K.GENERAL, visits__gt=0)),
     )
+    stats["general_required"] = -(-stats["general_total"] * num // den)  # ceiling
+    return stats
+
+
+def coverage_counts(plan):
+    """The coverage figures a plan document states (R-02), counted as the rule panel counts them."""
+    return _coverage_stats(_responsible_with_visits(plan))
+
+
+def check_coverage(plan, responsible):
+    """R-02: 重点生产经营单位全覆盖; 一般生产经营单位不少于三分之一 (draws count towards it)."""
+    stats = _coverage_stats(responsible)
     missing = stats["key_missing"]
     key = RuleResult(
         "key_coverage",
@@ -90,8 +104,7 @@ def check_coverage(plan, responsible):
         else f"还有{missing}家重点生产经营单位未列入计划（重点单位须100%覆盖）。",
         _names(responsible.filter(supervision_class=K.KEY, visits=0), missing),
     )
-    total, covered = stats["general_total"], stats["general_covered"]
-    required = -(-total * num // den)  # ceiling
+    total, covered, required = stats["general_total"], stats["general_covered"], stats["general_required"]
     general = RuleResult(
         "general_coverage",
         "一般单位覆盖不少于三分之一",

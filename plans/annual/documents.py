@@ -1,16 +1,155 @@
-"""现场检查方案 (R-10) as an issued document: one on-site inspection plan per plan item (一企一方案).
+"""The annual plan's issued documents: the plan itself (年度监督检查计划, R-04: for the government's
+approval and for publication) and one on-site inspection plan per plan item (现场检查方案, R-10, 一企一方案).
 
 Contexts are stored as JSON with the issued document (enforcement.documents): plain strings, numbers and
 ISO dates only, so the PDF can be rendered again from the record alone.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enforcement.documents.models import content_hash
+from enforcement.documents.services import correct_document
 from enforcement.documents.sources import enterprise_context, issue_once, officer_rows
-from plans.annual.models import CheckItem, PlanItem
+from plans.annual.coverage import coverage_counts
+from plans.annual.models import CheckItem, InspectionMode, InspectionPlan, PlanItem, PlanType
+
+S = InspectionPlan.Status
+# A plan becomes a document once it leaves the drafting table: the 送审稿 for the government, then the
+# approved text for filing and publication. A superseded version is not issued again.
+PLAN_DOCUMENT_STATUSES = (S.SUBMITTED, S.APPROVED, S.FILED, S.PUBLISHED)
+PLAN_STEP_PERMISSIONS = (
+    "plans.submit_inspectionplan",
+    "plans.approve_inspectionplan",
+    "plans.file_inspectionplan",
+    "plans.publish_inspectionplan",
+)
+
+
+# --- 年度监督检查计划 -------------------------------------------------------------------------------------
+
+
+def plan_items(plan):
+    """The plan's items in the order the document and the Excel list print them: by month, then name."""
+    return (
+        PlanItem.objects.filter(plan=plan)
+        .select_related("enterprise__sector")
+        .order_by("planned_month", "enterprise__name", "pk")
+    )
+
+
+def _approval(plan):
+    if plan.status not in (S.APPROVED, S.FILED, S.PUBLISHED):
+        return None
+    return {
+        "kind": plan.approval_kind,  # "document" (政府批复) or "instruction" (领导批示)
+        "reference": plan.approval_reference,
+        # R-04: the date on the 批复, not the moment it was recorded.
+        "date": plan.approved_on.isoformat() if plan.approved_on else "",
+    }
+
+
+def annual_plan_context(plan):
+    items = list(plan_items(plan))
+    months: dict = {}
+    by_mode = {str(label): 0 for label in InspectionMode.labels}
+    for n, item in enumerate(items, start=1):
+        mode = item.get_mode_display()
+        by_mode[mode] += 1
+        months.setdefault(item.planned_month, []).append(
+            {
+                "n": n,  # numbered through the whole list, month after month
+                "enterprise": item.enterprise.name,
+                "sector": item.enterprise.sector.name if item.enterprise.sector_id else "",
+                "supervision_class": item.enterprise.get_supervision_class_display(),
+                "mode": mode,
+                "team": item.team,
+            }
+        )
+    counts = coverage_counts(plan) if plan.plan_type == PlanType.WORK_SAFETY else None
+    basis = settings.PLAN_DOCUMENT_BASIS
+    return {
+        "issuer_name": plan.organisation.name,
+        "issue_date": timezone.localdate().isoformat(),
+        "title": plan.title,
+        "year": plan.year,
+        "plan_type": plan.get_plan_type_display(),
+        "version": plan.version,
+        "revision_reason": plan.revision_reason,
+        "status": plan.status,
+        "basis": basis.get(plan.plan_type, basis["default"]),
+        "approval": _approval(plan),
+        "coverage": {
+            "items": len(items),
+            "enterprises": len({item.enterprise_id for item in items}),
+            "by_mode": [{"mode": mode, "count": n} for mode, n in by_mode.items() if n],
+            **(
+                {
+                    "key_total": counts["key_total"],
+                    "key_planned": counts["key_total"] - counts["key_missing"],
+                    "general_total": counts["general_total"],
+                    "general_planned": counts["general_covered"],
+                    "general_required": counts["general_required"],
+                }
+                if counts
+                else {}
+            ),
+        },
+        "months": [{"month": month, "rows": rows} for month, rows in sorted(months.items())],
+        "month_counts": [{"month": month, "count": len(rows)} for month, rows in sorted(months.items())],
+    }
+
+
+def may_issue_plan_document(user, plan):
+    """The plan's own organisation issues its text (R-01), by whoever carries its workflow steps."""
+    own = user.is_superuser or user.organisation_id == plan.organisation_id
+    return own and any(user.has_perm(perm) for perm in PLAN_STEP_PERMISSIONS)
+
+
+def _same_content(document, context):
+    # The issue date alone does not make a new version; anything else the plan says does.
+    def without_date(c):
+        return content_hash({k: v for k, v in c.items() if k != "issue_date"})
+
+    return without_date(document.context) == without_date(context)
+
+
+def issue_plan_document(user, plan_id):
+    """出具年度监督检查计划 (PDF with a number, R-04) from a plan that has been submitted or gone further.
+
+    Idempotent while the plan says the same; when it has moved on since (approved after the 送审稿 was
+    issued, an enterprise renamed), the new text is issued as a correction referencing the earlier one."""
+    scoped = InspectionPlan.objects.restrict(user, "view").select_related("organisation")
+    with transaction.atomic():
+        plan = scoped.select_for_update(of=("self",)).get(pk=plan_id)  # out of scope: DoesNotExist → 404
+        if not may_issue_plan_document(user, plan):
+            raise PermissionDenied(_("只有本单位负责计划报批、报备、公示的人员可以出具计划文本。"))
+        if plan.status == S.SUPERSEDED:
+            raise ValidationError(_("该版本已被新版本替代，请在最新版本上出具计划文本。"))
+        if plan.status not in PLAN_DOCUMENT_STATUSES:
+            raise ValidationError(_("计划报本级政府审批后才能出具计划文本；草稿请先完成规则检查并报批。"))
+        document = issue_once(
+            user,
+            scoped,
+            plan_id,
+            lambda p: p.organisation,
+            "annual_plan",
+            lambda p: p.title if p.version == 1 else _("%(title)s（第%(v)d版）") % {"title": p.title, "v": p.version},
+            annual_plan_context,
+        )
+        if not document.newly_issued:
+            context = annual_plan_context(plan)
+            if not _same_content(document, context):
+                document = correct_document(user, document.pk, context)
+                document.newly_issued = True
+    return document
+
+
+# --- 现场检查方案 ---------------------------------------------------------------------------------------
 
 
 def onsite_check_items(item):

@@ -264,9 +264,20 @@ class ApproveForm(NoteForm):
     approval_reference = forms.CharField(
         label=_("批复文号/批示"), max_length=200, help_text=_("如“东政文〔2026〕12号”或批示领导与日期。")
     )
+    approved_on = forms.DateField(
+        label=_("批复日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("按批复文件或批示上的日期填写，不是今天登记的日期。"),
+    )
     attachment = forms.FileField(label=_("批复文件或批示扫描件"), help_text=_("PDF、JPG、PNG 或 OFD，不超过30MB。"))
 
-    field_order = ["approval_kind", "approval_reference", "attachment", "note"]
+    field_order = ["approval_kind", "approval_reference", "approved_on", "attachment", "note"]
+
+    def clean_approved_on(self):
+        value = self.cleaned_data["approved_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("批复日期不能晚于今天。"))
+        return value
 
     def clean_attachment(self):
         return _clean_document(self.cleaned_data.get("attachment"), required=True)

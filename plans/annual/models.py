@@ -84,7 +84,10 @@ class InspectionPlan(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("报批时间"), null=True, blank=True)
-    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("登记批准时间"), null=True, blank=True)
+    # the plan counts as approved from the date on the 批复 (or the leader's instruction), which the
+    # legal section types from that document; approved_at is only when the approval was recorded here.
+    approved_on = models.DateField(_("批复日期"), null=True, blank=True, help_text=_("政府批复文件或领导批示上的日期"))
     approval_kind = models.CharField(
         _("批准方式"),
         max_length=20,

@@ -29,6 +29,7 @@ NEXT_STEP = {
     S.APPROVED: S.FILED,
     S.FILED: S.PUBLISHED,
 }
+NEXT_STEP_FROM = {to_status: from_status for from_status, to_status in NEXT_STEP.items()}
 STEP_PERMISSION = {
     S.SUBMITTED: "plans.submit_inspectionplan",
     S.APPROVED: "plans.approve_inspectionplan",
@@ -158,14 +159,17 @@ def remove_item(user, item_id):
         item.delete()
 
 
-def _advance(user, plan_id, to_status, note="", attachment=None, **fields):
-    """Move a plan one step along NEXT_STEP, stamping ``fields`` on it. Out of scope → DoesNotExist (404)."""
+def _advance(user, plan_id, to_status, note="", attachment=None, check=None, **fields):
+    """Move a plan one step along NEXT_STEP, stamping ``fields`` on it. Out of scope → DoesNotExist (404);
+    ``check(plan)`` may refuse the step with what the plan's own facts say (after the permission checks)."""
     with transaction.atomic():
         # Found through the view scope so that a user who can see the plan but may not take this step is
         # told so (403) instead of being told the plan does not exist.
         plan = _locked_plan(user, plan_id, "view")
         require(user, STEP_PERMISSION[to_status])
         require_own_plan(user, plan)
+        if check is not None and plan.status == NEXT_STEP_FROM[to_status]:
+            check(plan)
         if to_status == S.SUBMITTED and plan.status == S.DRAFT:
             violations = plan_violations(plan)
             if violations:
@@ -185,19 +189,40 @@ def submit_plan(user, plan_id, note=""):
     return _advance(user, plan_id, S.SUBMITTED, note, submitted_at=timezone.now())
 
 
-def approve_plan(user, plan_id, kind, reference, attachment, note=""):
-    """Submitted → approved by the local government or a leader's instruction (R-04); the proof is uploaded."""
+def approve_plan(user, plan_id, kind, reference, attachment, note="", *, approved_on):
+    """Submitted → approved by the local government or a leader's instruction (R-04); the proof is uploaded.
+
+    ``approved_on`` is the date on the 批复 (or the instruction), typed from that document: the plan is in
+    force from then, not from when it was recorded here (approved_at). It cannot be in the future or
+    before the plan was submitted for approval."""
     if kind not in {"document", "instruction"}:
         raise ValidationError({"approval_kind": _("请选择批准方式：政府批复文件或领导批示。")})
     if not attachment:
         raise ValidationError({"attachment": _("请上传政府批复文件或领导批示。")})
+    if approved_on is None:
+        raise ValidationError({"approved_on": _("请填写批复文件或领导批示上的日期。")})
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("批复日期不能晚于今天。")})
+
+    def not_before_submission(plan):
+        submitted_on = timezone.localtime(plan.submitted_at).date() if plan.submitted_at else None
+        if submitted_on and approved_on < submitted_on:
+            raise ValidationError(
+                {
+                    "approved_on": _("批复日期不能早于报批日期（%(date)s）。")
+                    % {"date": f"{submitted_on.year}年{submitted_on.month}月{submitted_on.day}日"}
+                }
+            )
+
     return _advance(
         user,
         plan_id,
         S.APPROVED,
         note,
         attachment,
+        check=not_before_submission,
         approved_at=timezone.now(),
+        approved_on=approved_on,
         approval_kind=kind,
         approval_reference=reference,
     )

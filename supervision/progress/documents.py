@@ -8,9 +8,20 @@ from enforcement.documents.sources import issue_once
 from supervision.progress.models import MonthlyProgress
 
 
-def monthly_report_context(report):
+def person_name(user):
+    return (user.full_name or user.username) if user else ""
+
+
+def monthly_report_context(report, user=None):
+    """The report's content. It goes up to the level above (R-05: 报市局法规科), so it names that bureau as
+    its addressee (主送) and carries a 签发人 — whoever confirmed the month, else the one issuing it — and
+    the issuing user as 填报人 (GB/T 9704-2012 7.2.4, 7.3.2: a report to a superior shows its signer)."""
+    upper = report.organisation.parent
     return {
         "issuer_name": report.organisation.name,
+        "addressee": upper.name if upper else "",
+        "signer": person_name(report.confirmed_by) or person_name(user),
+        "preparer": person_name(user),
         "issue_date": timezone.localdate().isoformat(),
         "year": report.month.year,
         "month": report.month.month,
@@ -32,7 +43,7 @@ def monthly_report_context(report):
 
 def issue_monthly_report(user, progress_id):
     """The organisation reports its month to the city (R-05). Idempotent per monthly report."""
-    scoped = MonthlyProgress.objects.restrict(user, "view").select_related("organisation")
+    scoped = MonthlyProgress.objects.restrict(user, "view").select_related("organisation__parent", "confirmed_by")
     scoped.get(pk=progress_id)  # out of scope → DoesNotExist (404)
     if not user.has_perm("supervision.confirm_monthlyprogress"):
         raise PermissionDenied(_("您没有出具月度执行情况报告的权限。"))
@@ -44,5 +55,5 @@ def issue_monthly_report(user, progress_id):
         "monthly_progress",
         lambda r: _("%(org)s%(y)d年%(m)d月执法计划执行情况报告")
         % {"org": r.organisation.name, "y": r.month.year, "m": r.month.month},
-        monthly_report_context,
+        lambda r: monthly_report_context(r, user),
     )

@@ -42,7 +42,9 @@ def publish_plan_with_due_item(p):
         onsite_notes="重点查看有限空间作业",
     )
     plan_services.submit_plan(p.legal, p.plan.pk, "报区政府")
-    plan_services.approve_plan(p.legal, p.plan.pk, "document", "东政文〔2026〕12号", approval_file())
+    plan_services.approve_plan(
+        p.legal, p.plan.pk, "document", "东政文〔2026〕12号", approval_file(), approved_on=timezone.localdate()
+    )
     plan_services.file_plan(p.legal, p.plan.pk)
     plan_services.publish_plan(p.legal, p.plan.pk, "东城区应急管理局网站")
     return item

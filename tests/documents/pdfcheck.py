@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 
 from fontTools.cffLib import CFFFontSet
 from fontTools.pens.boundsPen import BoundsPen
@@ -102,3 +103,79 @@ def _has_ink(glyphs, code) -> bool:
     pen = BoundsPen(None)
     glyphs[code].draw(pen)
     return pen.bounds is not None
+
+
+# --- layout: where each character is ----------------------------------------------------------------
+
+MM = 72 / 25.4  # PDF points per millimetre
+FOOTER_TOP = 30 * MM  # the page number sits in the 35 mm bottom margin (GB/T 9704): below this is footer
+
+
+@dataclass(frozen=True)
+class Glyph:
+    char: str
+    page: int  # 0-based
+    top: float  # points from the top of the page, of the font's box (the same for every glyph of a line)
+    bottom: float
+
+
+class PdfLayout:
+    """The characters of a PDF with their pages and lines, in content-stream order (WeasyPrint draws a
+    table row cell by cell, so a cell's text is one run). Whitespace and the page-number footer are left
+    out: ``text`` is what a reader sees, without spaces, and indices into it address ``glyphs``."""
+
+    def __init__(self, pdf: bytes):
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(pdf)
+        self.page_count = len(document)
+        self.glyphs: list[Glyph] = []
+        self.footers: list[str] = []
+        for number in range(self.page_count):
+            page = document[number]
+            height = page.get_height()
+            textpage = page.get_textpage()
+            footer = []
+            for index in range(textpage.count_chars()):
+                char = textpage.get_text_range(index, 1)
+                if not char or char.isspace():
+                    continue
+                _left, bottom, _right, top = textpage.get_charbox(index, loose=True)
+                if top < FOOTER_TOP:
+                    footer.append(char)
+                    continue
+                self.glyphs.append(Glyph(char, number, height - top, height - bottom))
+            self.footers.append("".join(footer))
+        self.text = "".join(g.char for g in self.glyphs)
+
+    def find(self, text: str, start: int = 0) -> tuple[int, int]:
+        """(first, end) indices of ``text`` (whitespace ignored) at or after ``start``; AssertionError if absent."""
+        wanted = re.sub(r"\s+", "", text)
+        first = self.text.find(wanted, start)
+        assert first >= 0, f"“{wanted}” is not in the PDF text (from index {start}): …{self.text[start : start + 80]}…"
+        return first, first + len(wanted)
+
+    def find_all(self, text: str) -> list[tuple[int, int]]:
+        wanted = re.sub(r"\s+", "", text)
+        return [(m.start(), m.end()) for m in re.finditer(re.escape(wanted), self.text)]
+
+    def pages(self, first: int, end: int) -> set[int]:
+        return {g.page for g in self.glyphs[first:end]}
+
+    def lines(self, first: int, end: int) -> int:
+        """How many lines the characters first…end-1 are set on: a character whose middle is outside the
+        height of the one before starts a new line (or a new page, or a new table cell)."""
+        count, previous = 0, None
+        for glyph in self.glyphs[first:end]:
+            middle = (glyph.top + glyph.bottom) / 2
+            if previous is None or glyph.page != previous.page or not previous.top < middle < previous.bottom:
+                count += 1
+            previous = glyph
+        return count
+
+    def page_text(self, page: int) -> str:
+        return "".join(g.char for g in self.glyphs if g.page == page)
+
+    def top_on_page(self, index: int) -> float:
+        """How far below the top of the text block the character at ``index`` is, in millimetres."""
+        return (self.glyphs[index].top / MM) - 37

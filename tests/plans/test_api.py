@@ -3,6 +3,7 @@ draws, the check-item library and conflict declarations."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from plans.annual import services
@@ -143,7 +144,12 @@ def test_workflow_through_the_api(api, world, planning, media):
     assert response.status_code == 400 and "attachment" in response.json()
     response = client.post(
         f"{url}/approve/",
-        {"approval_kind": "document", "approval_reference": "东政文〔2026〕3号", "attachment": pdf()},
+        {
+            "approval_kind": "document",
+            "approval_reference": "东政文〔2026〕3号",
+            "approved_on": timezone.localdate().isoformat(),
+            "attachment": pdf(),
+        },
         format="multipart",
     )
     assert response.status_code == 200 and response.json()["approval_reference"] == "东政文〔2026〕3号"
@@ -172,7 +178,7 @@ def test_workflow_through_the_api(api, world, planning, media):
 def test_workflow_actions_out_of_scope_are_404(api, world, planning, county_b_legal, media):
     fill_valid_plan(planning)
     services.submit_plan(planning.legal, planning.plan.pk)
-    services.approve_plan(planning.legal, planning.plan.pk, "document", "x", pdf())
+    services.approve_plan(planning.legal, planning.plan.pk, "document", "x", pdf(), approved_on=timezone.localdate())
     transition = PlanTransition.objects.get(plan=planning.plan, to_status=S.APPROVED)
     client = api.as_(county_b_legal)
     url = f"/api/plans/{planning.plan.pk}"

@@ -223,6 +223,7 @@ def test_workflow_through_the_pages(client, world, planning, media):
         {
             "approve-approval_kind": "document",
             "approve-approval_reference": "东政文〔2026〕12号",
+            "approve-approved_on": timezone.localdate().isoformat(),
             "approve-attachment": pdf(),
         },
     )
@@ -311,7 +312,9 @@ def test_other_county_cannot_post_steps(client, planning, county_b_legal):
 def test_revise_creates_a_new_version_linked_both_ways(client, world, planning, media):
     fill_valid_plan(planning)
     services.submit_plan(planning.legal, planning.plan.pk)
-    services.approve_plan(planning.legal, planning.plan.pk, "instruction", "区长批示", pdf())
+    services.approve_plan(
+        planning.legal, planning.plan.pk, "instruction", "区长批示", pdf(), approved_on=timezone.localdate()
+    )
     login(client, planning.legal)
     response = step(client, planning.plan, "revise", reason="")
     assert response.status_code == 400
@@ -327,7 +330,9 @@ def test_revise_creates_a_new_version_linked_both_ways(client, world, planning, 
 def test_transition_attachment_is_served_only_in_scope(client, world, planning, county_b_legal, media):
     fill_valid_plan(planning)
     services.submit_plan(planning.legal, planning.plan.pk)
-    services.approve_plan(planning.legal, planning.plan.pk, "document", "东政文〔2026〕1号", pdf())
+    services.approve_plan(
+        planning.legal, planning.plan.pk, "document", "东政文〔2026〕1号", pdf(), approved_on=timezone.localdate()
+    )
     transition = PlanTransition.objects.get(plan=planning.plan, to_status=S.APPROVED)
     url = f"/plans/transitions/{transition.pk}/attachment/"
     for user in (planning.legal, world.people.city_legal, world.people.county_a_officer):
@@ -598,7 +603,7 @@ def test_upper_level_reads_checks_and_acknowledges_but_does_not_edit(client, wor
     assert client.get(f"/plans/items/{item.pk}/edit/").status_code == 403
     assert client.post(f"/plans/items/{item.pk}/remove/").status_code == 403
     services.submit_plan(planning.legal, planning.plan.pk)
-    services.approve_plan(planning.legal, planning.plan.pk, "document", "x", pdf())
+    services.approve_plan(planning.legal, planning.plan.pk, "document", "x", pdf(), approved_on=timezone.localdate())
     services.file_plan(planning.legal, planning.plan.pk)
     page = body(client.get(f"/plans/{planning.plan.pk}/"))
     assert 'id="step-acknowledge"' in page and 'id="step-publish"' not in page and 'id="step-revise"' not in page

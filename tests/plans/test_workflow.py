@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from plans.annual import services
 from plans.models import InspectionPlan, PlanTransition
@@ -13,13 +14,17 @@ from tests.planning import fill_valid_plan
 S = InspectionPlan.Status
 
 
+def today():
+    return timezone.localdate()
+
+
 def approval_file():
     return SimpleUploadedFile("批复.pdf", b"%PDF-1.4 approval", content_type="application/pdf")
 
 
 def run_to_published(p):
     services.submit_plan(p.legal, p.plan.pk, "报区政府")
-    services.approve_plan(p.legal, p.plan.pk, "document", "东政文〔2026〕12号", approval_file())
+    services.approve_plan(p.legal, p.plan.pk, "document", "东政文〔2026〕12号", approval_file(), approved_on=today())
     services.file_plan(p.legal, p.plan.pk, note="报市局备案")
     services.publish_plan(p.legal, p.plan.pk, "东城区应急管理局网站/通知公告")
 
@@ -59,7 +64,7 @@ def test_approval_needs_the_document(planning):
     fill_valid_plan(planning)
     services.submit_plan(planning.legal, planning.plan.pk)
     with pytest.raises(ValidationError) as exc:
-        services.approve_plan(planning.legal, planning.plan.pk, "document", "x", None)
+        services.approve_plan(planning.legal, planning.plan.pk, "document", "x", None, approved_on=today())
     assert "请上传政府批复文件或领导批示" in str(exc.value)
 
 
@@ -67,7 +72,9 @@ def test_upper_bureau_acknowledges_filing(planning, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     fill_valid_plan(planning)
     services.submit_plan(planning.legal, planning.plan.pk)
-    services.approve_plan(planning.legal, planning.plan.pk, "instruction", "区长批示", approval_file())
+    services.approve_plan(
+        planning.legal, planning.plan.pk, "instruction", "区长批示", approval_file(), approved_on=today()
+    )
     services.file_plan(planning.legal, planning.plan.pk)
     with pytest.raises(PermissionDenied):
         services.acknowledge_filing(planning.legal, planning.plan.pk)  # the county cannot acknowledge itself
@@ -88,7 +95,7 @@ def test_approved_plan_is_never_edited_in_place(planning, settings, tmp_path):
     services.add_item(planning.legal, v2.pk, planning.general[3], 10, officers=planning.officers)
     assert InspectionPlan.objects.get(pk=planning.plan.pk).status == S.PUBLISHED  # still in force meanwhile
     services.submit_plan(planning.legal, v2.pk)
-    services.approve_plan(planning.legal, v2.pk, "document", "东政文〔2026〕30号", approval_file())
+    services.approve_plan(planning.legal, v2.pk, "document", "东政文〔2026〕30号", approval_file(), approved_on=today())
     assert InspectionPlan.objects.get(pk=planning.plan.pk).status == S.SUPERSEDED
     with pytest.raises(ValidationError):
         services.revise_plan(planning.legal, v2.pk, "")

@@ -9,18 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement.documents import sources
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.uploads import serve_scoped_file
 from enforcement.web.service_errors import apply_service_errors, permission_message
-from plans.annual import services
+from plans.annual import documents as plan_documents
+from plans.annual import exporting, services
 from plans.annual.forms import (
     AcknowledgeForm,
     ApproveForm,
@@ -301,6 +303,9 @@ def _detail_context(request, plan, step_forms=None, open_step=None):
     )
     transitions = plan.transitions.select_related("by").order_by("at", "pk")
     return {
+        "documents": sources.documents_for(user, [sources.source_key(plan)]),
+        "can_issue_document": plan.status in plan_documents.PLAN_DOCUMENT_STATUSES
+        and plan_documents.may_issue_plan_document(user, plan),
         **rules_context(plan),
         "previous": previous,
         "next_version": next_version,
@@ -361,6 +366,7 @@ def _run_step(user, plan, step, form):
             data["approval_reference"],
             _random_name(data["attachment"]),
             data["note"],
+            approved_on=data["approved_on"],
         )
     if step == "file":
         return services.file_plan(user, plan.pk, _random_name(data["attachment"]), data["note"])
@@ -431,3 +437,21 @@ def transition_attachment(request, pk):
         return serve_scoped_file(transition.attachment, name)
     except FileNotFoundError as exc:
         raise Http404 from exc
+
+
+@login_required
+@require_POST
+def plan_document(request, pk):
+    """出具年度监督检查计划 (numbered PDF, R-04) from a submitted or later plan; again: the same document,
+    or a new version when the plan has moved on (approved since the 送审稿)."""
+    back = reverse("plans:detail", args=[pk]) + "#documents"
+    return sources.issue_from_page(request, plan_documents.issue_plan_document, pk, back)
+
+
+@login_required
+@require_GET
+def plan_export(request, pk):
+    """The plan's items as an Excel list, for whoever may see the plan."""
+    require_perm(request.user, "plans.view_inspectionplan")
+    plan = _get_plan(request.user, pk)  # out of scope → 404
+    return FileResponse(exporting.write_plan_items(plan), as_attachment=True, filename=exporting.workbook_name(plan))

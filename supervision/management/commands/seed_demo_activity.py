@@ -101,7 +101,12 @@ class Command(BaseCommand):
         plans.submit_plan(legal, plan.pk, "报区（县）政府审批")
         approval = ContentFile(APPROVAL_PDF, name="批复.pdf")
         plans.approve_plan(
-            legal, plan.pk, "document", f"{county.short_name}政文〔{year}〕{rng.randint(3, 40)}号", approval
+            legal,
+            plan.pk,
+            "document",
+            f"{county.short_name}政文〔{year}〕{rng.randint(3, 40)}号",
+            approval,
+            approved_on=timezone.localdate(),
         )
         plans.file_plan(legal, plan.pk, note="报市应急管理局备案")
         plans.publish_plan(legal, plan.pk, f"{county.name}门户网站/通知公告")
