@@ -89,8 +89,6 @@ def test_admin_route_shows_other_counties_nothing_of_county_a(db, walk, route):
         url = admin_url(route, walk.world)
     except KeyError as exc:
         pytest.fail(str(exc), pytrace=False)
-    if url is None:
-        pytest.skip(f"the {route.admin_model._meta.label} table is empty: nothing of county A to show")
     problems = []
     if route.name not in ADMIN_PUBLIC:
         for persona in (walk.anonymous, walk.outsider("county_b_officer")):
