@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, ReInspection
 from enforcement.documents.models import IssuedDocument
-from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch
-from plans.models import ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
+from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
+from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
 from supervision.models import (
     GuidanceCheck,
     GuidanceEvidence,
@@ -27,6 +27,7 @@ from supervision.models import (
     GuidanceSchedule,
     GuidanceVisit,
     MonthlyProgress,
+    MonthlyProgressRun,
     RectificationReport,
 )
 
@@ -52,6 +53,16 @@ class Arguments:
             kwargs[name] = value(world) if callable(value) else value
         return kwargs
 
+
+# Reference tables every county reads alike (not county A's records): a route naming one of their rows may
+# answer outsiders, who must still read nothing of county A there. Every other model's record is county A's
+# and refused to outsiders unless restrict() lets them see it (deny by default: a model without restrict(),
+# e.g. a record private to its owner, is refused to all of them).
+REFERENCE_MODELS = {
+    Sector: "industry sectors, one list for the whole system",
+    CheckItem: "the check-item library (执法手册检查事项), one for the whole system",
+    MonthlyProgressRun: "one run of the monthly job per month, for every organisation; no organisation's figures",
+}
 
 # Routes whose only argument is the pk of county A's record of a model, by model.
 PK_OF = {

@@ -18,7 +18,13 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from tests.access.arguments import ADMIN_OBJECT_ARGUMENTS, arguments_for, build_kwargs, filter_probe
+from tests.access.arguments import (
+    ADMIN_OBJECT_ARGUMENTS,
+    REFERENCE_MODELS,
+    arguments_for,
+    build_kwargs,
+    filter_probe,
+)
 from tests.access.content import county_secrets, leaks, own_facts, response_text
 
 OUTSIDER_REFUSALS = {403, 404}
@@ -69,7 +75,7 @@ class Persona:
                     response.get("Allow", ""),
                 )
                 if still_there is not None:
-                    answer.gone = not type(still_there).objects.filter(pk=still_there.pk).exists()
+                    answer.gone = not type(still_there)._default_manager.filter(pk=still_there.pk).exists()
                 transaction.set_rollback(True)
         except Exception as exc:  # any exception is the finding to report
             return Answer(method, None, error=f"{type(exc).__name__}: {exc}")
@@ -117,16 +123,19 @@ class Walk:
         return ["GET", "POST", *extra]
 
     def owned_record(self, route):
-        """County A's record the route names, when it is organisation-owned (scoped by restrict())."""
+        """County A's record the route names (None for routes without one and for reference tables)."""
         builder = arguments_for(route)
-        if builder is None or not hasattr(builder.model, "scope_org_lookup"):
+        if builder is None or builder.model in REFERENCE_MODELS:
             return None
-        return builder.model.objects.get(pk=builder.build(self.world)["pk"])
+        return builder.model._default_manager.get(pk=builder.build(self.world)["pk"])
 
     def allowed_to(self, persona, method, record):
         """Whether restrict() lets the persona read (GET) or act on (any write) the record."""
+        rows = type(record)._default_manager.all()
+        if not hasattr(rows, "restrict"):
+            return False  # not organisation-owned: private to whoever made it, never an outsider
         action = {"GET": "view", "DELETE": "delete"}.get(method, "change")
-        return type(record).objects.restrict(persona.user, action).filter(pk=record.pk).exists()
+        return rows.restrict(persona.user, action).filter(pk=record.pk).exists()
 
     # --- judging ------------------------------------------------------------------------------------------
 
