@@ -29,6 +29,11 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world():
+    """The personas' world, for fixtures of any scope (the access walk builds it once per module)."""
     city = OrganisationFactory(name="河川市应急管理局", short_name="川", level=L.CITY, division_code="419900")
     county_a = OrganisationFactory(
         name="东城区应急管理局", short_name="东", level=L.COUNTY, parent=city, division_code="419901"

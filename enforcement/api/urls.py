@@ -10,7 +10,10 @@ from enforcement.api import views
 
 app_name = "api"
 
+# No ".json" twins of every route: the custom actions do not take the suffix's ``format`` argument (each
+# twin answered 500), and JSON is the only format served anyway.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("users", views.UserViewSet, basename="user")
 router.register("sectors", views.SectorViewSet, basename="sector")

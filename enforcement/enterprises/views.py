@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from enforcement.audit.services import history_for
 from enforcement.enterprises import services
@@ -214,6 +214,7 @@ def _history(enterprise):
 
 
 @login_required
+@require_GET  # a page that only reads: a POST is no write a shared-for-viewing user may make
 def enterprise_detail(request, pk):
     user = request.user
     enterprise = get_object_or_404(Enterprise.objects.restrict(user, "view").select_related(*LIST_RELATED), pk=pk)

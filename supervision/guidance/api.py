@@ -630,6 +630,9 @@ class GuidanceScheduleViewSet(RestrictedModelViewSet):
     )
     serializer_class = ScheduleEntrySerializer
     filterset_class = ScheduleFilter
+    # Like its siblings: the warnings action reads no scoped queryset, so the permission must keep out users
+    # without guidance rights (a shared-only user at the city read every county's name there).
+    permission_classes = [permissions.IsAuthenticated, CanViewGuidance]
     http_method_names = ["get", "post", "delete", "head", "options"]
     delete_service = services.delete_schedule_entry
 

@@ -26,10 +26,10 @@ LEDGER_FIGURES = ("visits", "letters", "open", "overdue", "closed")
 
 
 def city_units(user):
-    """The counties the user's city guides (empty for a county user)."""
+    """The counties the user's city guides, as far as the user may see them (empty for a county user)."""
     if not is_city_user(user):
         return []
-    return supervised_units(user.organisation)
+    return supervised_units(user.organisation, Organisation.objects.restrict(user, "view"))
 
 
 # --- Schedule (R-40) -----------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def ledger_data(user, year):
     for county_id, date in visits.order_by("visit_date").values_list("county", "visit_date"):
         last_visit[county_id] = date
     if is_city_user(user):
-        units = supervised_units(user.organisation)
+        units = city_units(user)
     else:
         ids = set(visit_counts) | {letter.visit.county_id for letter in letters}
         if user.organisation_id:

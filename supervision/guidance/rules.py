@@ -32,12 +32,17 @@ PER_MONTH = 1
 SPOT_CHECK_MAX = 2
 
 
-def supervised_units(city):
-    """The units a city guides: its active counties and development zones (各县区、经开区)."""
+def supervised_units(city, organisations=None):
+    """The units a city guides: its active counties and development zones (各县区、经开区).
+
+    ``organisations``: the rows to pick them from — a user's ``Organisation.objects.restrict(user)`` whenever
+    the answer goes to a user; all organisations otherwise.
+    """
     from enforcement.orgs.models import Organisation
 
+    organisations = Organisation.objects.all() if organisations is None else organisations
     return list(
-        Organisation.objects.filter(
+        organisations.filter(
             parent=city, is_active=True, level__in=(Organisation.Level.COUNTY, Organisation.Level.ZONE)
         ).order_by("path")
     )
