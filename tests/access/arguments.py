@@ -16,7 +16,7 @@ import re
 
 from django.urls import reverse
 
-from cases.inspections.models import Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
@@ -70,12 +70,25 @@ PK_OF = {
     ImportBatch: ["enterprises:import_batch", "enterprises:import_confirm"],
     ExportJob: ["enterprises:export_job", "enterprises:export_job_download"],
     IssuedDocument: ["documents:pdf"],
-    InspectionPlan: ["plans:detail", "plans:check", "plans:item_add", "plans:item_bulk_key"],
+    InspectionPlan: [
+        "plans:detail",
+        "plans:check",
+        "plans:item_add",
+        "plans:item_bulk_key",
+        "plans:document",
+        "plans:export",
+    ],
     PlanItem: ["plans:item_detail", "plans:item_document", "plans:item_edit", "plans:item_remove"],
     PlanTransition: ["plans:transition_attachment"],
     Draw: ["plans:draw_detail", "plans:draw_redraw", "plans:draw_add_to_plan", "plans:draw_publish"],
     ConflictDeclaration: ["plans:conflict_withdraw"],
-    Inspection: ["cases:inspection_detail", "cases:hazard_create", "cases:inspection_complete"],
+    Inspection: [
+        "cases:inspection_detail",
+        "cases:hazard_create",
+        "cases:inspection_complete",
+        "cases:inspection_correct",
+    ],
+    PendingPhoto: ["cases:pending_photo"],
     ReInspection: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],

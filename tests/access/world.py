@@ -23,6 +23,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from cases.inspections import documents as case_documents
+from cases.inspections import pending
 from cases.inspections import services as case_services
 from enforcement.audit.models import AuditEvent
 from enforcement.documents.models import IssuedDocument
@@ -151,6 +152,8 @@ def build_walk_world() -> WalkWorld:
     case_documents.issue_rectification_order(officers[0], inspection.pk)
     case_documents.issue_reinspection_opinion(officers[0], reinspection.pk)
     world.add(inspection, hazard, hazard.photos.get(), reinspection)
+    # A photo kept from the officer's failed hazard form: private to them.
+    world.add(pending.keep(officers[0], f"hazard:{inspection.pk}", [photo_upload(f"{MARKER}待提交.png")])[0])
     world.shared_enterprise = inspection.enterprise
 
     # --- monthly progress (月调度, R-05) ---------------------------------------------------------------------
