@@ -152,7 +152,9 @@ def check_coverage(plan, responsible):
     missing = stats["key_missing"]
     named = (
         [
-            NamedEnterprise(pk, name, [reason] if reason else [], addable=True)
+            NamedEnterprise(
+                pk, name, [gettext("列为重点：%(reason)s") % {"reason": reason}] if reason else [], addable=True
+            )
             for pk, name, reason in responsible.filter(supervision_class=K.KEY, visits=0)
             .order_by("name", "pk")
             .values_list("pk", "name", "class_reason")[:SAMPLE]

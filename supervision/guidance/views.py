@@ -188,10 +188,10 @@ def visit_detail(request, pk):
             return redirect("supervision:guidance_visit", pk=visit.pk)
         rows = [(c, CheckItemForm(request.POST, request.FILES, check=c)) for c in checks]
         forms = [form for _check, form in rows]
-        checklist_saved = _save_checklist(request, visit, forms)
+        checklist_saved, last_changed = _save_checklist(request, visit, forms)
         if not any(form.errors for form in forms):
-            anchor = request.POST.get("at", "")
-            return redirect(visit_url(visit) + (f"#check-{anchor}" if anchor.isdigit() else ""))
+            # Back where the user was working: the last item changed.
+            return redirect(visit_url(visit) + (f"#check-{last_changed}" if last_changed else ""))
         checks = _checks(user, visit)  # evidence stored meanwhile is listed with its item
         rows = list(zip(checks, forms, strict=True))
     else:
@@ -230,10 +230,11 @@ def visit_detail(request, pk):
 def _save_checklist(request, visit, forms):
     """Record every changed item in one transaction (all or nothing), then store the evidence chosen with
     it, item by item, whatever became of the ticks: a file once chosen is never to be chosen again.
-    Refusals go on the item they concern. Returns whether the ticks and findings were saved."""
+    Refusals go on the item they concern. Returns whether the ticks and findings were saved, and the id of
+    the last item changed."""
     user = request.user
     invalid = [form for form in forms if not form.is_valid()]  # every form validated, for every error
-    changed = 0
+    changed, last_changed = 0, None
     if not invalid:
         with transaction.atomic():
             for form in forms:
@@ -244,7 +245,7 @@ def _save_checklist(request, visit, forms):
                     services.record_check(user, form.item.pk, *change)
                 except ValidationError as exc:
                     apply_service_errors(form, exc)
-                changed += 1
+                changed, last_changed = changed + 1, form.item.pk
             saved = not any(form.errors for form in forms)
             if not saved:
                 transaction.set_rollback(True)
@@ -259,7 +260,7 @@ def _save_checklist(request, visit, forms):
             except ValidationError as exc:
                 form.add_error("evidence", exc.messages)
             else:
-                stored += 1
+                stored, last_changed = stored + 1, form.item.pk
     if stored:
         messages.success(request, _("已上传%(n)d份佐证材料。") % {"n": stored})
     if saved and changed:
@@ -273,7 +274,8 @@ def _save_checklist(request, visit, forms):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("执法指导已完成。"))
-    return saved
+            last_changed = None
+    return saved, last_changed
 
 
 def visit_url(visit):

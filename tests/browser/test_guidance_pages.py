@@ -91,7 +91,8 @@ def test_guidance_from_visit_to_ledger_on_a_tablet(
     card = page.locator(f"#check-{training.pk}")
     card.locator(".seg__btn--no").click()
     card.locator("textarea").fill("新任执法人员未参加岗前培训")
-    card.get_by_role("button", name="保存").click()
+    page.click("#btn-save-checklist")
+    # Back at the item last changed.
     page.wait_for_url(re.compile(rf"/supervision/guidance/visits/{visit.pk}/#check-{training.pk}$"))
     assert "已保存" in page.locator(".messages").inner_text()
     assert page.locator("#check-tally").inner_text() == "不符合 2 项 · 未填写 0 项"
@@ -189,7 +190,7 @@ def test_the_checklist_keeps_every_tick_through_a_save(
     tick("onsite", "yes")
     assert page.evaluate("window.enforcementUnsavedForms().length") == 1
     page.click("#btn-save-checklist")
-    page.wait_for_url(re.compile(re.escape(url) + "$"))
+    page.wait_for_url(re.compile(re.escape(url) + "#check-\\d+$"))
     page.reload()
     for item, value in (("training", "no"), ("archiving", "no"), ("typical_cases", "yes"), ("onsite", "yes")):
         assert checked_value(page, check[item]) == value, item
@@ -237,7 +238,7 @@ def test_the_checklist_keeps_every_tick_through_a_save(
     # With the finding added, one save stores the lot.
     staffing.locator("textarea").fill("执法人员配备不足")
     page.click("#btn-save-checklist")
-    page.wait_for_url(re.compile(re.escape(url) + "$"))
+    page.wait_for_url(re.compile(re.escape(url) + "#check-\\d+$"))
     saved = {c.item: (c.conforms, c.finding) for c in visit.checks.all()}
     assert saved["staffing"] == (False, "执法人员配备不足") and saved["procedure"] == (True, "")
     assert saved["document_use"] == (False, "文书制作不规范") and saved["training"][0] is False

@@ -77,3 +77,77 @@ def test_plan_pages_on_a_tablet(live_server, transactional_db, world, planning, 
         page.goto(f"{live_server.url}{path}")
         assert_no_page_overflow(page)
         shoot(name)
+
+
+@pytest.mark.browser
+def test_a_draw_from_the_plan_page_adds_to_the_plan_and_leaves_out_what_it_has(
+    live_server, transactional_db, world, planning, page, shoot
+):
+    """GIVEN a draft plan with one of seven general enterprises (the rule needs three: a third, rounded up)
+    and without its key enterprise WHEN the legal section follows the rule panel's links THEN the key
+    enterprise is added from its “加入计划” link, and the draw form, opened from the plan, offers the two
+    still needed and adds them to the plan — never the one already in it."""
+    from enforcement.enterprises.models import Enterprise
+    from plans.annual import services as plan_services
+    from plans.models import Draw
+    from tests.factories import CertificateFactory, EnterpriseFactory, UserFactory
+
+    for i in range(2):  # five certified officers, so every enterprise gets two
+        CertificateFactory(
+            holder=UserFactory(username=f"county_a_o{i}", organisation=world.orgs.county_a, roles=["officer"])
+        )
+    EnterpriseFactory(name="东城一般企业新", organisation=world.orgs.county_a)
+    planned = planning.general[0]
+    plan_services.add_item(planning.legal, planning.plan.pk, planned, 5, officers=planning.officers)
+    Enterprise.objects.filter(pk=planned.pk).update(major_hazard_source=True)
+    plan_url = f"/plans/{planning.plan.pk}/"
+
+    page.goto(f"{live_server.url}/login/?next={plan_url}")
+    page.fill("#id_username", "county_a_legal")
+    page.fill("#id_password", PASSWORD)
+    page.click("form.login__form button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(plan_url) + "$"))
+    frequency = page.locator('[data-rule="frequency"]')
+    assert "重大危险源" in frequency.inner_text() and "计划检查1次" in frequency.inner_text()
+    assert_no_page_overflow(page)
+    shoot("plans-rules-details")
+
+    # One click from the key rule's details to the add form with the enterprise chosen.
+    page.locator(f'[data-rule="key_coverage"] [data-enterprise="{planning.key.pk}"] a', has_text="加入计划").click()
+    page.wait_for_selector("#item-form")
+    assert planning.key.name in page.inner_text("main")
+    page.select_option("#id_planned_month", "3")
+    for officer in planning.officers:
+        page.check(f"#officer-choices input[value='{officer.pk}']")
+    page.click("#item-form button[type=submit]:not([name])")
+    page.wait_for_url(re.compile(rf"/plans/{planning.plan.pk}/"))
+    assert "✓" in page.locator('[data-rule="key_coverage"] .rule__mark').inner_text()
+
+    # The general rule's link opens the draw form for this plan, sized to what the rule still needs.
+    page.click("#link-rule-draw")
+    page.wait_for_url(re.compile(r"/plans/draws/new/\?plan="))
+    assert page.input_value("#id_sample_size") == "2"
+    assert page.is_checked("#id_add_to_plan") and page.is_visible("#draw-plan-add")
+    assert "建议抽取2家" in page.inner_text("main")
+    assert_no_page_overflow(page)
+    shoot("plans-draw-form-for-plan")
+    page.select_option("#id_plan", "")
+    assert not page.is_visible("#draw-plan-add")
+    page.select_option("#id_plan", str(planning.plan.pk))
+    page.fill("#id_title", "补足一般单位覆盖率")
+    page.select_option("#id_planned_month", "6")
+    page.click("#draw-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/plans/draws/\d+/$"))
+    draw = Draw.objects.get()
+    drawn = {row["enterprise"] for row in draw.result}
+    assert len(drawn) == 2 and planned.pk not in drawn
+    assert "6月，2项" in page.inner_text("#draw-added")
+    assert "计划中已有 1 家" in page.inner_text("#pool-excluded-plan")  # the general one; the key is not in the pool
+    assert_no_page_overflow(page)
+    shoot("plans-draw-detail-for-plan")
+
+    page.goto(f"{live_server.url}{plan_url}")
+    assert "✓" in page.locator('[data-rule="general_coverage"] .rule__mark').inner_text()
+    items = page.locator("#item-table").inner_text()
+    for enterprise in Enterprise.objects.filter(pk__in=drawn):
+        assert enterprise.name in items

@@ -259,7 +259,7 @@ def test_rule_details_offer_to_add_the_missing_key_enterprise(client, world, pla
     login(client, planning.legal)
     page = body(client.get(f"/plans/{planning.plan.pk}/"))
     key_rule = page[page.index('data-rule="key_coverage"') : page.index('data-rule="general_coverage"')]
-    assert planning.key.name in key_rule and "重大危险源" in key_rule  # its 列为重点的理由
+    assert planning.key.name in key_rule and "列为重点：重大危险源" in key_rule
     assert f'href="/plans/{planning.plan.pk}/items/new/?enterprise={planning.key.pk}"' in key_rule
     assert "加入计划" in key_rule
     general_rule = page[page.index('data-rule="general_coverage"') :]
