@@ -15,6 +15,23 @@ planning = planning_fixtures.planning
 PASSWORD = "pass-1234-word"
 
 
+def log_in(page, live_server, next_url):
+    page.goto(f"{live_server.url}/login/?next={next_url}")
+    page.fill("#id_username", "county_a_legal")
+    page.fill("#id_password", PASSWORD)
+    page.click("form.login__form button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(next_url) + "$"))
+
+
+def save_item(page, planning, month):
+    """On the item form: the month, the plan's two officers, save; back on the plan page."""
+    page.select_option("#id_planned_month", str(month))
+    for officer in planning.officers:
+        page.check(f"#officer-choices input[value='{officer.pk}']")
+    page.click("#item-form button[type=submit]:not([name])")
+    page.wait_for_url(re.compile(rf"/plans/{planning.plan.pk}/"))
+
+
 def assert_no_page_overflow(page):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
@@ -27,11 +44,7 @@ def test_plan_pages_on_a_tablet(live_server, transactional_db, world, planning, 
         planning.legal, world.orgs.county_a, "一般单位抽查", {"supervision_class": "general"}, 2
     )
     services.publish_draw(planning.legal, draw.pk)
-    page.goto(f"{live_server.url}/login/?next=/plans/")
-    page.fill("#id_username", "county_a_legal")
-    page.fill("#id_password", PASSWORD)
-    page.click("form.login__form button[type=submit]")
-    page.wait_for_url(re.compile(r"/plans/$"))
+    log_in(page, live_server, "/plans/")
     assert planning.plan.title in page.locator("#plan-table").inner_text()
     assert_no_page_overflow(page)
     shoot("plans-list")
@@ -60,11 +73,7 @@ def test_plan_pages_on_a_tablet(live_server, transactional_db, world, planning, 
     page.wait_for_selector("#item-form")
     assert_no_page_overflow(page)
     shoot("plans-item-form")
-    page.select_option("#id_planned_month", "10")
-    for officer in planning.officers:
-        page.check(f"#officer-choices input[value='{officer.pk}']")
-    page.click("#item-form button[type=submit]:not([name])")
-    page.wait_for_url(re.compile(rf"/plans/{planning.plan.pk}/"))
+    save_item(page, planning, 10)
     assert "东城一般企业3" in page.locator("#item-table").inner_text()
 
     for path, name in (
@@ -102,11 +111,7 @@ def test_a_draw_from_the_plan_page_adds_to_the_plan_and_leaves_out_what_it_has(
     Enterprise.objects.filter(pk=planned.pk).update(major_hazard_source=True)
     plan_url = f"/plans/{planning.plan.pk}/"
 
-    page.goto(f"{live_server.url}/login/?next={plan_url}")
-    page.fill("#id_username", "county_a_legal")
-    page.fill("#id_password", PASSWORD)
-    page.click("form.login__form button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(plan_url) + "$"))
+    log_in(page, live_server, plan_url)
     frequency = page.locator('[data-rule="frequency"]')
     assert "重大危险源" in frequency.inner_text() and "计划检查1次" in frequency.inner_text()
     assert_no_page_overflow(page)
@@ -116,11 +121,7 @@ def test_a_draw_from_the_plan_page_adds_to_the_plan_and_leaves_out_what_it_has(
     page.locator(f'[data-rule="key_coverage"] [data-enterprise="{planning.key.pk}"] a', has_text="加入计划").click()
     page.wait_for_selector("#item-form")
     assert planning.key.name in page.inner_text("main")
-    page.select_option("#id_planned_month", "3")
-    for officer in planning.officers:
-        page.check(f"#officer-choices input[value='{officer.pk}']")
-    page.click("#item-form button[type=submit]:not([name])")
-    page.wait_for_url(re.compile(rf"/plans/{planning.plan.pk}/"))
+    save_item(page, planning, 3)
     assert "✓" in page.locator('[data-rule="key_coverage"] .rule__mark').inner_text()
 
     # The general rule's link opens the draw form for this plan, sized to what the rule still needs.

@@ -19,21 +19,15 @@ from plans.annual.coverage import check_plan, high_risk_q, high_risk_reasons
 from plans.draws import services
 from plans.draws.algorithm import run_draw
 from plans.models import Draw, PlanItem
-from tests.factories import CertificateFactory, EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory
 from tests.planning import fill_valid_plan
+from tests.plans import test_draws
 from tests.plans.test_pages import body, login
 
+# The draw tests' fixture: the plan's officers and three more, all certified.
+officers = test_draws.officers
+
 GENERAL = {"supervision_class": "general", "sectors": [], "organisations": [], "responsible_only": True}
-
-
-@pytest.fixture
-def officers(planning, world):
-    extra = [
-        UserFactory(username=f"county_a_o{i}", organisation=world.orgs.county_a, roles=["officer"]) for i in range(3)
-    ]
-    for user in extra:
-        CertificateFactory(holder=user)
-    return [*planning.officers, *extra]
 
 
 def officer_ids(officers):
