@@ -100,7 +100,8 @@ def test_one_refused_item_keeps_everything_typed_and_says_where(client, world, g
     assert "不符合时须写明发现的问题。" not in article(html, training) + article(html, cases)
     assert (chosen(html, training), chosen(html, archiving), chosen(html, cases)) == ("yes", "no", "no")
     assert "未按季度报送典型案例" in article(html, cases)
-    assert "尚未保存" in html
+    refused = html[html.index('id="checklist-refused"') :]
+    assert "尚未保存" in refused and f'href="#check-{archiving.pk}"' in refused[: refused.index("</div>")]
 
 
 def test_evidence_is_saved_with_the_checklist_and_never_lost(client, world, guidance):
