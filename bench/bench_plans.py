@@ -3,7 +3,8 @@
 
 * the monthly progress job over 100 counties, 200,000 enterprises and 500,000 inspections: < 30 s;
 * a 双随机 draw of 2,000 enterprises from a 100,000-enterprise pool: < 1 s;
-* the plan coverage check for a county with 5,000 enterprises: < 200 ms.
+* the plan coverage check for a county with 5,000 enterprises: < 200 ms;
+* a draw for that county's plan (its pool leaving out what the plan has), and the size it suggests.
 
 Data: one province, two cities of 50 counties each; 200,000 enterprises (10 % key) of which one county
 holds 5,000; every county has an approved plan (each key enterprise twice, a third of the general ones
@@ -266,6 +267,25 @@ def run_cases(data, runs):
     )
     med, timings, ok = median_ms(lambda: services.verify_draw(draw), runs)
     print(f"re-running a stored draw to verify it: median {med:.0f} ms, reproduces: {ok}")
+
+    # For the big county's plan: the size the general-coverage rule still needs, and a draw whose pool
+    # leaves out what the plan has and what earlier draws for it drew (each run adds such a draw).
+    plan = data["plan"]
+    med, timings, suggestion = median_ms(lambda: services.suggest_sample_size(plan), runs)
+    print(
+        f"draw size suggestion for the plan ({suggestion.coverage.total:,} general, "
+        f"{suggestion.coverage.covered:,} planned): median {med:.0f} ms"
+    )
+    general = {"supervision_class": "general"}
+    size = max(1, min(500, (suggestion.coverage.total - suggestion.coverage.covered) // (2 * runs)))
+    med, timings, draw = median_ms(
+        lambda: services.create_draw(legal, plan.organisation, "bench", general, size, plan=plan), runs
+    )
+    left_out = draw.pool_definition["excluded_for_plan"]
+    print(
+        f"draw of {size:,} for the plan from {len(draw.enterprise_pool):,} (left out {left_out['in_plan']:,} planned, "
+        f"{left_out['drawn']:,} drawn before): median {med:.0f} ms (min {min(timings):.0f})"
+    )
 
 
 if __name__ == "__main__":

@@ -378,12 +378,14 @@ def _letter_page(request, letter, report_form=None, review_form=None):
         "report_form": report_form or ReportForm(),
         "review_form": review_form or ReviewForm(),
     }
-    refused = (report_form or review_form) is not None
-    if refused and not (context["may_answer"] if report_form else context["may_review"]):
+    refused = report_form if report_form is not None else review_form
+    offered = context["may_answer"] if report_form is not None else context["may_review"]
+    if refused is not None and not offered:
         # The form is no longer offered (the letter moved on meanwhile): say why at the top.
-        for error in (report_form or review_form).errors.values():
-            messages.error(request, " ".join(error))
-    return render(request, "supervision/guidance/letter_detail.html", context, status=400 if refused else 200)
+        for errors in refused.errors.values():
+            messages.error(request, " ".join(errors))
+    status = 200 if refused is None else 400
+    return render(request, "supervision/guidance/letter_detail.html", context, status=status)
 
 
 @login_required

@@ -221,3 +221,17 @@ def test_a_refused_report_keeps_the_text_typed(client, world, guidance):
     assert "这个字段是必填项" in html or "必填" in html
     letter.refresh_from_db()
     assert letter.status == GuidanceLetter.Status.ISSUED
+
+
+def test_a_review_refused_after_the_letter_moved_on_says_why(client, world, guidance):
+    """GIVEN a report already reviewed (in another tab) WHEN the stale review form is sent again THEN the
+    page says why at the top, although it no longer offers the form."""
+    letter = issue(world, guidance)
+    services.submit_report(guidance.county_user, letter.pk, "已整改", pdf())
+    services.review_report(guidance.city, letter.pk, True)
+    response = login(client, guidance.city).post(
+        reverse("supervision:guidance_report_review", args=[letter.pk]), {"decision": "return", "reasons": "补充材料"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and 'id="review-form"' not in html
+    assert "没有待审核的整改报告。" in html
