@@ -6,6 +6,7 @@
 * the plan coverage check for a county with 5,000 enterprises: < 200 ms;
 * 本月至今 (the current month so far, computed live by the job's ``compute()`` up to today): its time and
   its ratio to the full monthly job, measured in the same run; then the page's cached read.
+* a draw for that county's plan (its pool leaving out what the plan has), and the size it suggests.
 
 Data: one province, two cities of 50 counties each; 200,000 enterprises (10 % key) of which one county
 holds 5,000; every county has an approved plan (each key enterprise twice, a third of the general ones
@@ -278,6 +279,25 @@ def run_cases(data, runs):
     )
     med, timings, ok = median_ms(lambda: services.verify_draw(draw), runs)
     print(f"re-running a stored draw to verify it: median {med:.0f} ms, reproduces: {ok}")
+
+    # For the big county's plan: the size the general-coverage rule still needs, and a draw whose pool
+    # leaves out what the plan has and what earlier draws for it drew (each run adds such a draw).
+    plan = data["plan"]
+    med, timings, suggestion = median_ms(lambda: services.suggest_sample_size(plan), runs)
+    print(
+        f"draw size suggestion for the plan ({suggestion.coverage.total:,} general, "
+        f"{suggestion.coverage.covered:,} planned): median {med:.0f} ms"
+    )
+    general = {"supervision_class": "general"}
+    size = max(1, min(500, (suggestion.coverage.total - suggestion.coverage.covered) // (2 * runs)))
+    med, timings, draw = median_ms(
+        lambda: services.create_draw(legal, plan.organisation, "bench", general, size, plan=plan), runs
+    )
+    left_out = draw.pool_definition["excluded_for_plan"]
+    print(
+        f"draw of {size:,} for the plan from {len(draw.enterprise_pool):,} (left out {left_out['in_plan']:,} planned, "
+        f"{left_out['drawn']:,} drawn before): median {med:.0f} ms (min {min(timings):.0f})"
+    )
 
 
 def so_far_case(data, runs, job_seconds):

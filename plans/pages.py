@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.enterprises.models import Enterprise
 from plans.annual.coverage import check_plan
-from plans.annual.models import PlanItem
+from plans.annual.models import InspectionPlan, PlanItem
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
@@ -30,13 +30,32 @@ def is_fetch(request):
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def rules_context(plan):
+def own_plan(user, plan):
+    """Whether the plan belongs to the user's own organisation. The upper level reads, checks and
+    acknowledges a county's plan; drafting it and taking its steps is the county's own business, so the
+    pages offer those only at the plan's own level (the services accept any user with the permission in
+    scope)."""
+    return user.is_superuser or (user.organisation_id is not None and user.organisation_id == plan.organisation_id)
+
+
+def may_add_items(user, plan):
+    """Whether the pages offer ``user`` to add items to ``plan``: an own draft plan in the change scope."""
+    return (
+        plan.is_editable
+        and own_plan(user, plan)
+        and user.has_perm("plans.add_planitem")
+        and InspectionPlan.objects.restrict(user, "change").filter(pk=plan.pk).exists()
+    )
+
+
+def rules_context(plan, may_add=False):
+    """The rule panel's context; with ``may_add`` the enterprises a rule names get a “加入计划” link."""
     results = check_plan(plan)
-    return {"rules": results, "rules_ok": all(r.ok for r in results), "plan": plan}
+    return {"rules": results, "rules_ok": all(r.ok for r in results), "plan": plan, "rules_add": may_add}
 
 
 def rules_payload(plan, request=None):
-    context = rules_context(plan)
+    context = rules_context(plan, may_add=request is not None and may_add_items(request.user, plan))
     return {
         "ok": context["rules_ok"],
         "rules": [

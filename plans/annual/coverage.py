@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import EnforcementCertificate, User
@@ -22,16 +23,53 @@ K = Enterprise.SupervisionClass
 
 
 @dataclass
+class NamedEnterprise:
+    """An enterprise a rule names: why it counts (``reasons``), how often the plan has it (``visits``),
+    and whether adding it (once more) to the plan is what the rule asks for (``addable``)."""
+
+    id: int
+    name: str
+    reasons: list[str] = field(default_factory=list)
+    visits: int | None = None
+    addable: bool = False
+
+
+@dataclass
 class RuleResult:
     code: str
     title: str
     ok: bool
     message: str
     details: list[str] = field(default_factory=list)
+    # The enterprises among ``details``, for pages that explain them and offer to add them to the plan.
+    enterprises: list[NamedEnterprise] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GeneralCoverage:
+    """R-02 一般生产经营单位不少于三分之一: how many general enterprises there are, are planned, are required."""
+
+    total: int
+    covered: int
+
+    @property
+    def required(self):
+        num, den = rule_settings()["general_coverage"]
+        return -(-self.total * num // den)  # ceiling: "不少于" a third of 7 is 3, not 2
+
+    @property
+    def missing(self):
+        return max(0, self.required - self.covered)
 
 
 def rule_settings():
-    defaults = {"general_coverage": (1, 3), "high_risk_min_visits": 2, "low_risk_max_visits": 1, "min_officers": 2}
+    defaults = {
+        "general_coverage": (1, 3),
+        "high_risk_min_visits": 2,
+        "low_risk_max_visits": 1,
+        "min_officers": 2,
+        "accident_lookback_days": 365,
+    }
     return {**defaults, **getattr(settings, "PLAN_RULES", {})}
 
 
@@ -39,14 +77,48 @@ def _names(qs, count):
     return list(qs.values_list("name", flat=True)[:SAMPLE]) if count else []
 
 
+FLAGGED_CREDIT = (Enterprise.CreditStatus.WATCHLIST, Enterprise.CreditStatus.DISHONEST)
+
+
+def _high_risk_criteria(today):
+    """R-08 (E18): what makes an enterprise high-risk, each as (query, why one enterprise meets it or None).
+    One list serves both the rule's query and the reasons shown beside the enterprises it names."""
+    days = rule_settings()["accident_lookback_days"]
+    since = today - datetime.timedelta(days=days)
+
+    def flag(name):
+        label = Enterprise._meta.get_field(name).verbose_name
+        return Q(**{name: True}), lambda e: str(label) if getattr(e, name) else None
+
+    def accident(e):
+        if e.last_accident_on is None or e.last_accident_on < since:
+            return None
+        return gettext("%(date)s发生生产安全事故（近%(days)d天内）") % {"date": e.last_accident_on, "days": days}
+
+    def credit(e):
+        if e.credit_status not in FLAGGED_CREDIT:
+            return None
+        return gettext("信用状况：%(status)s") % {"status": e.get_credit_status_display()}
+
+    return [
+        flag("major_hazard_source"),
+        flag("key_chemical"),
+        (Q(last_accident_on__gte=since), accident),
+        (Q(credit_status__in=FLAGGED_CREDIT), credit),
+    ]
+
+
 def high_risk_q(today):
     """R-08: major hazard sources, 两重点一重大, accidents in the last year, credit problems."""
-    return (
-        Q(major_hazard_source=True)
-        | Q(key_chemical=True)
-        | Q(last_accident_on__gte=today - datetime.timedelta(days=365))
-        | Q(credit_status__in=[Enterprise.CreditStatus.WATCHLIST, Enterprise.CreditStatus.DISHONEST])
-    )
+    query = Q()
+    for criterion, _why in _high_risk_criteria(today):
+        query |= criterion
+    return query
+
+
+def high_risk_reasons(enterprise, today):
+    """Why ``enterprise`` counts as high-risk under R-08 (empty when it does not)."""
+    return [why for _criterion, explain in _high_risk_criteria(today) if (why := explain(enterprise))]
 
 
 def low_risk_q():
@@ -75,14 +147,13 @@ def _responsible_with_visits(plan):
 def _coverage_stats(responsible):
     """R-02's counts in one query: key enterprises (all, missing from the plan), general ones (all, in the
     plan) and how many general ones the plan needs (一般生产经营单位不少于三分之一, rounded up)."""
-    num, den = rule_settings()["general_coverage"]
     stats = responsible.aggregate(
         key_total=Count("id", filter=Q(supervision_class=K.KEY)),
         key_missing=Count("id", filter=Q(supervision_class=K.KEY, visits=0)),
         general_total=Count("id", filter=Q(supervision_class=K.GENERAL)),
         general_covered=Count("id", filter=Q(supervision_class=K.GENERAL, visits__gt=0)),
     )
-    stats["general_required"] = -(-stats["general_total"] * num // den)  # ceiling
+    stats["general_required"] = GeneralCoverage(stats["general_total"], stats["general_covered"]).required
     return stats
 
 
@@ -95,6 +166,18 @@ def check_coverage(plan, responsible):
     """R-02: 重点生产经营单位全覆盖; 一般生产经营单位不少于三分之一 (draws count towards it)."""
     stats = _coverage_stats(responsible)
     missing = stats["key_missing"]
+    named = (
+        [
+            NamedEnterprise(
+                pk, name, [gettext("列为重点：%(reason)s") % {"reason": reason}] if reason else [], addable=True
+            )
+            for pk, name, reason in responsible.filter(supervision_class=K.KEY, visits=0)
+            .order_by("name", "pk")
+            .values_list("pk", "name", "class_reason")[:SAMPLE]
+        ]
+        if missing
+        else []
+    )
     key = RuleResult(
         "key_coverage",
         "重点单位全覆盖",
@@ -102,17 +185,28 @@ def check_coverage(plan, responsible):
         "本单位负责的重点生产经营单位已全部列入计划。"
         if missing == 0
         else f"还有{missing}家重点生产经营单位未列入计划（重点单位须100%覆盖）。",
-        _names(responsible.filter(supervision_class=K.KEY, visits=0), missing),
+        [e.name for e in named],
+        named,
     )
-    total, covered, required = stats["general_total"], stats["general_covered"], stats["general_required"]
-    general = RuleResult(
+    general = _general_rule(GeneralCoverage(stats["general_total"], stats["general_covered"]))
+    return [key, general]
+
+
+def _general_rule(coverage: GeneralCoverage) -> RuleResult:
+    total, covered, required = coverage.total, coverage.covered, coverage.required
+    return RuleResult(
         "general_coverage",
         "一般单位覆盖不少于三分之一",
         covered >= required,
         f"一般生产经营单位共{total}家，已列入{covered}家，至少需要{required}家。"
         + ("" if covered >= required else f"还差{required - covered}家，可通过双随机抽取补足。"),
     )
-    return [key, general]
+
+
+def general_coverage(plan) -> GeneralCoverage:
+    """The general-enterprise coverage of ``plan`` now (what a 双随机 draw for it should make up)."""
+    stats = coverage_counts(plan)
+    return GeneralCoverage(stats["general_total"], stats["general_covered"])
 
 
 def check_interlock(plan, planned, responsible):
@@ -203,7 +297,8 @@ def check_officers(plan, items):
 def check_frequency(plan, responsible):
     # R-08: high-risk enterprises more often, standardised credit-worthy ones less (承诺制).
     rules = rule_settings()
-    too_few_q = high_risk_q(timezone.localdate()) & Q(visits__lt=rules["high_risk_min_visits"])
+    today = timezone.localdate()
+    too_few_q = high_risk_q(today) & Q(visits__lt=rules["high_risk_min_visits"])
     too_many_q = low_risk_q() & Q(visits__gt=rules["low_risk_max_visits"])
     stats = responsible.aggregate(too_few=Count("id", filter=too_few_q), too_many=Count("id", filter=too_many_q))
     problems = []
@@ -211,16 +306,34 @@ def check_frequency(plan, responsible):
         problems.append(f"{stats['too_few']}家高风险单位计划检查少于{rules['high_risk_min_visits']}次")
     if stats["too_many"]:
         problems.append(f"{stats['too_many']}家标准化达标且守信的单位计划检查多于{rules['low_risk_max_visits']}次")
-    details = _names(responsible.filter(too_few_q), stats["too_few"]) + _names(
-        responsible.filter(too_many_q), stats["too_many"]
-    )
+    # The high-risk ones say which flags make them so, and may be added (once more) to the plan.
+    named = [
+        NamedEnterprise(e.pk, e.name, high_risk_reasons(e, today), e.visits, addable=True)
+        for e in _sample(responsible.filter(too_few_q), stats["too_few"])
+    ] + [
+        NamedEnterprise(e.pk, e.name, _low_risk_reasons(e), e.visits)
+        for e in _sample(responsible.filter(too_many_q), stats["too_many"])
+    ]
+    named = named[:SAMPLE]
     return RuleResult(
         "frequency",
         "按风险分级确定检查频次",
         not problems,
         "检查频次符合风险分级要求。" if not problems else "；".join(problems) + "。",
-        details[:SAMPLE],
+        [e.name for e in named],
+        named,
     )
+
+
+def _sample(qs, count):
+    return list(qs.order_by("name", "pk")[:SAMPLE]) if count else []
+
+
+def _low_risk_reasons(enterprise):
+    return [
+        gettext("安全生产标准化%(grade)s") % {"grade": enterprise.get_standardisation_grade_display()},
+        gettext("信用状况：%(status)s") % {"status": enterprise.get_credit_status_display()},
+    ]
 
 
 def check_plan(plan: InspectionPlan) -> list[RuleResult]:

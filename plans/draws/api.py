@@ -52,6 +52,14 @@ class DrawSerializer(serializers.ModelSerializer):
     officer_pool_size = serializers.SerializerMethodField()
     officers_per_enterprise = serializers.IntegerField(label=_("每户执法人员数"), min_value=2, default=2)
     sample_size = serializers.IntegerField(label=_("抽取企业数"), min_value=1)
+    planned_month = serializers.IntegerField(
+        label=_("加入计划的月份"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        write_only=True,
+        help_text=_("与所属计划同时提供时，抽中的单位在同一事务中列入该计划（双随机抽查）。"),
+    )
     result = serializers.ListField(child=serializers.DictField(), read_only=True)
     pool_definition = serializers.DictField(read_only=True)
 
@@ -69,6 +77,7 @@ class DrawSerializer(serializers.ModelSerializer):
             "pool_definition",
             "sample_size",
             "officers_per_enterprise",
+            "planned_month",
             "seed",
             "algorithm_version",
             "enterprise_pool_size",
@@ -106,6 +115,8 @@ class DrawSerializer(serializers.ModelSerializer):
         plan, org = attrs.get("plan"), attrs.get("organisation")
         if plan is not None and org is not None and plan.organisation_id != org.pk:
             raise serializers.ValidationError({"plan": [_("所属计划必须是组织单位本单位的计划。")]})
+        if attrs.get("planned_month") and plan is None:
+            raise serializers.ValidationError({"planned_month": [_("加入计划须同时指定所属计划。")]})
         return attrs
 
     def create(self, validated_data):
@@ -125,6 +136,7 @@ class DrawSerializer(serializers.ModelSerializer):
             validated_data["sample_size"],
             validated_data.get("officers_per_enterprise", 2),
             plan=validated_data.get("plan"),
+            planned_month=validated_data.get("planned_month"),
         )
 
 
@@ -135,7 +147,15 @@ class DrawListSerializer(DrawSerializer):
         fields = [
             f
             for f in DrawSerializer.Meta.fields
-            if f not in ("result", "enterprise_pool_size", "officer_pool_size", "definition", "pool_definition")
+            if f
+            not in (
+                "result",
+                "enterprise_pool_size",
+                "officer_pool_size",
+                "definition",
+                "pool_definition",
+                "planned_month",
+            )
         ]
 
 
@@ -239,7 +259,14 @@ class DrawViewSet(RestrictedModelViewSet):
         summary=_("抽取结果加入计划"),
         request=AddToPlanSerializer,
         responses=inline_serializer(
-            "AddedItems", {"added": serializers.IntegerField(), "plan": serializers.IntegerField()}
+            "AddedItems",
+            {
+                "added": serializers.IntegerField(),
+                "plan": serializers.IntegerField(),
+                "already_planned": serializers.ListField(
+                    child=serializers.CharField(), help_text=_("计划中已有、未重复列入的单位")
+                ),
+            },
         ),
     )
     @action(detail=True, methods=["post"], url_path="add-to-plan", filter_backends=[])
@@ -248,8 +275,8 @@ class DrawViewSet(RestrictedModelViewSet):
         serializer = AddToPlanSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         plan = serializer.validated_data["plan"]
-        items = services.add_draw_to_plan(request.user, draw.pk, plan.pk, serializer.validated_data["planned_month"])
-        return Response({"added": len(items), "plan": plan.pk})
+        added = services.add_draw_to_plan(request.user, draw.pk, plan.pk, serializer.validated_data["planned_month"])
+        return Response({"added": len(added.items), "plan": plan.pk, "already_planned": added.already_planned})
 
 
 @extend_schema(tags=[_("双随机抽查")])

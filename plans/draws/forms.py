@@ -33,9 +33,18 @@ class DrawForm(forms.Form):
         label=_("每户执法人员数"), min_value=2, max_value=10, initial=2, help_text=_("不少于2人（行政处罚法第42条）。")
     )
     exclude_last_inspectors = forms.BooleanField(label=_("排除上次检查该单位的执法人员"), required=False)
-    plan = forms.ModelChoiceField(label=_("所属计划（可选）"), queryset=InspectionPlan.objects.none(), required=False)
+    plan = forms.ModelChoiceField(
+        label=_("所属计划（可选）"),
+        queryset=InspectionPlan.objects.none(),
+        required=False,
+        help_text=_("为计划抽取时，计划中已有的单位和本计划其他批次已抽中的单位不再抽取。"),
+    )
+    add_to_plan = forms.BooleanField(label=_("抽取后直接列入所属计划（双随机抽查）"), required=False, initial=True)
+    planned_month = forms.TypedChoiceField(
+        label=_("列入计划的月份"), choices=[("", CHOOSE), *MONTHS], coerce=int, required=False, empty_value=None
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, suggestion=None, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = scoped_organisations(user)
         depth = base_depth(user)
@@ -57,11 +66,15 @@ class DrawForm(forms.Form):
             .select_related("organisation")
         )
         self.fields["plan"].empty_label = _("— 暂不关联 —")
+        if suggestion is not None:
+            self._suggest(suggestion)
         self.order_fields(
             [
                 "title",
                 "organisation",
                 "plan",
+                "add_to_plan",
+                "planned_month",
                 "sectors",
                 "organisations",
                 "supervision_class",
@@ -72,12 +85,37 @@ class DrawForm(forms.Form):
             ]
         )
 
+    def _suggest(self, suggestion):
+        """R-02: offer the number of general enterprises the plan still needs (一般单位不少于三分之一)."""
+        coverage = suggestion.coverage
+        text = _("一般单位共%(total)d家，至少需列入%(required)d家（三分之一，向上取整），已列入%(covered)d家") % {
+            "total": coverage.total,
+            "required": coverage.required,
+            "covered": coverage.covered,
+        }
+        if suggestion.pending:
+            text += _("，另有%(n)d家已抽中待列入") % {"n": suggestion.pending}
+        if suggestion.size:
+            text += _("：建议抽取%(n)d家。") % {"n": suggestion.size}
+            self.fields["sample_size"].initial = suggestion.size
+        else:
+            text += _("：覆盖率已满足要求。")
+        self.fields["sample_size"].help_text = text
+        self.suggested_size = suggestion.size
+
     def clean(self):
         cleaned = super().clean()
         plan, org = cleaned.get("plan"), cleaned.get("organisation")
         if plan and org and plan.organisation_id != org.pk:
             self.add_error("plan", _("所属计划必须是组织单位本单位的计划。"))
+        if plan and cleaned.get("add_to_plan") and not cleaned.get("planned_month"):
+            self.add_error("planned_month", _("请选择列入计划的月份，或取消“抽取后直接列入所属计划”。"))
         return cleaned
+
+    def month_to_add(self):
+        """The month to add the result to the plan in, or None when the draw is not added now."""
+        data = self.cleaned_data
+        return data["planned_month"] if data.get("plan") and data.get("add_to_plan") else None
 
     def definition(self):
         data = self.cleaned_data

@@ -3,6 +3,7 @@ draw, redraw with a reason, verify, add a draw to a plan, publish; declare and w
 change runs in one transaction and writes an audit event."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,8 @@ from enforcement.audit.services import record
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.orgs.services import certified_officers
-from plans.annual.models import InspectionMode, PlanItem
+from plans.annual.coverage import GeneralCoverage, general_coverage
+from plans.annual.models import InspectionMode, InspectionPlan, PlanItem
 from plans.annual.services import editable_plan, require, require_responsible
 from plans.draws import algorithm as draw_algorithm
 from plans.draws.models import ConflictDeclaration, Draw
@@ -43,6 +45,54 @@ def officer_pool(organisation, definition, on_date):
     return certified_officers(User.objects.filter(organisation_id__in=org_ids), on_date)
 
 
+def _drawn_for(plan, replacing=None):
+    """Enterprises the current draws for ``plan`` have drawn (a redraw does not count the draw it replaces)."""
+    draws = Draw.objects.filter(plan=plan, redrawn_as__isnull=True)
+    if replacing is not None:
+        draws = draws.exclude(pk=replacing.pk)
+    return {row["enterprise"] for result in draws.values_list("result", flat=True) for row in result}
+
+
+def _plan_enterprises(plan):
+    return PlanItem.objects.filter(plan=plan).values("enterprise_id")
+
+
+def _exclude_for_plan(enterprises, plan, replacing=None):
+    """R-02 双随机 for a plan draws among the enterprises it does not cover yet: never one already in the
+    plan, nor one another current draw for the plan has drawn. Returns the narrowed pool and what was left
+    out (stored with the draw, so its page can say why the pool is smaller than the register)."""
+    in_plan = set(enterprises.filter(pk__in=_plan_enterprises(plan)).values_list("pk", flat=True))
+    drawn = set(enterprises.filter(pk__in=_drawn_for(plan, replacing)).values_list("pk", flat=True)) - in_plan
+    narrowed = enterprises.exclude(pk__in=_plan_enterprises(plan)).exclude(pk__in=drawn)
+    return narrowed, {"plan": plan.pk, "in_plan": len(in_plan), "drawn": len(drawn)}
+
+
+@dataclass(frozen=True)
+class DrawSuggestion:
+    """How many general enterprises a draw for a plan should take to meet R-02 (一般单位不少于三分之一)."""
+
+    coverage: GeneralCoverage
+    pending: int  # drawn for the plan by a current draw, not yet in it
+
+    @property
+    def size(self):
+        return max(0, self.coverage.missing - self.pending)
+
+
+def suggest_sample_size(plan):
+    coverage = general_coverage(plan)
+    pending = (
+        Enterprise.objects.filter(
+            pk__in=_drawn_for(plan),
+            responsible_org=plan.organisation_id,
+            supervision_class=Enterprise.SupervisionClass.GENERAL,
+        )
+        .exclude(pk__in=_plan_enterprises(plan))
+        .count()
+    )
+    return DrawSuggestion(coverage, pending)
+
+
 def _conflicts(enterprises, officers, exclude_last_inspectors):
     """Officer–enterprise pairs to keep apart; ``enterprises``/``officers`` are querysets of ids (subqueries)."""
     pairs = list(
@@ -56,6 +106,24 @@ def _conflicts(enterprises, officers, exclude_last_inspectors):
     return sorted({(int(o), int(e)) for o, e in pairs})
 
 
+def _snapshot_and_draw(organisation, definition, plan, redraw_of, sample_size, officers_per_enterprise, seed):
+    """The pools as they are now (narrowed for a plan; what was left out goes into ``definition``), the
+    conflict pairs, and the draw over them."""
+    enterprises = enterprise_pool(organisation, definition)
+    if plan is not None:
+        enterprises, definition["excluded_for_plan"] = _exclude_for_plan(enterprises, plan, redraw_of)
+    enterprise_ids = enterprises.values("pk")
+    officer_ids = officer_pool(organisation, definition, timezone.localdate()).values("pk")
+    enterprises = list(enterprise_ids.order_by("pk").values_list("pk", flat=True))
+    officers = list(officer_ids.order_by("pk").values_list("pk", flat=True))
+    excluded = _conflicts(enterprise_ids, officer_ids, definition.get("exclude_last_inspectors", False))
+    try:
+        result = draw_algorithm.run_draw(enterprises, officers, excluded, sample_size, officers_per_enterprise, seed)
+    except draw_algorithm.DrawError as exc:
+        raise ValidationError(str(exc)) from exc
+    return enterprises, officers, excluded, result
+
+
 def create_draw(
     user,
     organisation,
@@ -67,23 +135,26 @@ def create_draw(
     plan=None,
     redraw_of=None,
     redraw_reason="",
+    planned_month=None,
 ):
-    """Snapshot the pools, draw, store everything needed to re-run it (国办发〔2015〕58号)."""
+    """Snapshot the pools, draw, store everything needed to re-run it (国办发〔2015〕58号).
+
+    A draw for a plan leaves out what the plan already covers; with ``planned_month`` its result is added
+    to the plan in the same transaction (the default when a draw is started from the plan)."""
     require(user, "plans.add_draw")
     if not Organisation.objects.restrict(user, "view").filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": _("该单位不在您的管辖范围内。")})
-    on_date = timezone.localdate()
-    enterprise_ids = enterprise_pool(organisation, definition).values("pk")
-    officer_ids = officer_pool(organisation, definition, on_date).values("pk")
-    enterprises = list(enterprise_ids.order_by("pk").values_list("pk", flat=True))
-    officers = list(officer_ids.order_by("pk").values_list("pk", flat=True))
-    excluded = _conflicts(enterprise_ids, officer_ids, definition.get("exclude_last_inspectors", False))
+    if plan is not None and plan.organisation_id != organisation.pk:
+        raise ValidationError({"plan": _("所属计划必须是组织单位本单位的计划。")})
+    definition = {k: v for k, v in definition.items() if k != "excluded_for_plan"}
     seed = seed or secrets.token_hex(16)
-    try:
-        result = draw_algorithm.run_draw(enterprises, officers, excluded, sample_size, officers_per_enterprise, seed)
-    except draw_algorithm.DrawError as exc:
-        raise ValidationError(str(exc)) from exc
     with transaction.atomic():
+        if plan is not None:
+            # Draws for one plan run one after another, so each leaves out what the previous one drew.
+            InspectionPlan.objects.select_for_update().filter(pk=plan.pk).exists()
+        enterprises, officers, excluded, result = _snapshot_and_draw(
+            organisation, definition, plan, redraw_of, sample_size, officers_per_enterprise, seed
+        )
         draw = Draw.objects.create(
             organisation=organisation,
             plan=plan,
@@ -108,6 +179,8 @@ def create_draw(
             {"seed": [None, seed], "sample_size": [None, sample_size]},
             organisation.pk,
         )
+        if plan is not None and planned_month:
+            add_draw_to_plan(user, draw.pk, plan.pk, planned_month)
     return draw
 
 
@@ -120,6 +193,11 @@ def redraw(user, draw_id, reason, seed=None):
         raise ValidationError(_("该批次已被重新抽取，请在最新批次上操作。"))
     if old.published_at:
         raise ValidationError(_("已公示的抽取结果不能重新抽取。"))
+    if PlanItem.objects.filter(draw=old).exists():
+        # The plan already carries this result; replacing one enterprise is "remove it, draw the shortfall".
+        raise ValidationError(
+            _("抽取结果已列入计划，不能重新抽取。如有单位不宜检查，请从计划中移除，再按提示数量补充抽取。")
+        )
     return create_draw(
         user,
         old.organisation,
@@ -149,28 +227,43 @@ def verify_draw(draw: Draw) -> bool:
     return rerun == draw.result
 
 
+@dataclass(frozen=True)
+class AddedToPlan:
+    items: list
+    already_planned: list  # names of drawn enterprises the plan already had (not added twice)
+
+
 def add_draw_to_plan(user, draw_id, plan_id, planned_month):
-    """Turn a draw's result into plan items (mode 双随机); drawn enterprises count towards coverage."""
-    draw = Draw.objects.restrict(user, "view").get(pk=draw_id)
-    if not draw.is_current:
-        raise ValidationError(_("该批次已被重新抽取，请使用最新批次。"))
+    """Turn a draw's result into plan items (mode 双随机); drawn enterprises count towards coverage.
+
+    An enterprise the plan already has is not added again (R-02: a draw adds what the plan lacks)."""
+    require(user, "plans.add_planitem")
     with transaction.atomic():
+        draw = Draw.objects.restrict(user, "view").select_for_update().get(pk=draw_id)
+        if not draw.is_current:
+            raise ValidationError(_("该批次已被重新抽取，请使用最新批次。"))
         plan = editable_plan(user, plan_id)
         enterprises = Enterprise.objects.in_bulk([row["enterprise"] for row in draw.result])
         require_responsible(plan, enterprises.values())
-        items = []
+        planned = set(PlanItem.objects.filter(plan=plan).values_list("enterprise_id", flat=True))
+        items, already = [], []
         for row in draw.result:
-            item, _created = PlanItem.objects.get_or_create(
-                plan=plan,
-                enterprise=enterprises[row["enterprise"]],
-                planned_month=planned_month,
-                defaults={"mode": InspectionMode.RANDOM, "draw": draw},
+            enterprise = enterprises[row["enterprise"]]
+            if enterprise.pk in planned:
+                already.append(enterprise.name)
+                continue
+            item = PlanItem.objects.create(
+                plan=plan, enterprise=enterprise, planned_month=planned_month, mode=InspectionMode.RANDOM, draw=draw
             )
             item.officers.set(row["officers"])
             items.append(item)
-        draw.plan = plan
-        draw.save(update_fields=["plan"])
-    return items
+        changes = {"added_to_plan": [None, {"plan": plan.pk, "month": planned_month, "items": len(items)}]}
+        if draw.plan_id != plan.pk:
+            changes["plan"] = [draw.plan_id, plan.pk]
+            draw.plan = plan
+            draw.save(update_fields=["plan"])
+        record(user, AuditEvent.Action.UPDATE, draw, changes, plan.organisation_id)
+    return AddedToPlan(items, already)
 
 
 def publish_draw(user, draw_id):

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -55,6 +56,23 @@ def draw_list(request):
     )
 
 
+def _chosen_plan(user, raw):
+    """The draft plan a draw is for (the plan page's link, or the form's choice), through the change scope."""
+    raw = str(raw or "")
+    if not raw.isdigit():
+        return None
+    return InspectionPlan.objects.restrict(user, "change").filter(pk=int(raw)).select_related("organisation").first()
+
+
+def _default_month(plan):
+    """The month a draw for ``plan`` is inspected in unless the user chooses: this month for this year's
+    plan, January for a plan being drawn up ahead."""
+    today = timezone.localdate()
+    if plan.year == today.year:
+        return today.month
+    return 1 if plan.year > today.year else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def draw_create(request):
@@ -63,12 +81,14 @@ def draw_create(request):
     initial = {}
     if user.organisation_id and Organisation.objects.restrict(user, "view").filter(pk=user.organisation_id).exists():
         initial["organisation"] = user.organisation_id
-    plan_id = request.GET.get("plan", "")
-    if plan_id.isdigit():
-        plan = InspectionPlan.objects.restrict(user, "change").filter(pk=int(plan_id)).first()
-        if plan is not None:
-            initial.update(plan=plan.pk, organisation=plan.organisation_id)
-    form = DrawForm(request.POST or None, user=user, initial=initial)
+    # Started from a plan (its 双随机抽取 link): for that plan, adding the result to it by default.
+    plan = _chosen_plan(user, request.GET.get("plan"))
+    if plan is not None:
+        initial.update(plan=plan.pk, organisation=plan.organisation_id, planned_month=_default_month(plan))
+    if request.method == "POST":
+        plan = _chosen_plan(user, request.POST.get("plan"))
+    suggestion = services.suggest_sample_size(plan) if plan is not None and plan.is_editable else None
+    form = DrawForm(request.POST or None, user=user, initial=initial, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -80,19 +100,27 @@ def draw_create(request):
                 data["sample_size"],
                 data["officers_per_enterprise"],
                 plan=data["plan"],
+                planned_month=form.month_to_add(),
             )
+        except (Draw.DoesNotExist, InspectionPlan.DoesNotExist) as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, permission_message(exc))
         else:
-            messages.success(
-                request,
-                _("已完成抽取：从%(pool)d家单位中抽取%(n)d家。")
-                % {"pool": len(draw.enterprise_pool), "n": draw.sample_size},
-            )
+            message = _("已完成抽取：从%(pool)d家单位中抽取%(n)d家。") % {
+                "pool": len(draw.enterprise_pool),
+                "n": draw.sample_size,
+            }
+            if form.month_to_add():
+                message += _("已列入“%(plan)s”%(month)d月（双随机抽查）。") % {
+                    "plan": data["plan"].title,
+                    "month": form.month_to_add(),
+                }
+            messages.success(request, message)
             return redirect("plans:draw_detail", pk=draw.pk)
-    return render(request, "plans/draw_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "plans/draw_form.html", {"form": form, "plan": plan}, status=400 if form.errors else 200)
 
 
 def _get_draw(user, pk, action="view"):
@@ -134,6 +162,7 @@ def _definition_display(definition):
         "supervision_class": Enterprise.SupervisionClass(klass).label if klass else None,
         "responsible_only": definition.get("responsible_only", True),
         "exclude_last_inspectors": definition.get("exclude_last_inspectors", False),
+        "excluded_for_plan": definition.get("excluded_for_plan"),
     }
 
 
@@ -153,7 +182,7 @@ def _detail_context(request, draw, redraw_form=None, add_form=None):
     is_current = later is None
     may_change = Draw.objects.restrict(user, "change").filter(pk=draw.pk).exists()
     add_form = add_form or AddDrawToPlanForm(user=user, draw=draw)
-    added = (
+    added = list(
         PlanItem.objects.filter(draw=draw)
         .values("plan_id", "plan__title", "plan__version", "planned_month")
         .annotate(n=Count("pk"))
@@ -172,12 +201,16 @@ def _detail_context(request, draw, redraw_form=None, add_form=None):
         "earlier": earlier,
         "later": later,
         "is_current": is_current,
-        "can_redraw": is_current and not draw.published_at and user.has_perm("plans.add_draw"),
+        # Once in a plan, a result is corrected there (remove an enterprise, draw the shortfall), not redrawn.
+        "can_redraw": is_current and not draw.published_at and not added and user.has_perm("plans.add_draw"),
         "can_publish": is_current and not draw.published_at and may_change and user.has_perm("plans.change_draw"),
-        "can_add": is_current and user.has_perm("plans.add_planitem") and add_form.fields["plan"].queryset.exists(),
+        "can_add": is_current
+        and not added
+        and user.has_perm("plans.add_planitem")
+        and add_form.fields["plan"].queryset.exists(),
         "redraw_form": redraw_form or RedrawForm(),
         "add_form": add_form,
-        "added": list(added),
+        "added": added,
     }
 
 
@@ -229,7 +262,7 @@ def draw_add_to_plan(request, pk):
     if form.is_valid():
         plan, month = form.cleaned_data["plan"], form.cleaned_data["planned_month"]
         try:
-            items = services.add_draw_to_plan(user, draw.pk, plan.pk, month)
+            added = services.add_draw_to_plan(user, draw.pk, plan.pk, month)
         except (Draw.DoesNotExist, InspectionPlan.DoesNotExist) as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -240,8 +273,13 @@ def draw_add_to_plan(request, pk):
             messages.success(
                 request,
                 _("已将抽中的%(n)d家单位列入“%(plan)s”%(month)d月（双随机抽查）。")
-                % {"n": len(items), "plan": plan.title, "month": month},
+                % {"n": len(added.items), "plan": plan.title, "month": month},
             )
+            if added.already_planned:
+                messages.info(
+                    request,
+                    _("以下单位计划中已有，未重复列入：%(names)s") % {"names": "、".join(added.already_planned)},
+                )
             return redirect(reverse("plans:detail", args=[plan.pk]) + "#items")
     context = _detail_context(request, draw, add_form=form)
     _surface_errors(request, form, context["can_add"])

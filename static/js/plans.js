@@ -1,7 +1,8 @@
 /*
  * Plan pages: small progressive enhancements. Every page works without this script; with it,
  * the enterprise picker searches as you type, removing a plan item updates the rule panel in place,
- * and the new-plan title follows the chosen organisation, year and type until the user edits it.
+ * the new-plan title follows the chosen organisation, year and type until the user edits it, and the
+ * draw form offers "add to the plan" only while a plan is chosen.
  * All user-facing text comes from the templates (data attributes), so it stays translatable.
  */
 (function () {
@@ -149,6 +150,19 @@
     });
   }
 
+  // --- draw form: "add the result to the plan" needs a plan ------------------------------------
+  function drawPlanAdd() {
+    var group = document.getElementById("draw-plan-add");
+    if (!group) return;
+    var select = document.getElementById(group.getAttribute("data-needs-plan"));
+    if (!select) return;
+    function sync() {
+      group.hidden = !select.value;
+    }
+    select.addEventListener("change", sync);
+    sync();
+  }
+
   // --- buttons that ask first ------------------------------------------------------------------
   function confirmButtons() {
     document.addEventListener("click", function (event) {
@@ -162,6 +176,7 @@
     livePicker();
     removeItems();
     refreshRulesOnReturn();
+    drawPlanAdd();
     confirmButtons();
   });
 })();

@@ -38,18 +38,36 @@ class VisitForm(forms.Form):
             self.fields["team"].queryset = User.objects.filter(organisation=city, is_active=True).order_by("username")
 
 
-class CheckForm(forms.Form):
+CONFORMS = {"yes": True, "no": False}
+
+
+class CheckItemForm(forms.Form):
+    """One item of the visit's checklist, inside the page's single checklist form (prefix ``c<id>``)."""
+
+    # Not required: an item left open stays open; "a non-conforming item needs its finding" is the
+    # service's rule (record_check), so the API gets it too.
+    conforms = forms.ChoiceField(label=_("是否符合"), choices=YES_NO, widget=forms.RadioSelect, required=False)
     finding = forms.CharField(
         label=_("发现情况"),
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("发现情况（不符合时必填）")}),
         required=False,
     )
-    # "A non-conforming item needs its finding" is the service's rule (record_check), so the API gets it too.
-    conforms = forms.ChoiceField(label=_("是否符合"), choices=YES_NO, widget=forms.RadioSelect)
+    evidence = forms.FileField(label=_("佐证材料（文件或照片）"), required=False)
 
+    def __init__(self, *args, check, **kwargs):
+        initial = {"finding": check.finding, "conforms": {True: "yes", False: "no"}.get(check.conforms)}
+        super().__init__(*args, prefix=f"c{check.pk}", initial=initial, **kwargs)
+        self.item = check
+        self.fields["evidence"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.ofd"
 
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("佐证材料（文件或照片）"))
+    def change(self):
+        """(finding, conforms) to record, or None when the item is as stored. The choice cannot be taken
+        back on the page, so an empty one keeps what is stored."""
+        finding = self.cleaned_data["finding"].strip()
+        conforms = CONFORMS.get(self.cleaned_data["conforms"], self.item.conforms)
+        if (finding, conforms) == (self.item.finding, self.item.conforms):
+            return None
+        return finding, conforms
 
 
 class SpotCheckForm(forms.Form):
@@ -72,5 +90,11 @@ class ReportForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("审核结果"), choices=[("accept", _("通过，销号")), ("return", _("退回重报"))])
+    # No default: accepting closes the letter for good, so the reviewer always chooses (issue 8 item 4).
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("accept", _("通过，销号")), ("return", _("退回重报"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择审核结果：通过销号或退回重报。")},
+    )
     reasons = forms.CharField(label=_("理由/意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -10,6 +10,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.uploads import serve_scoped_file
+from enforcement.web.service_errors import apply_service_errors, permission_message
 from supervision.guidance import services
 from supervision.guidance.forms import (
-    CheckForm,
-    EvidenceForm,
+    CheckItemForm,
     LetterForm,
     ReportForm,
     ReviewForm,
@@ -158,30 +159,47 @@ def _visit_or_404(user, pk):
     )
 
 
-@login_required
-@require_GET
-def visit_detail(request, pk):
-    user = request.user
-    _require_view(user)
-    visit = _visit_or_404(user, pk)
-    checks = list(
+def _checks(user, visit):
+    return list(
         GuidanceCheck.objects.restrict(user, "view")
         .filter(visit=visit)
         .prefetch_related(Prefetch("evidence", queryset=GuidanceEvidence.objects.order_by("uploaded_at", "id")))
         .order_by("position")
     )
-    is_city = user.organisation_id == visit.city_id and user.has_perm("supervision.change_guidancevisit")
+
+
+def _is_city(user, visit):
+    return user.organisation_id == visit.city_id and user.has_perm("supervision.change_guidancevisit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_detail(request, pk):
+    """The visit with its checklist. The checklist is one form: saving stores every item at once, so a
+    tick on one item is never dropped by saving another (issue 8 item 4)."""
+    user = request.user
+    _require_view(user)
+    visit = _visit_or_404(user, pk)
+    is_city = _is_city(user, visit)
     editable = is_city and visit.status != GuidanceVisit.Status.COMPLETED
-    rows = [
-        (
-            c,
-            CheckForm(
-                initial={"finding": c.finding, "conforms": {True: "yes", False: "no"}.get(c.conforms)},
-                prefix=f"c{c.pk}",
-            ),
-        )
-        for c in checks
-    ]
+    checks = _checks(user, visit)
+    if request.method == "POST":
+        if not is_city:
+            raise PermissionDenied(_("只有市应急管理局可以填写指导事项。"))
+        if not editable:
+            messages.error(request, _("指导已完成，不能再修改指导事项。"))
+            return redirect("supervision:guidance_visit", pk=visit.pk)
+        rows = [(c, CheckItemForm(request.POST, request.FILES, check=c)) for c in checks]
+        forms = [form for _check, form in rows]
+        checklist_saved, last_changed = _save_checklist(request, visit, forms)
+        if not any(form.errors for form in forms):
+            # Back where the user was working: the last item changed.
+            return redirect(visit_url(visit) + (f"#check-{last_changed}" if last_changed else ""))
+        checks = _checks(user, visit)  # evidence stored meanwhile is listed with its item
+        rows = list(zip(checks, forms, strict=True))
+    else:
+        checklist_saved = None
+        rows = [(c, CheckItemForm(check=c)) for c in checks]
     spot = []
     if visit.spot_result:
         names = dict(
@@ -201,55 +219,70 @@ def visit_detail(request, pk):
         "is_city": is_city,
         "spot": spot,
         "spot_form": SpotCheckForm(),
-        "evidence_form": EvidenceForm(),
         "letter": letter,
         "can_issue": is_city and letter is None and user.has_perm("supervision.issue_guidanceletter"),
         "nonconforming": sum(1 for c in checks if c.conforms is False),
         "unchecked": sum(1 for c in checks if c.conforms is None),
+        # After a POST the page is shown only when something was refused; it comes back as typed.
+        "refused": request.method == "POST",
+        "checklist_saved": checklist_saved,
     }
-    return render(request, "supervision/guidance/visit_detail.html", context)
+    return render(request, "supervision/guidance/visit_detail.html", context, status=400 if context["refused"] else 200)
 
 
-@login_required
-@require_POST
-def check_update(request, pk, check_pk):
+def _save_checklist(request, visit, forms):
+    """Record every changed item in one transaction (all or nothing), then store the evidence chosen with
+    it, item by item, whatever became of the ticks: a file once chosen is never to be chosen again.
+    Refusals go on the item they concern. Returns whether the ticks and findings were saved, and the id of
+    the last item changed."""
     user = request.user
-    visit = _visit_or_404(user, pk)
-    check = get_object_or_404(GuidanceCheck.objects.restrict(user, "view").filter(visit=visit), pk=check_pk)
-    form = CheckForm(request.POST, prefix=f"c{check.pk}")
-    if form.is_valid():
+    invalid = [form for form in forms if not form.is_valid()]  # every form validated, for every error
+    changed, last_changed = 0, None
+    if not invalid:
+        with transaction.atomic():
+            for form in forms:
+                change = form.change()
+                if change is None:
+                    continue
+                try:
+                    services.record_check(user, form.item.pk, *change)
+                except ValidationError as exc:
+                    apply_service_errors(form, exc)
+                changed, last_changed = changed + 1, form.item.pk
+            saved = not any(form.errors for form in forms)
+            if not saved:
+                transaction.set_rollback(True)
+    else:
+        saved = False
+    stored = 0
+    for form in forms:
+        upload = form.cleaned_data.get("evidence")
+        if upload:
+            try:
+                services.add_evidence(user, form.item.pk, upload)
+            except ValidationError as exc:
+                form.add_error("evidence", exc.messages)
+            else:
+                stored, last_changed = stored + 1, form.item.pk
+    if stored:
+        messages.success(request, _("已上传%(n)d份佐证材料。") % {"n": stored})
+    if saved and changed:
+        messages.success(request, _("已保存指导事项（%(n)d项有改动）。") % {"n": changed})
+    elif saved and not stored:
+        messages.info(request, _("指导事项没有改动。"))
+    if saved and request.POST.get("complete") and not any(form.errors for form in forms):
         try:
-            services.record_check(user, check.pk, form.cleaned_data["finding"], form.cleaned_data["conforms"] == "yes")
-        except (ValidationError, PermissionDenied) as exc:
+            services.complete_visit(user, visit.pk)
+        except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, _("已保存“%(item)s”。") % {"item": check.label})
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{visit_url(visit)}#check-{check.pk}")
+            messages.success(request, _("执法指导已完成。"))
+            last_changed = None
+    return saved, last_changed
 
 
 def visit_url(visit):
     return reverse("supervision:guidance_visit", args=[visit.pk])
-
-
-@login_required
-@require_POST
-def evidence_upload(request, pk, check_pk):
-    user = request.user
-    visit = _visit_or_404(user, pk)
-    check = get_object_or_404(GuidanceCheck.objects.restrict(user, "view").filter(visit=visit), pk=check_pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_evidence(user, check.pk, form.cleaned_data["file"])
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("已上传佐证材料。"))
-    else:
-        messages.error(request, _("请选择文件。"))
-    return redirect(f"{visit_url(visit)}#check-{check.pk}")
 
 
 @login_required
@@ -273,20 +306,6 @@ def spot_check(request, pk):
         else:
             messages.success(request, _("已随机抽取抽查企业。"))
     return redirect(f"{visit_url(visit)}#spot")
-
-
-@login_required
-@require_POST
-def visit_complete(request, pk):
-    user = request.user
-    visit = _visit_or_404(user, pk)
-    try:
-        services.complete_visit(user, visit.pk)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("执法指导已完成。"))
-    return redirect("supervision:guidance_visit", pk=visit.pk)
 
 
 # --- Letters -------------------------------------------------------------------------------------
@@ -342,11 +361,10 @@ def _letter_or_404(user, pk):
     )
 
 
-@login_required
-@require_GET
-def letter_detail(request, pk):
+def _letter_page(request, letter, report_form=None, review_form=None):
+    """The letter with its reports, and the county's answer or the city's review form — bound and with
+    its errors when a submission was refused, so that nothing typed is lost."""
     user = request.user
-    letter = _letter_or_404(user, pk)
     reports = list(
         RectificationReport.objects.restrict(user, "view")
         .filter(letter=letter)
@@ -360,10 +378,23 @@ def letter_detail(request, pk):
         "overdue": letter.is_overdue(timezone.localdate()),
         "may_answer": services.may_answer(user, letter),
         "may_review": services.may_review(user, letter),
-        "report_form": ReportForm(),
-        "review_form": ReviewForm(),
+        "report_form": report_form or ReportForm(),
+        "review_form": review_form or ReviewForm(),
     }
-    return render(request, "supervision/guidance/letter_detail.html", context)
+    refused = report_form if report_form is not None else review_form
+    offered = context["may_answer"] if report_form is not None else context["may_review"]
+    if refused is not None and not offered:
+        # The form is no longer offered (the letter moved on meanwhile): say why at the top.
+        for errors in refused.errors.values():
+            messages.error(request, " ".join(errors))
+    status = 200 if refused is None else 400
+    return render(request, "supervision/guidance/letter_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def letter_detail(request, pk):
+    return _letter_page(request, _letter_or_404(request.user, pk))
 
 
 @login_required
@@ -385,16 +416,17 @@ def report_submit(request, pk):
     if form.is_valid():
         try:
             report = services.submit_report(user, letter.pk, form.cleaned_data["text"], form.cleaned_data["file"])
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
+        except ValidationError as exc:
+            apply_service_errors(form, exc, default_field="file")
+        except PermissionDenied as exc:
+            form.add_error(None, permission_message(exc))
         else:
             if report.late:
                 messages.warning(request, _("整改报告已报送，但已超过报告期限，将标记为逾期报送。"))
             else:
                 messages.success(request, _("整改报告已报送，等待市局审核。"))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("supervision:guidance_letter", pk=letter.pk)
+            return redirect("supervision:guidance_letter", pk=letter.pk)
+    return _letter_page(request, letter, report_form=form)
 
 
 @login_required
@@ -407,11 +439,14 @@ def report_review(request, pk):
         accept = form.cleaned_data["decision"] == "accept"
         try:
             services.review_report(user, letter.pk, accept, form.cleaned_data["reasons"])
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
+        except ValidationError as exc:
+            apply_service_errors(form, exc, default_field="reasons")
+        except PermissionDenied as exc:
+            form.add_error(None, permission_message(exc))
         else:
             messages.success(request, _("已通过整改报告，意见书已销号。") if accept else _("已退回整改报告。"))
-    return redirect("supervision:guidance_letter", pk=letter.pk)
+            return redirect("supervision:guidance_letter", pk=letter.pk)
+    return _letter_page(request, letter, review_form=form)
 
 
 @login_required

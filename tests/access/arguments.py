@@ -97,7 +97,6 @@ PK_OF = {
     GuidanceVisit: [
         "supervision:guidance_visit",
         "supervision:guidance_spot_check",
-        "supervision:guidance_complete",
         "supervision:guidance_letter_issue",
     ],
     GuidanceEvidence: ["supervision:guidance_evidence_file"],
@@ -121,8 +120,6 @@ ARGUMENTS = {
     # Only a published draw has its printable public list.
     "plans:draw_public": Arguments(Draw, pk=lambda w: w.published_draw.pk),
     "cases:inspection_document": Arguments(Inspection, kind="inspection_record"),
-    "supervision:guidance_check": Arguments(GuidanceVisit, check_pk=_check_of_visit),
-    "supervision:guidance_evidence": Arguments(GuidanceVisit, check_pk=_check_of_visit),
     # API routes with more than a pk
     "api:plan-attachment": Arguments(InspectionPlan, transition_id=lambda w: w.pk(PlanTransition)),
     "api:guidance-visit-checks": Arguments(GuidanceVisit, check_id=_check_of_visit),

@@ -91,7 +91,8 @@ def test_guidance_from_visit_to_ledger_on_a_tablet(
     card = page.locator(f"#check-{training.pk}")
     card.locator(".seg__btn--no").click()
     card.locator("textarea").fill("新任执法人员未参加岗前培训")
-    card.get_by_role("button", name="保存").click()
+    page.click("#btn-save-checklist")
+    # Back at the item last changed.
     page.wait_for_url(re.compile(rf"/supervision/guidance/visits/{visit.pk}/#check-{training.pk}$"))
     assert "已保存" in page.locator(".messages").inner_text()
     assert page.locator("#check-tally").inner_text() == "不符合 2 项 · 未填写 0 项"
@@ -149,3 +150,95 @@ def test_guidance_from_visit_to_ledger_on_a_tablet(
     assert "西山县应急管理局" in page.locator("#ledger-table").inner_text()
     assert_fits(page)
     shoot("guidance-ledger-city")
+
+
+def checked_value(page, check):
+    return page.evaluate(
+        "name => { const r = document.querySelector(`input[name='${name}']:checked`); return r && r.value; }",
+        f"c{check.pk}-conforms",
+    )
+
+
+@pytest.mark.browser
+def test_the_checklist_keeps_every_tick_through_a_save(
+    live_server,
+    transactional_db,
+    world,
+    guidance,  # noqa: F811 - the imported fixture
+    page,
+    shoot,
+):
+    """GIVEN the city on a visit's checklist (tablet) WHEN four items are ticked, two of them “不符合” with
+    a finding, and saved once THEN after a reload all four are there. WHEN then one item is marked “不符合”
+    without a finding among other changes THEN nothing typed is lost, the refusal stands by that item, and
+    leaving the page with unsaved changes asks first."""
+    visit = make_visit(world, guidance)
+    check = {c.item: c for c in visit.checks.all()}
+    url = f"/supervision/guidance/visits/{visit.pk}/"
+    log_in(page, live_server, "city_legal", url)
+    assert page.evaluate("window.enforcementUnsavedForms().length") == 0
+
+    def tick(item, value, finding=None):
+        card = page.locator(f"#check-{check[item].pk}")
+        card.locator(f".seg__btn--{value}").click()
+        if finding is not None:
+            card.locator("textarea").fill(finding)
+
+    tick("training", "no", "新任执法人员未参加岗前培训")
+    tick("archiving", "no", "部分案卷未按规定归档")
+    tick("typical_cases", "yes")
+    tick("onsite", "yes")
+    assert page.evaluate("window.enforcementUnsavedForms().length") == 1
+    page.click("#btn-save-checklist")
+    page.wait_for_url(re.compile(re.escape(url) + "#check-\\d+$"))
+    page.reload()
+    for item, value in (("training", "no"), ("archiving", "no"), ("typical_cases", "yes"), ("onsite", "yes")):
+        assert checked_value(page, check[item]) == value, item
+    assert page.locator(f"#check-{check['archiving'].pk} textarea").input_value() == "部分案卷未按规定归档"
+    assert page.locator("#check-tally").inner_text() == "不符合 2 项 · 未填写 8 项"
+    assert_fits(page)
+    shoot("guidance-checklist-saved")
+
+    # One refused item: everything typed comes back, the message stands by that item.
+    tick("staffing", "no")
+    tick("procedure", "yes")
+    tick("document_use", "no", "文书制作不规范")
+    page.click("#btn-save-checklist")
+    page.wait_for_selector("#checklist-refused")
+    staffing = page.locator(f"#check-{check['staffing'].pk}")
+    assert "不符合时须写明发现的问题。" in staffing.inner_text()
+    assert "不符合时须写明发现的问题。" not in page.locator(f"#check-{check['procedure'].pk}").inner_text()
+    assert checked_value(page, check["staffing"]) == "no"
+    assert checked_value(page, check["procedure"]) == "yes"
+    assert page.locator(f"#check-{check['document_use'].pk} textarea").input_value() == "文书制作不规范"
+    assert checked_value(page, check["training"]) == "no"  # saved before, still shown
+    assert_fits(page)
+    shoot("guidance-checklist-refused")
+
+    # A refused form holds unsaved changes: leaving asks first, and staying keeps everything.
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.locator(".site-nav a", has_text="首页").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith(url)
+    assert page.locator(f"#check-{check['document_use'].pk} textarea").input_value() == "文书制作不规范"
+    # Submitting another form of the page (the spot check) would drop the checklist too: it asks as well.
+    page.locator("#spot-form button[type=submit]").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload", "beforeunload"]
+    assert page.locator(f"#check-{check['document_use'].pk} textarea").input_value() == "文书制作不规范"
+    page.remove_listener("dialog", stay)
+
+    # With the finding added, one save stores the lot.
+    staffing.locator("textarea").fill("执法人员配备不足")
+    page.click("#btn-save-checklist")
+    page.wait_for_url(re.compile(re.escape(url) + "#check-\\d+$"))
+    saved = {c.item: (c.conforms, c.finding) for c in visit.checks.all()}
+    assert saved["staffing"] == (False, "执法人员配备不足") and saved["procedure"] == (True, "")
+    assert saved["document_use"] == (False, "文书制作不规范") and saved["training"][0] is False

@@ -291,7 +291,7 @@ def test_draw_create_verify_redraw_publish_and_add(api, world, planning, officer
     response = client.post(
         f"/api/draws/{new_id}/add-to-plan/", {"plan": planning.plan.pk, "planned_month": 6}, format="json"
     )
-    assert response.json() == {"added": 3, "plan": planning.plan.pk}
+    assert response.json() == {"added": 3, "plan": planning.plan.pk, "already_planned": []}
     response = client.post(f"/api/draws/{new_id}/publish/")
     assert response.status_code == 200 and response.json()["published_at"]
     assert rows(client.get("/api/draws/", {"published": "true"}))[0]["id"] == new_id

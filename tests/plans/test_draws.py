@@ -1,5 +1,7 @@
 """双随机 draws: reproducible from stored inputs, conflicts excluded, redraw keeps history."""
 
+import itertools
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -40,11 +42,27 @@ def test_stored_draw_verifies_and_uses_only_certified_officers(planning, officer
     assert not services.verify_draw(draw)
 
 
+def seed_pairing(enterprises, officers, enterprise, unwanted):
+    """A seed with which a draw of every enterprise, nothing excluded, sends one of ``unwanted`` officers to
+    ``enterprise``: the draw that ignored the exclusions would fail the test, whatever the database ids."""
+    for n in itertools.count():
+        seed = f"seed-{n}"
+        rows = run_draw(enterprises, officers, [], len(enterprises), 2, seed)
+        if set(next(r for r in rows if r["enterprise"] == enterprise)["officers"]) & unwanted:
+            return seed
+
+
 def test_declared_conflicts_are_excluded(planning, officers):
+    """GIVEN three of five officers declared a conflict with one enterprise, and a seed with which a draw
+    ignoring conflicts would send one of them there WHEN all six are drawn THEN that enterprise gets the two
+    others; with a fourth declaration too few are left and the draw says so."""
     target = planning.general[0]
     for officer in officers[:3]:
         ConflictDeclaration.objects.create(officer=officer, enterprise=target, relation="亲属在该单位任职")
-    draw = services.create_draw(planning.legal, planning.plan.organisation, "全部一般企业", DEFINITION, 6)
+    seed = seed_pairing(
+        sorted(e.pk for e in planning.general), sorted(o.pk for o in officers), target.pk, {o.pk for o in officers[:3]}
+    )
+    draw = services.create_draw(planning.legal, planning.plan.organisation, "全部一般企业", DEFINITION, 6, seed=seed)
     row = next(r for r in draw.result if r["enterprise"] == target.pk)
     assert set(row["officers"]) == {o.pk for o in officers[3:]}
     # Only one officer left for that enterprise → too few to draw two.

@@ -20,8 +20,7 @@ from plans.annual import documents as plan_documents
 from plans.annual import services
 from plans.annual.forms import BulkKeyForm, PlanItemForm, responsibility_error
 from plans.annual.models import CheckItem, InspectionPlan, PlanItem
-from plans.annual.views.plans import own_plan
-from plans.pages import is_fetch, require_perm, rules_context, rules_payload, search_enterprises
+from plans.pages import is_fetch, own_plan, require_perm, rules_context, rules_payload, search_enterprises
 
 ITEM_RELATED = ("plan__organisation", "enterprise__sector", "enterprise__organisation", "draw")
 

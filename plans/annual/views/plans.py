@@ -35,7 +35,15 @@ from plans.annual.forms import (
     plan_title,
 )
 from plans.annual.models import InspectionPlan, PlanItem, PlanTransition, PlanType
-from plans.pages import PAGE_SIZE, querystring, require_perm, rules_context, rules_payload
+from plans.pages import (
+    PAGE_SIZE,
+    may_add_items,
+    own_plan,
+    querystring,
+    require_perm,
+    rules_context,
+    rules_payload,
+)
 
 S = InspectionPlan.Status
 KEY = Q(supervision_class=Enterprise.SupervisionClass.KEY)
@@ -210,14 +218,6 @@ STEPS = {
 }
 
 
-def own_plan(user, plan):
-    """Whether the plan belongs to the user's own organisation. The upper level reads, checks and
-    acknowledges a county's plan; drafting it and taking its steps is the county's own business, so the
-    pages offer those only at the plan's own level (the services accept any user with the permission in
-    scope)."""
-    return user.is_superuser or (user.organisation_id is not None and user.organisation_id == plan.organisation_id)
-
-
 def available_steps(user, plan, next_version):
     """The workflow steps this user may take on this plan now — the buttons shown. The services
     decide again on submission."""
@@ -295,18 +295,13 @@ def _detail_context(request, plan, step_forms=None, open_step=None):
     totals = PlanItem.objects.filter(plan=plan).aggregate(
         items=Count("pk"), enterprises=Count("enterprise", distinct=True)
     )
-    can_edit = (
-        plan.is_editable
-        and own_plan(user, plan)
-        and user.has_perm("plans.add_planitem")
-        and InspectionPlan.objects.restrict(user, "change").filter(pk=plan.pk).exists()
-    )
+    can_edit = may_add_items(user, plan)
     transitions = plan.transitions.select_related("by").order_by("at", "pk")
     return {
         "documents": sources.documents_for(user, [sources.source_key(plan)]),
         "can_issue_document": plan.status in plan_documents.PLAN_DOCUMENT_STATUSES
         and plan_documents.may_issue_plan_document(user, plan),
-        **rules_context(plan),
+        **rules_context(plan, may_add=can_edit),
         "previous": previous,
         "next_version": next_version,
         "workflow": workflow,
