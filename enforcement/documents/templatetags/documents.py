@@ -15,3 +15,10 @@ def cn_date(value):
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value[:10])
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def clause(value):
+    """Text typed as a sentence, ready to continue (“…不足1米。” → “…不足1米”), so a document can go on with
+    “，限于…前整改完毕” or “（重大事故隐患）” without “。，” in between."""
+    return str(value or "").rstrip().rstrip("。．.；;，,、 ")
