@@ -1,6 +1,7 @@
 """The cases app's models, one module per feature. Django finds an app's models here.
 
-inspections/: inspections carried out, their check results, hazards and re-inspections (R-10…R-13).
+inspections/: inspections carried out, their check results, hazards, re-inspection visits and re-inspections
+(R-10…R-13).
 """
 
 from cases.inspections.models import (
@@ -9,7 +10,16 @@ from cases.inspections.models import (
     HazardPhoto,
     Inspection,
     ReInspection,
+    ReInspectionVisit,
     hazard_photo_upload_to,
 )
 
-__all__ = ["CheckResult", "Hazard", "HazardPhoto", "Inspection", "ReInspection", "hazard_photo_upload_to"]
+__all__ = [
+    "CheckResult",
+    "Hazard",
+    "HazardPhoto",
+    "Inspection",
+    "ReInspection",
+    "ReInspectionVisit",
+    "hazard_photo_upload_to",
+]

@@ -153,6 +153,7 @@ class Command(BaseCommand):
                 summary="按现场检查方案逐项检查。",
                 results=[{"text": "主要负责人履职情况", "compliant": True}],
             )
+            hazard = None
             if rng.random() < 0.4:
                 deadline = day + datetime.timedelta(days=rng.choice([7, 15, 30]))
                 hazard = cases.add_hazard(
@@ -162,16 +163,23 @@ class Command(BaseCommand):
                     location="生产车间",
                     rectification_deadline=deadline,
                 )
-                if not issued_order:
+            # Past inspections were closed on the day (三位一体: both meetings held); documents follow that step.
+            cases.complete_inspection(officers[0], inspection.pk)
+            if hazard is not None:
+                first_order = not issued_order
+                if first_order:
                     # The paper of the first hazardous inspection: record and rectification order.
                     case_documents.issue_inspection_record(officers[0], inspection.pk)
                     case_documents.issue_rectification_order(officers[0], inspection.pk)
                     issued_order = True
                 if deadline < today and rng.random() < 0.85:
-                    cases.record_reinspection(
+                    reinspection = cases.record_reinspection(
                         officers[0],
                         hazard.pk,
                         inspected_on=min(deadline + datetime.timedelta(days=2), today),
                         officers=officers,
                         result="passed",
                     )
+                    if first_order:
+                        # …and its 整改复查意见书, one for the re-inspection visit.
+                        case_documents.issue_reinspection_opinion(officers[0], reinspection.visit_id)
