@@ -6,10 +6,18 @@ ISO dates only, so the PDF can be rendered again from the record alone.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from enforcement.documents.sources import enterprise_context, issue_once, officer_rows
+from enforcement.documents.sources import (
+    DocumentSource,
+    enterprise_context,
+    issue_for,
+    officer_rows,
+    register_source,
+)
 from plans.annual.models import CheckItem, PlanItem
 
 
@@ -51,18 +59,42 @@ def may_issue_onsite_plan(user, item):
     )
 
 
-def issue_onsite_plan(user, plan_item_id):
-    """出具现场检查方案 for one plan item (一企一方案, R-10). Idempotent per plan item."""
-    scoped = PlanItem.objects.restrict(user, "view").select_related("plan__organisation", "enterprise__sector")
-    item = scoped.get(pk=plan_item_id)  # out of scope: DoesNotExist → 404
+def _authorise(user, item, organisation):
     if not may_issue_onsite_plan(user, item):
         raise PermissionDenied(_("您没有出具该现场检查方案的权限。"))
-    return issue_once(
-        user,
-        scoped,
-        plan_item_id,
-        lambda i: i.plan.organisation,
-        "onsite_plan",
-        lambda i: _("%(name)s现场检查方案") % {"name": i.enterprise.name},
-        onsite_plan_context,
-    )
+
+
+ONSITE_PLAN = DocumentSource(
+    doc_type_key="onsite_plan",
+    model=PlanItem,
+    queryset=lambda user, action: PlanItem.objects.restrict(user, action).select_related(
+        "plan__organisation", "enterprise__sector"
+    ),
+    organisation_of=lambda i: i.plan.organisation,
+    title=lambda i: _("%(name)s现场检查方案") % {"name": i.enterprise.name},
+    build_context=onsite_plan_context,
+    authorise=_authorise,
+    # Officers named in the item issue it too, without the right to change the plan: may_issue_onsite_plan decides.
+    issue_action="view",
+    url=lambda item: reverse("plans:item_detail", args=[item.pk]),
+    labels={
+        "plan_title": gettext_lazy("年度计划"),
+        "month": gettext_lazy("计划月份"),
+        "mode": gettext_lazy("检查方式"),
+        "team": gettext_lazy("检查组"),
+        "groups": gettext_lazy("检查事项"),
+        "notes": gettext_lazy("现场检查注意事项"),
+        "sector": gettext_lazy("行业"),
+        "supervision_class": gettext_lazy("监管类别"),
+    },
+)
+
+
+def issue_onsite_plan(user, plan_item_id):
+    """出具现场检查方案 for one plan item (一企一方案, R-10). Idempotent per plan item."""
+    return issue_for(user, "onsite_plan", plan_item_id)
+
+
+def register_sources():
+    """Called from PlansConfig.ready()."""
+    register_source(ONSITE_PLAN)

@@ -200,7 +200,11 @@ def visit_detail(request, pk):
         "spot_form": SpotCheckForm(),
         "evidence_form": EvidenceForm(),
         "letter": letter,
-        "can_issue": is_city and letter is None and user.has_perm("supervision.issue_guidanceletter"),
+        # the letter follows the finished visit (the service refuses an unfinished one too).
+        "can_issue": is_city
+        and letter is None
+        and visit.status == GuidanceVisit.Status.COMPLETED
+        and user.has_perm("supervision.issue_guidanceletter"),
         "nonconforming": sum(1 for c in checks if c.conforms is False),
         "unchecked": sum(1 for c in checks if c.conforms is None),
     }

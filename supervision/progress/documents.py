@@ -1,11 +1,15 @@
 """月度执法计划执行情况报告 (R-05 monthly dispatch, R-06 targets) as an issued document."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from enforcement.documents.sources import issue_once
+from enforcement.documents.sources import DocumentSource, issue_for, register_source, same_organisation
+from supervision.progress.job import previous_month
 from supervision.progress.models import MonthlyProgress
+from supervision.progress.services import running_run
 
 
 def monthly_report_context(report):
@@ -30,19 +34,51 @@ def monthly_report_context(report):
     }
 
 
-def issue_monthly_report(user, progress_id):
-    """The organisation reports its month to the city (R-05). Idempotent per monthly report."""
-    scoped = MonthlyProgress.objects.restrict(user, "view").select_related("organisation")
-    scoped.get(pk=progress_id)  # out of scope → DoesNotExist (404)
+def check_month_built(report):
+    """A report is issued for a month that has ended and is not being rebuilt: its figures are final."""
+    if report.month > previous_month():
+        raise ValidationError(
+            _("%(y)d年%(m)d月尚未结束，月末生成月度调度后方可出具执行情况报告。")
+            % {"y": report.month.year, "m": report.month.month}
+        )
+    if running_run(report.month):
+        raise ValidationError(_("该月度调度正在重新生成，请生成完成后再出具。"))
+
+
+def _authorise(user, report, organisation):
     if not user.has_perm("supervision.confirm_monthlyprogress"):
         raise PermissionDenied(_("您没有出具月度执行情况报告的权限。"))
-    return issue_once(
-        user,
-        scoped,
-        progress_id,
-        lambda r: r.organisation,
-        "monthly_progress",
-        lambda r: _("%(org)s%(y)d年%(m)d月执法计划执行情况报告")
-        % {"org": r.organisation.name, "y": r.month.year, "m": r.month.month},
-        monthly_report_context,
-    )
+    same_organisation(user, report, organisation)
+
+
+MONTHLY_REPORT = DocumentSource(
+    doc_type_key="monthly_progress",
+    model=MonthlyProgress,
+    queryset=lambda user, action: MonthlyProgress.objects.restrict(user, action).select_related("organisation"),
+    organisation_of=lambda r: r.organisation,
+    title=lambda r: _("%(org)s%(y)d年%(m)d月执法计划执行情况报告")
+    % {"org": r.organisation.name, "y": r.month.year, "m": r.month.month},
+    build_context=monthly_report_context,
+    check_ready=check_month_built,
+    authorise=_authorise,
+    issue_action="view",
+    url=lambda report: reverse("supervision:progress_detail", args=[report.pk]),
+    labels={
+        "figures": gettext_lazy("统计数字"),
+        "rates": gettext_lazy("完成率、复查率、覆盖率"),
+        "behind": gettext_lazy("滞后计划检查"),
+        "behind_more": gettext_lazy("滞后计划检查"),
+        "generated_at": gettext_lazy("月度调度生成日期"),
+        "confirmed_on": gettext_lazy("确认日期"),
+    },
+)
+
+
+def issue_monthly_report(user, progress_id):
+    """The organisation reports its month to the city (R-05). Idempotent per monthly report."""
+    return issue_for(user, "monthly_progress", progress_id)
+
+
+def register_sources():
+    """Called from SupervisionConfig.ready()."""
+    register_source(MONTHLY_REPORT)
