@@ -221,7 +221,12 @@ def _pending(request, document):
 @login_required
 @require_GET
 def document_pdf(request, pk):
-    document = get_object_or_404(_visible(request.user), pk=pk)
+    return pdf_response(request, get_object_or_404(_visible(request.user), pk=pk))
+
+
+def pdf_response(request, document):
+    """The PDF of a document the caller fetched through a scoped query (here, or a source page such as the
+    guidance letter's): rendered as issued, with the 作废 mark once voided, or the "being generated" page."""
     if document.status == Status.VOIDED:
         # The voided document is shown with its 作废 mark; the PDF as issued stays stored beside it.
         if not document.voided_pdf:

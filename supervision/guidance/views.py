@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement.documents.views import pdf_response
 from enforcement.enterprises.models import Enterprise
 from enforcement.uploads import serve_scoped_file
 from supervision.guidance import services
@@ -371,10 +372,10 @@ def letter_detail(request, pk):
 @require_GET
 def letter_pdf(request, pk):
     letter = _letter_or_404(request.user, pk)
-    document = letter.document
-    if not document or not document.pdf:
+    if not letter.document_id:
         raise Http404(_("文书正在生成，请稍后再试。"))
-    return serve_scoped_file(document.pdf, download_name=f"{document.number}.pdf")
+    # The same answer as the documents register: as issued, or with the 作废 mark once voided.
+    return pdf_response(request, letter.document)
 
 
 @login_required

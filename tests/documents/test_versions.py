@@ -250,6 +250,10 @@ def test_a_guidance_letter_is_voided_and_reopened_from_its_register_entry(
     detail = reverse("documents:detail", args=[first.pk])
     client.post(reverse("documents:void", args=[first.pk]), {"reason": "主送单位错误"})
     assert "重开" in client.get(detail).content.decode()
+    # The letter's own PDF link serves the voided copy too.
+    response = client.get(reverse("supervision:guidance_letter_pdf", args=[letter.pk]))
+    assert response.status_code == 200
+    assert "作废" in pdf_text(b"".join(response.streaming_content))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("documents:reopen", args=[first.pk]))
     assert response.status_code == 302
