@@ -37,6 +37,16 @@ LABELS = {
     "hazards": gettext_lazy("隐患及整改期限"),
     "summary": gettext_lazy("检查情况"),
     "record_number": gettext_lazy("现场检查记录文号"),
+    # Parts the inspection record gains with start/end times, joint teams and the feedback meeting.
+    "started_at": gettext_lazy("检查起止时间"),
+    "ended_at": gettext_lazy("检查起止时间"),
+    "inspection_time": gettext_lazy("检查起止时间"),
+    "joint": gettext_lazy("联合检查单位"),
+    "partners": gettext_lazy("联合检查单位"),
+    "other_departments": gettext_lazy("联合检查单位"),
+    "feedback_meeting_at": gettext_lazy("反馈会"),
+    "feedback_attendees": gettext_lazy("反馈会"),
+    "feedback_content": gettext_lazy("反馈会"),
     "order_number": gettext_lazy("责令限期整改指令书文号"),
     "order_date": gettext_lazy("责令限期整改指令书日期"),
 }

@@ -144,6 +144,14 @@ def issue_new_version(user, document_id, context, reason, title=None):
     return document
 
 
+def correct_document(user, document_id, context, title=None, reason=None):
+    """For a caller that re-issues on its own when its record moved on (e.g. a plan approved after its 送审稿 was
+    issued): now a new version under the same number, with ``reason`` (a default one if the caller has none)."""
+    return issue_new_version(
+        user, document_id, context, reason or _("业务记录已变化，按当前数据重新出具。"), title=title
+    )
+
+
 def may_void(user, document):
     """Whether ``user`` may void ``document`` (already fetched through restrict())."""
     return (

@@ -104,6 +104,16 @@ def test_new_version_keeps_the_number_and_references_the_old(world):
     assert issue(world).number == "（川）应急指导〔2026〕2号"
 
 
+def test_correct_document_is_a_new_version_with_a_reason(world):
+    """Callers that re-issue on their own (the annual plan's text) keep the number too."""
+    from enforcement.documents.services import correct_document
+
+    original = issue(world)
+    corrected = correct_document(world.people.city_legal, original.pk, letter_context(report_deadline="2026-04-30"))
+    assert (corrected.number, corrected.version, corrected.replaces_id) == (original.number, 2, original.pk)
+    assert corrected.reason
+
+
 def test_new_version_out_of_scope_is_not_found(world):
     original = issue(world)
     with pytest.raises(IssuedDocument.DoesNotExist):
