@@ -1,6 +1,7 @@
 """The cases app's models, one module per feature. Django finds an app's models here.
 
-inspections/: inspections carried out, their check results, corrections, hazards and re-inspections (R-10…R-13).
+inspections/: inspections carried out, their check results, corrections, hazards, re-inspection visits and
+re-inspections (R-10…R-13).
 """
 
 from cases.inspections.models import (
@@ -11,6 +12,7 @@ from cases.inspections.models import (
     InspectionCorrection,
     PendingPhoto,
     ReInspection,
+    ReInspectionVisit,
     hazard_photo_upload_to,
     pending_photo_upload_to,
 )
@@ -23,6 +25,7 @@ __all__ = [
     "InspectionCorrection",
     "PendingPhoto",
     "ReInspection",
+    "ReInspectionVisit",
     "hazard_photo_upload_to",
     "pending_photo_upload_to",
 ]

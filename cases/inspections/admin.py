@@ -12,7 +12,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases.inspections.corrections import CORRECTABLE
-from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, InspectionCorrection, ReInspection
+from cases.inspections.models import (
+    CheckResult,
+    Hazard,
+    HazardPhoto,
+    Inspection,
+    InspectionCorrection,
+    ReInspection,
+    ReInspectionVisit,
+)
 from enforcement.orgs.admin_scoping import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedInlineMixin
 
 
@@ -39,7 +47,7 @@ class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class HazardInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):
     model = Hazard
-    fields = ("description", "location", "is_major", "rectification_deadline", "status")
+    fields = ("description", "location", "is_major", "rectification_deadline", "current_deadline", "status")
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -94,7 +102,15 @@ class ReInspectionInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInl
 
 @admin.register(Hazard)
 class HazardAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("description", "enterprise", "organisation", "is_major", "rectification_deadline", "status")
+    list_display = (
+        "description",
+        "enterprise",
+        "organisation",
+        "is_major",
+        "rectification_deadline",
+        "current_deadline",
+        "status",
+    )
     list_filter = ("status", "is_major", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("description", "location", "inspection__enterprise__name")
     list_select_related = ("inspection__enterprise", "organisation")
@@ -106,6 +122,7 @@ class HazardAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "is_major",
         "found_on",
         "rectification_deadline",
+        "current_deadline",
         "status",
         "rectified_on",
         "closed_on",
@@ -124,5 +141,33 @@ class ReInspectionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("result", "inspected_on")
     search_fields = ("hazard__description", "hazard__inspection__enterprise__name")
     list_select_related = ("hazard", "created_by")
-    fields = ("hazard", "inspected_on", "officers", "result", "note", "new_deadline", "created_by", "created_at")
+    fields = (
+        "hazard",
+        "visit",
+        "inspected_on",
+        "officers",
+        "result",
+        "note",
+        "new_deadline",
+        "created_by",
+        "created_at",
+    )
     readonly_fields = fields
+
+
+class VisitReInspectionInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):
+    model = ReInspection
+    fields = ("hazard", "result", "note", "new_deadline")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ReInspectionVisit)
+class ReInspectionVisitAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("inspection", "inspected_on", "organisation", "created_by")
+    list_filter = ("inspected_on", ("organisation", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("inspection__enterprise__name",)
+    list_select_related = ("inspection__enterprise", "organisation", "created_by")
+    fields = ("inspection", "organisation", "inspected_on", "officers", "created_by", "created_at")
+    readonly_fields = fields
+    inlines = [VisitReInspectionInline]

@@ -4,7 +4,7 @@
                                POST …/<id>/correct/ (a correction with its reason; the history is in "corrections")
 /api/hazards/                  list, retrieve, create (multipart: photos uploaded with the hazard)
 /api/hazard-photos/            list, retrieve; GET …/<id>/download/ streams the file (scoped; ?size=thumb)
-/api/reinspections/            list, retrieve, create
+/api/reinspections/            list, retrieve, create (each joins the visit of its inspection, day and team)
 
 Every queryset is restricted by the base viewsets (out of scope is 404); references in a request body
 (plan item, enterprise, officers, inspection, hazard) resolve only inside the caller's scope. Writes call
@@ -283,6 +283,7 @@ class HazardSerializer(serializers.ModelSerializer):
             "is_major",
             "found_on",
             "rectification_deadline",
+            "current_deadline",
             "status",
             "status_label",
             "is_overdue",
@@ -291,7 +292,11 @@ class HazardSerializer(serializers.ModelSerializer):
             "photos",
             "photo_files",
         ]
-        read_only_fields = ["id", "organisation", "found_on", "status", "rectified_on", "closed_on"]
+        read_only_fields = ["id", "organisation", "found_on", "current_deadline", "status", "rectified_on", "closed_on"]
+        extra_kwargs = {
+            "rectification_deadline": {"help_text": _("责令限期整改指令书规定的期限，复查不合格也不改变")},
+            "current_deadline": {"help_text": _("当前有效的整改期限：复查不合格时为重新确定的期限")},
+        }
 
     def validate_photo_files(self, files):
         errors = []
@@ -327,6 +332,7 @@ class ReInspectionSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "hazard",
+            "visit",
             "inspected_on",
             "officers",
             "officer_details",
@@ -337,7 +343,10 @@ class ReInspectionSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
         ]
-        read_only_fields = ["id", "created_by", "created_at"]
+        read_only_fields = ["id", "visit", "created_by", "created_at"]
+        extra_kwargs = {
+            "visit": {"help_text": _("同一检查、同一日期、同一复查组的复查归为一次，出具一份整改复查意见书")}
+        }
 
     def create(self, validated_data):
         return services.record_reinspection(
@@ -449,7 +458,7 @@ class HazardViewSet(ScopedCreateListRetrieveViewSet):
     queryset = (
         Hazard.objects.select_related("inspection__enterprise", "organisation")
         .prefetch_related("photos")
-        .order_by("rectification_deadline", "id")
+        .order_by("current_deadline", "id")
     )
     serializer_class = HazardSerializer
     filterset_class = HazardFilter

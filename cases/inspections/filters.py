@@ -68,8 +68,8 @@ class HazardFilter(django_filters.FilterSet):
         if value == "open":
             return queryset.filter(status__in=OPEN_STATES)
         if value == "overdue":
-            # Same rule as Hazard.is_overdue: still open after its deadline.
-            return queryset.filter(status=Hazard.Status.OPEN, rectification_deadline__lt=timezone.localdate())
+            # Same rule as Hazard.is_overdue: still open after the deadline in force.
+            return queryset.filter(Hazard.overdue_q(timezone.localdate()))
         if value == "closed":
             return queryset.filter(status=Hazard.Status.CLOSED)
         return queryset

@@ -365,8 +365,8 @@ class CompleteInspectionForm(forms.Form):
         return values
 
 
-class ReInspectionForm(TeamGroupsMixin, forms.Form):
-    """整改复查 of one hazard (R-13)."""
+class ReInspectionVisitForm(TeamGroupsMixin, forms.Form):
+    """整改复查 visit (R-13): the day and the team; the hazards' results are the rows below it."""
 
     inspected_on = forms.DateField(label=_("复查日期"), widget=DateInput())
     officers = OfficerChoiceField(
@@ -375,11 +375,27 @@ class ReInspectionForm(TeamGroupsMixin, forms.Form):
         required=False,
         help_text=_("至少两名持有效行政执法证的执法人员。"),
     )
-    result = forms.ChoiceField(label=_("复查结果"), choices=ReInspection.Result.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, officers, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["officers"].queryset = officers
+        self.fields["inspected_on"].widget.attrs.update(_max_date_attrs())
+
+
+# "" = not re-inspected on this visit: an order's hazards may be re-inspected on different days.
+ROW_RESULTS = (("", _("本次不复查")), *ReInspection.Result.choices)
+
+
+class ReInspectionRowForm(forms.Form):
+    """One hazard's result on the visit: passed, or failed with its note and new deadline."""
+
+    hazard = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(label=_("复查结果"), choices=ROW_RESULTS, required=False, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("复查意见"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("整改措施落实情况")}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("整改措施落实情况")}),
     )
     new_deadline = forms.DateField(
         label=_("重新整改期限"),
@@ -388,11 +404,14 @@ class ReInspectionForm(TeamGroupsMixin, forms.Form):
         help_text=_("复查不合格时必填，须晚于复查日期。"),
     )
 
-    # The new deadline sits right under the result it depends on.
-    field_order = ["result", "new_deadline", "inspected_on", "officers", "note"]
+    def row(self):
+        data = self.cleaned_data
+        return {
+            "hazard": data["hazard"],
+            "result": data["result"],
+            "note": data.get("note", ""),
+            "new_deadline": data.get("new_deadline"),
+        }
 
-    def __init__(self, *args, officers, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisation = organisation
-        self.fields["officers"].queryset = officers
-        self.fields["inspected_on"].widget.attrs.update(_max_date_attrs())
+
+ReInspectionRowFormSet = forms.formset_factory(ReInspectionRowForm, extra=0)

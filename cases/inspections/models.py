@@ -192,7 +192,11 @@ class Hazard(models.Model):
     location = models.CharField(_("位置"), max_length=200, blank=True)
     is_major = models.BooleanField(_("重大事故隐患"), default=False)
     found_on = models.DateField(_("发现日期"))
+    # 安全生产法 第65条: the deadline the rectification order set. Never overwritten: the order showed it.
     rectification_deadline = models.DateField(_("整改期限"))
+    # The deadline in force: the order's, or the one a failed re-inspection set (recorded on that re-inspection).
+    # "Due" and "overdue" lists use this one.
+    current_deadline = models.DateField(_("当前整改期限"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
     closed_on = models.DateField(_("复查合格日期"), null=True, blank=True)
@@ -203,21 +207,40 @@ class Hazard(models.Model):
     class Meta:
         verbose_name = _("隐患")
         verbose_name_plural = _("隐患")
-        ordering = ["rectification_deadline", "id"]
+        ordering = ["current_deadline", "id"]
         indexes = [models.Index(fields=["organisation", "found_on"], name="hazard_org_found_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rectification_deadline__gte=models.F("found_on")),
                 name="%(app_label)s_%(class)s_deadline_after_found",
             ),
+            models.CheckConstraint(
+                condition=models.Q(current_deadline__gte=models.F("found_on")),
+                name="%(app_label)s_%(class)s_current_deadline_after_found",
+            ),
         ]
 
     def __str__(self):
         return self.description[:40]
 
+    def save(self, *args, **kwargs):
+        if self.current_deadline is None:
+            self.current_deadline = self.rectification_deadline
+        super().save(*args, **kwargs)
+
+    # Overdue as a property and as a filter, side by side: the two must agree (a test checks that they do).
     @property
     def is_overdue(self):
-        return self.status == self.Status.OPEN and self.rectification_deadline < timezone.localdate()
+        return self.status == self.Status.OPEN and self.current_deadline < timezone.localdate()
+
+    @staticmethod
+    def overdue_q(today):
+        """Hazards still open after the deadline in force on ``today``."""
+        return models.Q(status=Hazard.Status.OPEN, current_deadline__lt=today)
+
+    @property
+    def deadline_extended(self):
+        return self.current_deadline != self.rectification_deadline
 
 
 class HazardPhoto(models.Model):
@@ -270,20 +293,66 @@ class PendingPhoto(models.Model):
         return self.original_name or self.file.name
 
 
+class ReInspectionVisit(models.Model):
+    """One re-inspection visit (整改复查): hazards of one inspection — one rectification order — re-inspected on one
+    day by one team. Its 整改复查意见书 covers every hazard re-inspected on the visit."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查"), on_delete=models.PROTECT, related_name="reinspection_visits"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="reinspection_visits"
+    )
+    inspected_on = models.DateField(_("复查日期"))
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("复查人员"), related_name="reinspection_visits"
+    )
+    # The team as sorted user ids ("3,7"): one visit per inspection, day and team, even with concurrent saves.
+    team_key = models.CharField(_("复查组"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_org_lookup = "organisation"
+
+    class Meta:
+        verbose_name = _("整改复查（次）")
+        verbose_name_plural = _("整改复查（次）")
+        ordering = ["inspected_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "inspected_on", "team_key"], name="%(app_label)s_%(class)s_one_per_team_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.inspection} {self.inspected_on}"
+
+    @staticmethod
+    def team_key_for(officers):
+        return ",".join(str(pk) for pk in sorted({o.pk for o in officers}))
+
+
 class ReInspection(models.Model):
-    """整改复查: the re-inspection of one hazard and its result."""
+    """整改复查: the re-inspection of one hazard on a visit, and its result."""
 
     class Result(models.TextChoices):
         PASSED = "passed", _("整改合格")
         FAILED = "failed", _("整改不合格")
 
     hazard = models.ForeignKey(Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="reinspections")
+    visit = models.ForeignKey(
+        ReInspectionVisit, verbose_name=_("复查（次）"), on_delete=models.PROTECT, related_name="reinspections"
+    )
     inspected_on = models.DateField(_("复查日期"))
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("复查人员"), related_name="reinspections"
     )
     result = models.CharField(_("复查结果"), max_length=10, choices=Result.choices)
     note = models.TextField(_("复查意见"), blank=True)
+    # A failed result's new deadline; the hazard's original deadline stays (Hazard.current_deadline takes this).
     new_deadline = models.DateField(_("重新整改期限"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"

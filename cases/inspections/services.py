@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.inspections import pending
-from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection
+from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, ReInspection, ReInspectionVisit
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record
 from enforcement.enterprises.models import Enterprise
@@ -219,6 +219,7 @@ def add_hazard(
             is_major=is_major,
             found_on=inspection.inspected_on,
             rectification_deadline=rectification_deadline,
+            current_deadline=rectification_deadline,
         )
         for photo in photos:
             HazardPhoto.objects.create(hazard=hazard, file=photo, original_name=photo.name[:255], uploaded_by=user)
@@ -227,40 +228,144 @@ def add_hazard(
     return hazard
 
 
-def record_reinspection(user, hazard_id, *, inspected_on, officers, result, note="", new_deadline=None):
-    """整改复查: passed closes the hazard; failed keeps it open with a new deadline (R-13 closed loop)."""
+def _visit_for(user, inspection, inspected_on, officers):
+    """The visit of ``inspection`` on ``inspected_on`` by this team, created if it is the first result of it.
+    The caller holds the inspection row locked, so two saves of one visit never create two."""
+    team_key = ReInspectionVisit.team_key_for(officers)
+    visit, created = ReInspectionVisit.objects.get_or_create(
+        inspection=inspection,
+        inspected_on=inspected_on,
+        team_key=team_key,
+        defaults={"organisation_id": inspection.organisation_id, "created_by": user},
+    )
+    if created:
+        visit.officers.set(officers)
+        changes = {"inspected_on": [None, inspected_on.isoformat()]}
+        record(user, AuditEvent.Action.CREATE, visit, changes, inspection.organisation_id)
+    return visit
+
+
+def _reinspect(user, visit, hazard, *, result, note, new_deadline):
+    """Record one hazard's result on the visit (the hazard row is locked by the caller)."""
+    if hazard.status == Hazard.Status.CLOSED:
+        raise ValidationError(_("隐患“%(d)s”已复查合格，无需再次复查。") % {"d": hazard.description[:20]})
+    if visit.inspected_on < hazard.found_on:
+        raise ValidationError({"inspected_on": _("复查日期不能早于发现隐患的日期。")})
+    if result not in ReInspection.Result.values:
+        raise ValidationError({"result": _("请选择复查结果。")})
+    if result == ReInspection.Result.FAILED and (new_deadline is None or new_deadline <= visit.inspected_on):
+        raise ValidationError({"new_deadline": _("复查不合格时须重新确定晚于复查日期的整改期限。")})
+    reinspection = ReInspection.objects.create(
+        hazard=hazard,
+        visit=visit,
+        inspected_on=visit.inspected_on,
+        result=result,
+        note=note,
+        new_deadline=new_deadline if result == ReInspection.Result.FAILED else None,
+        created_by=user,
+    )
+    reinspection.officers.set(visit.officers.all())
+    before = {"status": hazard.status, "current_deadline": hazard.current_deadline.isoformat()}
+    if result == ReInspection.Result.PASSED:
+        hazard.status = Hazard.Status.CLOSED
+        hazard.closed_on = visit.inspected_on
+        hazard.rectified_on = hazard.rectified_on or visit.inspected_on
+    else:
+        # 安全生产法 第65条: the order's deadline (rectification_deadline) stays as ordered; the new one, recorded on
+        # the re-inspection, is the deadline in force from now on.
+        hazard.status = Hazard.Status.OPEN
+        hazard.current_deadline = new_deadline
+    hazard.save(update_fields=["status", "closed_on", "rectified_on", "current_deadline"])
+    after = {"status": hazard.status, "current_deadline": hazard.current_deadline.isoformat()}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    record(user, AuditEvent.Action.UPDATE, hazard, changes, hazard.organisation_id)
+    return reinspection
+
+
+def record_reinspection_visit(user, inspection_id, *, inspected_on, officers, results):
+    """整改复查 of several hazards of one inspection on one visit (R-13 closed loop), in one transaction.
+
+    ``results``: [{"hazard": id, "result": "passed"|"failed", "note": str, "new_deadline": date|None}]. Passed
+    closes the hazard; failed keeps it open with a new deadline after the visit, its original deadline kept.
+    Errors name the hazard row: {"results": {hazard id: message}} or a field of the visit.
+    """
+    if not user.has_perm("cases.add_reinspection"):
+        raise PermissionDenied(_("您没有录入整改复查的权限。"))
+    if not results:
+        raise ValidationError(_("请至少填写一项隐患的复查结果。"))
     with transaction.atomic():
-        hazard = (
-            Hazard.objects.restrict(user, "change").select_for_update(of=("self",)).select_related("organisation")
-        ).get(pk=hazard_id)
+        inspection = (
+            Inspection.objects.restrict(user, "change")
+            .select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=inspection_id)
+        )
+        # 行政处罚法 第42条 / 安全生产法 第67条: at least two certified officers; the same team rules as the
+        # inspection, so a township may bring its delegating county's officer (R-55).
+        validate_enforcement_team(officers, inspected_on, organisation=inspection.organisation)
+        ids = [row["hazard"] for row in results]
+        if len(set(ids)) != len(ids):
+            raise ValidationError(_("同一隐患在一次复查中只能填写一个结果。"))
+        hazards = {
+            h.pk: h
+            for h in Hazard.objects.restrict(user, "change")
+            .select_for_update()
+            .filter(inspection=inspection, pk__in=ids)
+        }
+        missing = [pk for pk in ids if pk not in hazards]
+        if missing:
+            raise ValidationError(_("所选隐患不属于本次检查。"))
+        visit = _visit_for(user, inspection, inspected_on, officers)
+        errors = {}
+        for row in results:
+            try:
+                with transaction.atomic():
+                    _reinspect(
+                        user,
+                        visit,
+                        hazards[row["hazard"]],
+                        result=row.get("result"),
+                        note=row.get("note", ""),
+                        new_deadline=row.get("new_deadline"),
+                    )
+            except ValidationError as exc:
+                errors[row["hazard"]] = exc
+        if errors:
+            # Nothing is saved unless every row is right (leaving the block rolls back); each message goes
+            # back to its row.
+            raise HazardRowErrors(errors)
+    return visit
+
+
+class HazardRowErrors(ValidationError):
+    """Per-hazard refusals of a re-inspection visit: ``by_hazard`` maps a hazard id to its ValidationError."""
+
+    def __init__(self, by_hazard):
+        self.by_hazard = by_hazard
+        super().__init__([message for exc in by_hazard.values() for message in exc.messages])
+
+
+def record_reinspection(user, hazard_id, *, inspected_on, officers, result, note="", new_deadline=None):
+    """整改复查 of one hazard: recorded on the visit of its inspection that day by that team (R-13 closed loop)."""
+    with transaction.atomic():
+        inspection_id = (
+            Hazard.objects.restrict(user, "change").values_list("inspection_id", flat=True).get(pk=hazard_id)
+        )
+        # Lock the inspection first, then the hazard, as a visit of several hazards does: one visit per
+        # inspection, day and team, and no lock-order deadlock between the two.
+        inspection = (
+            Inspection.objects.restrict(user, "change")
+            .select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=inspection_id)
+        )
+        hazard = Hazard.objects.select_for_update().get(pk=hazard_id)
         # The same team rules as the inspection: a township may bring its delegating county's officer.
-        validate_enforcement_team(officers, inspected_on, organisation=hazard.organisation)
+        validate_enforcement_team(officers, inspected_on, organisation=inspection.organisation)
         if hazard.status == Hazard.Status.CLOSED:
             raise ValidationError(_("该隐患已复查合格，无需再次复查。"))
-        if inspected_on < hazard.found_on:
-            raise ValidationError({"inspected_on": _("复查日期不能早于发现隐患的日期。")})
-        if result == ReInspection.Result.FAILED and (new_deadline is None or new_deadline <= inspected_on):
-            raise ValidationError({"new_deadline": _("复查不合格时须重新确定晚于复查日期的整改期限。")})
-        reinspection = ReInspection.objects.create(
-            hazard=hazard,
-            inspected_on=inspected_on,
-            result=result,
-            note=note,
-            new_deadline=new_deadline,
-            created_by=user,
-        )
-        reinspection.officers.set(officers)
-        old_status = hazard.status
-        if result == ReInspection.Result.PASSED:
-            hazard.status = Hazard.Status.CLOSED
-            hazard.closed_on = inspected_on
-            hazard.rectified_on = hazard.rectified_on or inspected_on
-        else:
-            hazard.status = Hazard.Status.OPEN
-            hazard.rectification_deadline = new_deadline
-        hazard.save()
-        record(user, AuditEvent.Action.UPDATE, hazard, {"status": [old_status, hazard.status]}, hazard.organisation_id)
-    return reinspection
+        visit = _visit_for(user, inspection, inspected_on, officers)
+        return _reinspect(user, visit, hazard, result=result, note=note, new_deadline=new_deadline)
 
 
 def last_inspector_pairs(enterprise_ids, officer_ids):

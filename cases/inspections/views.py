@@ -30,10 +30,11 @@ from cases.inspections.forms import (
     CorrectionForm,
     HazardForm,
     InspectionForm,
-    ReInspectionForm,
+    ReInspectionRowFormSet,
+    ReInspectionVisitForm,
 )
-from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection
-from enforcement.documents.sources import documents_for, issue_from_page
+from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection, ReInspectionVisit
+from enforcement.documents.sources import documents_for, issue_from_page, source_key
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.orgs.services import team_candidates
@@ -322,14 +323,29 @@ def _detail_context(request, inspection, hazard_form=None, complete_form=None):
     results = list(inspection.results.all())
     can_change = Inspection.objects.restrict(user, "change").filter(pk=inspection.pk).exists()
     in_progress = inspection.status == Inspection.Status.IN_PROGRESS
-    keys = [f"cases.inspection:{inspection.pk}"] + [
-        f"cases.reinspection:{r.pk}" for h in hazards for r in h.reinspections.all()
-    ]
+    visits = list(
+        ReInspectionVisit.objects.restrict(user, "view")
+        .filter(inspection=inspection)
+        .prefetch_related("officers", Prefetch("reinspections", queryset=ReInspection.objects.select_related("hazard")))
+        .order_by("inspected_on", "id")
+    )
+    # Per-hazard opinions issued before re-inspection visits existed stay listed with the rest.
+    keys = (
+        [source_key(inspection)]
+        + [source_key(v) for v in visits]
+        + [f"cases.reinspection:{r.pk}" for h in hazards for r in h.reinspections.all()]
+    )
+    documents = documents_for(user, keys)
     # Documents carry the inspecting bureau's number: only its own people issue them.
     can_issue = can_change and user.organisation_id == inspection.organisation_id
+    in_force = {(d.source_key, d.doc_type.key): d for d in documents if d.is_current}
+    for visit in visits:
+        visit.opinion = in_force.get((source_key(visit), "reinspection_opinion"))
     return {
-        "documents": documents_for(user, keys),
+        "documents": documents,
         "can_issue": can_issue,
+        "issue_buttons": _issue_buttons(inspection, hazards, in_force) if can_issue else [],
+        "visits": visits,
         "has_open_hazards": any(h.status != Hazard.Status.CLOSED for h in hazards),
         "inspection": inspection,
         # The body's own officers first, then those of the delegating body and other bureaus.
@@ -362,6 +378,30 @@ def _detail_context(request, inspection, hazard_form=None, complete_form=None):
         "hazard_draft_key": f"hazard:{inspection.pk}",
         "max_photo_bytes": PHOTO.max_bytes,
     }
+
+
+def _issue_buttons(inspection, hazards, in_force):
+    """The inspection's "出具" buttons not yet used: each enabled, or disabled with the reason (the step is not
+    finished). No order button where nothing was found."""
+    key = source_key(inspection)
+    buttons = []
+    for source, label in (
+        (case_documents.INSPECTION_RECORD, _("出具现场检查记录（生成PDF）")),
+        (case_documents.RECTIFICATION_ORDER, _("出具责令限期整改指令书")),
+    ):
+        if (key, source.doc_type_key) in in_force:
+            continue
+        if source is case_documents.RECTIFICATION_ORDER and not hazards:
+            continue
+        buttons.append(
+            {
+                "key": source.doc_type_key,
+                "label": label,
+                "url": reverse("cases:inspection_document", args=[inspection.pk, source.doc_type_key]),
+                "reason": source.not_ready(inspection),
+            }
+        )
+    return buttons
 
 
 def _inspection_for(user, pk, action):
@@ -552,7 +592,7 @@ def hazard_list(request):
     base = (
         scoped.select_related("inspection__enterprise", "organisation")
         .annotate(reinspection_count=Count("reinspections"))
-        .order_by("rectification_deadline", "id")
+        .order_by("current_deadline", "id")
     )
     filterset = HazardFilter(request.GET, queryset=base, request=request)
     everything = _polish_filter_form(filterset.form, user)
@@ -566,7 +606,7 @@ def hazard_list(request):
     figures = scoped.aggregate(
         total=Count("id"),
         open=Count("id", filter=Q(status__in=OPEN_STATES)),
-        overdue=Count("id", filter=Q(status=Hazard.Status.OPEN, rectification_deadline__lt=today)),
+        overdue=Count("id", filter=Hazard.overdue_q(today)),
         closed=Count("id", filter=Q(status=Hazard.Status.CLOSED)),
         due=Count("id", filter=Q(rectification_deadline__lt=today) | Q(status=Hazard.Status.CLOSED)),
         due_reinspected=Count(
@@ -594,70 +634,110 @@ def hazard_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def hazard_reinspect(request, pk):
+    """The single-hazard address of earlier versions: re-inspection is recorded per visit, for the whole order."""
+    hazard = get_object_or_404(Hazard.objects.restrict(request.user, "view"), pk=pk)
+    return redirect(reverse("cases:inspection_reinspect", args=[hazard.inspection_id]) + f"#hazard-{hazard.pk}")
+
+
+def _reinspection_rows(inspection, formset):
+    """(hazard, row form) pairs in the order of the rows, with each hazard's photos and earlier re-inspections."""
+    hazards = {
+        h.pk: h
+        for h in inspection.hazards.prefetch_related(
+            "photos",
+            Prefetch(
+                "reinspections",
+                queryset=ReInspection.objects.prefetch_related("officers").order_by("inspected_on", "id"),
+            ),
+        )
+    }
+    rows = []
+    for form in formset:
+        try:
+            hazard = hazards.get(int(form["hazard"].value()))
+        except (TypeError, ValueError):
+            hazard = None
+        if hazard is not None:
+            rows.append((hazard, form))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_reinspect(request, pk):
+    """整改复查 of every open hazard of one inspection (its rectification order) on one visit (R-13)."""
     user = request.user
-    hazard = get_object_or_404(
-        Hazard.objects.restrict(user, "change").select_related("inspection__enterprise", "organisation"), pk=pk
-    )
+    inspection = _inspection_for(user, pk, "change")
     if not user.has_perm("cases.add_reinspection"):
         raise PermissionDenied(_("您没有录入整改复查的权限。"))
-    back = reverse("cases:inspection_detail", args=[hazard.inspection_id]) + f"#hazard-{hazard.pk}"
-    if hazard.status == Hazard.Status.CLOSED:
-        messages.info(request, _("该隐患已复查合格，无需再次复查。"))
-        return redirect(back)
-    inspection_officers = list(hazard.inspection.officers.all())
+    back = reverse("cases:inspection_detail", args=[inspection.pk])
+    open_ids = list(
+        inspection.hazards.exclude(status=Hazard.Status.CLOSED).order_by("found_on", "id").values_list("pk", flat=True)
+    )
+    if not open_ids and request.method == "GET":
+        messages.info(request, _("该检查没有待复查的隐患。"))
+        return redirect(back + "#hazards")
     # The body's own officers, its delegating body's, and those of the partners who inspected with it.
-    teams = [hazard.organisation_id, hazard.organisation.delegated_by_id]
-    teams += list(hazard.inspection.partner_organisations.values_list("pk", flat=True))
-    officers = _officer_choices(hazard.organisation).filter(organisation__in=[t for t in teams if t])
+    organisation = inspection.organisation
+    teams = [organisation.pk, organisation.delegated_by_id]
+    teams += list(inspection.partner_organisations.values_list("pk", flat=True))
+    officers = _officer_choices(organisation).filter(organisation__in=[t for t in teams if t])
     certified_ids = set(officers.values_list("pk", flat=True))
-    form = ReInspectionForm(
+    visit_form = ReInspectionVisitForm(
         request.POST or None,
         officers=officers,
-        organisation=hazard.organisation,
+        organisation=organisation,
         initial={
             "inspected_on": timezone.localdate(),
-            "officers": [u.pk for u in inspection_officers if u.pk in certified_ids],
+            "officers": [u.pk for u in inspection.officers.all() if u.pk in certified_ids],
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    formset = ReInspectionRowFormSet(
+        request.POST or None, prefix="rows", initial=[{"hazard": pk, "result": ""} for pk in open_ids]
+    )
+    rows = _reinspection_rows(inspection, formset)
+    draft_key = f"reinspect-visit:{inspection.pk}"
+    if request.method == "POST" and visit_form.is_valid() and formset.is_valid():
+        results = [form.row() for form in formset if form.cleaned_data.get("result")]
+        by_hazard = {form.cleaned_data["hazard"]: form for form in formset}
         try:
-            services.record_reinspection(
+            visit = services.record_reinspection_visit(
                 user,
-                hazard.pk,
-                inspected_on=data["inspected_on"],
-                officers=list(data["officers"]),
-                result=data["result"],
-                note=data["note"],
-                new_deadline=data["new_deadline"],
+                inspection.pk,
+                inspected_on=visit_form.cleaned_data["inspected_on"],
+                officers=list(visit_form.cleaned_data["officers"]),
+                results=results,
             )
+        except services.HazardRowErrors as exc:
+            for hazard_id, error in exc.by_hazard.items():
+                apply_service_errors(by_hazard[hazard_id], error, default_field="result")
+            visit_form.add_error(None, _("请按各项隐患下的提示修改后再保存。"))
         except ValidationError as exc:
-            # Field-less messages here are about the team (two certified officers); the "already closed"
-            # case was answered above.
-            apply_service_errors(form, exc, default_field="officers")
-        except Hazard.DoesNotExist as exc:
+            # Field-less messages here concern the team (two certified officers) or an empty visit.
+            apply_service_errors(visit_form, exc, default_field="officers" if results else None)
+        except PermissionDenied as exc:
+            visit_form.add_error(None, permission_message(exc))
+        except Inspection.DoesNotExist as exc:
             raise Http404 from exc
         else:
-            _mark_draft_done(request, f"reinspect:{hazard.pk}")
-            if data["result"] == ReInspection.Result.PASSED:
-                messages.success(request, _("复查合格，隐患已闭环。"))
-            else:
-                messages.warning(
-                    request,
-                    _("复查不合格，已重新确定整改期限 %(date)s。") % {"date": data["new_deadline"].isoformat()},
-                )
-            return redirect(back)
+            _mark_draft_done(request, draft_key)
+            failed = sum(1 for r in results if r["result"] == ReInspection.Result.FAILED)
+            messages.success(
+                request,
+                _("已记录本次复查：合格 %(ok)d 项，不合格 %(bad)d 项。请在“整改复查”中出具整改复查意见书。")
+                % {"ok": len(results) - failed, "bad": failed},
+            )
+            return redirect(back + f"#visit-{visit.pk}")
     return render(
         request,
-        "cases/hazard_reinspect.html",
+        "cases/inspection_reinspect.html",
         {
-            "hazard": hazard,
-            "form": form,
-            "photos": list(hazard.photos.all()),
-            "previous": list(hazard.reinspections.prefetch_related("officers").order_by("inspected_on", "id")),
-            "draft_key": f"reinspect:{hazard.pk}",
+            "inspection": inspection,
+            "visit_form": visit_form,
+            "formset": formset,
+            "rows": rows,
+            "draft_key": draft_key,
         },
     )
 
@@ -683,6 +763,7 @@ def inspection_document(request, pk, kind):
 @login_required
 @require_POST
 def reinspection_document(request, pk):
-    reinspection = get_object_or_404(ReInspection.objects.restrict(request.user, "view"), pk=pk)
-    back = reverse("cases:inspection_detail", args=[reinspection.hazard.inspection_id]) + "#documents"
+    """整改复查意见书 of one re-inspection visit: every hazard re-inspected on it."""
+    visit = get_object_or_404(ReInspectionVisit.objects.restrict(request.user, "view"), pk=pk)
+    back = reverse("cases:inspection_detail", args=[visit.inspection_id]) + f"#visit-{visit.pk}"
     return issue_from_page(request, case_documents.issue_reinspection_opinion, pk, back)

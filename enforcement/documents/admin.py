@@ -15,10 +15,10 @@ class DocumentTypeAdmin(admin.ModelAdmin):
 
 @admin.register(IssuedDocument)
 class IssuedDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Read-only: an issued document changes only by issuing a correction (a new document)."""
+    """Read-only: a document changes only by re-issuing a new version or voiding it, on the documents pages."""
 
-    list_display = ("number", "title", "doc_type", "organisation", "issued_at", "render_status", "pdf_size")
-    list_filter = ("doc_type", "year", "render_status")
+    list_display = ("number", "version", "title", "doc_type", "organisation", "status", "issued_at", "render_status")
+    list_filter = ("doc_type", "year", "status", "render_status")
     search_fields = ("number", "title")
     date_hierarchy = "issued_at"
 

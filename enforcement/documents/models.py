@@ -1,7 +1,9 @@
 """Official documents: types with their number patterns, per-year number sequences, issued documents.
 
-An issued document is immutable: its structured content, number, PDF and the PDF's hash are stored; a
-correction is a new document that references the one it replaces.
+An issued document is immutable: its structured content, number, PDF and the PDF's hash are stored. When the
+data it was issued from changes, it is re-issued as a new version under the same number (version n+1 references
+version n, which stays as "superseded"); a document issued in error is voided (作废) with a reason and stays in
+the register, and its number is never used again.
 """
 
 import hashlib
@@ -75,8 +77,19 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.year}/{instance.organisation_id}/{key}-{serial}-v{instance.pk}.pdf"
 
 
+def voided_copy_upload_to(instance, filename):
+    key, serial = instance.doc_type.key, instance.serial
+    return f"documents/{instance.year}/{instance.organisation_id}/{key}-{serial}-v{instance.pk}-voided.pdf"
+
+
 class IssuedDocument(models.Model):
-    """One issued document with its number. Content never changes after issue; the PDF is rendered once."""
+    """One version of an issued document with its number. Content never changes after issue; the PDF is
+    rendered once. Versions of one document share organisation, type, year, serial and number."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("有效")
+        SUPERSEDED = "superseded", _("已被新版本替代")
+        VOIDED = "voided", _("已作废")
 
     class RenderStatus(models.TextChoices):
         PENDING = "pending", _("待生成")
@@ -96,14 +109,29 @@ class IssuedDocument(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     context = models.JSONField(_("文书内容"))
     context_sha256 = models.CharField(_("内容摘要"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
     replaces = models.OneToOneField(
         "self",
-        verbose_name=_("更正的原文书"),
+        verbose_name=_("替代的上一版本"),
         on_delete=models.PROTECT,
         related_name="replaced_by",
         null=True,
         blank=True,
     )
+    reason = models.TextField(_("重新出具原因"), blank=True, help_text=_("第2版起必填：为何按新数据重新出具"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作废人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    void_reason = models.TextField(_("作废原因"), blank=True)
+    # The original PDF stays as issued; a voided document is served from this copy, which carries the 作废 mark.
+    voided_pdf = models.FileField(_("作废标记PDF"), upload_to=voided_copy_upload_to, max_length=200, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -131,15 +159,32 @@ class IssuedDocument(models.Model):
         verbose_name_plural = _("已签发文书")
         ordering = ["-issued_at", "-id"]
         constraints = [
-            # Duplicate-free numbers, whatever the allocation code does.
+            # Duplicate-free numbers, whatever the allocation code does: a number exists once per version.
             models.UniqueConstraint(
-                fields=["organisation", "doc_type", "year", "serial"], name="%(app_label)s_%(class)s_unique_number"
+                fields=["organisation", "doc_type", "year", "serial", "version"],
+                name="%(app_label)s_%(class)s_unique_number_version",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="%(app_label)s_%(class)s_version_from_1"),
+            # A voided document always says when and why; a document in force or superseded was never voided.
+            models.CheckConstraint(
+                condition=(Q(status="voided") & Q(voided_at__isnull=False) & ~Q(void_reason=""))
+                | (~Q(status="voided") & Q(voided_at__isnull=True)),
+                name="%(app_label)s_%(class)s_void_recorded",
             ),
         ]
         indexes = [models.Index(fields=["source_key"], name="documents_source_idx")]
+        permissions = [("void_issueddocument", _("作废本单位签发的文书"))]
 
     def __str__(self):
-        return f"{self.title} {self.number}"
+        return f"{self.title} {self.number}" + (f"（第{self.version}版）" if self.version > 1 else "")
+
+    @property
+    def is_current(self):
+        return self.status == self.Status.ISSUED
+
+    @property
+    def version_label(self):
+        return _("第%(n)d版") % {"n": self.version}
 
     @staticmethod
     def renderable_q(now):
@@ -161,7 +206,7 @@ class IssuedDocument(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.get("update_fields"):
-            stored = type(self).objects.filter(pk=self.pk).values_list("context_sha256", "number").first()
-            if stored and stored != (content_hash(self.context), self.number):
-                raise ValidationError(_("已签发的文书不能修改，请签发更正文书。"))
+            stored = type(self).objects.filter(pk=self.pk).values_list("context_sha256", "number", "version").first()
+            if stored and stored != (content_hash(self.context), self.number, self.version):
+                raise ValidationError(_("已签发的文书不能修改，请重新出具新版本或作废。"))
         super().save(*args, **kwargs)

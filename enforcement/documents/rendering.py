@@ -29,15 +29,28 @@ def font_settings():
     return {"body": ", ".join(f'"{name.strip()}"' for name in body.split(",") if name.strip())}
 
 
-def render_html(template, context) -> str:
-    return render_to_string(template, {"fonts": font_settings(), **context})
+def render_html(template, context, marks="") -> str:
+    html = render_to_string(template, {"fonts": font_settings(), **context})
+    if marks:
+        # The marks are the same for every document type, so they go in here rather than into each template.
+        end = html.rfind("</body>")
+        html = html[:end] + marks + html[end:] if end >= 0 else html + marks
+    return html
 
 
-def render_pdf(template: str, context: dict) -> tuple[bytes, int]:
-    """Render ``template`` with ``context`` to PDF bytes; returns (pdf, milliseconds)."""
+def document_marks(document, voided=False) -> str:
+    """What every page of ``document`` carries besides its template: the version from the second one on
+    (“第2版”), and on a voided document's copy the 作废 mark with when and why."""
+    if document.version <= 1 and not voided:
+        return ""
+    return render_to_string("documents/_marks.html", {"doc": document, "voided": voided})
+
+
+def render_pdf(template: str, context: dict, marks: str = "") -> tuple[bytes, int]:
+    """Render ``template`` with ``context`` (and ``marks``) to PDF bytes; returns (pdf, milliseconds)."""
     from weasyprint import HTML
 
     start = time.perf_counter()
-    html = render_html(template, context)
+    html = render_html(template, context, marks)
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
     return pdf, int((time.perf_counter() - start) * 1000)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.documents.limits import memory_ceiling
 from enforcement.documents.models import IssuedDocument
-from enforcement.documents.rendering import render_pdf
+from enforcement.documents.rendering import document_marks, render_pdf
 
 RS = IssuedDocument.RenderStatus
 logger = logging.getLogger(__name__)
@@ -44,12 +44,8 @@ def render_document(document_id):
     if not claimed:
         return None  # gone, already rendered, being rendered, or out of attempts
     document = IssuedDocument.objects.select_related("doc_type", "organisation").get(pk=document_id)
-    # In a worker child the render gets a memory ceiling; in-process (web threads share the process) not.
-    in_worker = not render_document.request.is_eager
-    ceiling = memory_ceiling(settings.DOCUMENT_RENDER_MEMORY_MB) if in_worker else contextlib.nullcontext()
     try:
-        with ceiling:
-            pdf, elapsed = render_pdf(document.doc_type.template, {"doc": document, **document.context})
+        pdf, elapsed = _render(render_document, document)
     except BaseException as exc:  # includes Celery's SoftTimeLimitExceeded; re-raised
         if isinstance(exc, MemoryError):
             message = _("生成文书所需内存超过%(mb)s MB的限制。") % {"mb": settings.DOCUMENT_RENDER_MEMORY_MB}
@@ -69,6 +65,51 @@ def render_document(document_id):
             update_fields=["pdf", "pdf_sha256", "pdf_size", "render_ms", "rendered_at", "render_status", "render_error"]
         )
     return document.pk
+
+
+def _render(task, document, voided=False):
+    """The document's PDF from its stored context; in a worker child under a memory ceiling (in-process, web
+    threads share the process, so not there)."""
+    in_worker = not task.request.is_eager
+    ceiling = memory_ceiling(settings.DOCUMENT_RENDER_MEMORY_MB) if in_worker else contextlib.nullcontext()
+    with ceiling:
+        return render_pdf(
+            document.doc_type.template, {"doc": document, **document.context}, document_marks(document, voided)
+        )
+
+
+@shared_task(
+    name="documents.render_voided_copy",
+    soft_time_limit=settings.DOCUMENT_RENDER_SOFT_TIME_LIMIT,
+    time_limit=settings.DOCUMENT_RENDER_TIME_LIMIT,
+)
+def render_voided_copy(document_id):
+    """Render the copy of a voided document that carries the 作废 mark. The original PDF is kept as issued.
+
+    Idempotent: the copy is stored only if there is none yet (a duplicate task's result is dropped).
+    """
+    document = (
+        IssuedDocument.objects.select_related("doc_type", "organisation")
+        .filter(pk=document_id, status=IssuedDocument.Status.VOIDED, voided_pdf="")
+        .first()
+    )
+    if document is None:
+        return None
+    pdf, _elapsed = _render(render_voided_copy, document, voided=True)
+    name = document.voided_pdf.field.generate_filename(document, f"{document.pk}.pdf")
+    stored = document.voided_pdf.storage.save(name, ContentFile(pdf))
+    if not IssuedDocument.objects.filter(pk=document_id, voided_pdf="").update(voided_pdf=stored):
+        document.voided_pdf.storage.delete(stored)
+        return None
+    return document.pk
+
+
+def queue_voided_copy(document_id):
+    """Queue the 作废 copy; a failure is logged and the PDF page queues it again."""
+    try:
+        render_voided_copy.delay(document_id)
+    except Exception:
+        logger.exception("The voided copy of document %s did not render; it will be tried again", document_id)
 
 
 def queue_render(document_id):

@@ -28,7 +28,13 @@ PLANS_EDIT = {
     "plans.conflictdeclaration": VIEW,
 }
 
-CASES_VIEW = {"cases.inspection": VIEW, "cases.hazard": VIEW, "cases.reinspection": VIEW, "cases.hazardphoto": VIEW}
+CASES_VIEW = {
+    "cases.inspection": VIEW,
+    "cases.hazard": VIEW,
+    "cases.reinspection": VIEW,
+    "cases.reinspectionvisit": VIEW,
+    "cases.hazardphoto": VIEW,
+}
 PROGRESS_VIEW = {"supervision.monthlyprogress": VIEW}
 PROGRESS_CONFIRM = {"supervision.monthlyprogress": ("view", "confirm")}
 # Guidance visits (R-40…R-42): the city legal section runs them; counties see their own and answer letters.
@@ -53,7 +59,16 @@ GUIDANCE_RUN = {
     "supervision.guidanceletter": ("view", "issue", "answer", "review"),
     "supervision.rectificationreport": ("view", "add", "change"),
 }
-CASES_EDIT = {"cases.inspection": EDIT, "cases.hazard": EDIT, "cases.reinspection": EDIT, "cases.hazardphoto": EDIT}
+CASES_EDIT = {
+    "cases.inspection": EDIT,
+    "cases.hazard": EDIT,
+    "cases.reinspection": EDIT,
+    "cases.reinspectionvisit": EDIT,
+    "cases.hazardphoto": EDIT,
+}
+# The roles that issue documents (inspection papers, on-site plans, monthly reports, guidance letters) also void
+# their own organisation's (作废, with a reason); the service checks that the document is their bureau's.
+DOCUMENTS_ISSUE = {"documents.issueddocument": ("view", "void")}
 
 # code: (name, data scope, {model label: actions}); an action is the codename prefix ("view", "submit", …).
 BUILTIN_ROLES = {
@@ -67,6 +82,7 @@ BUILTIN_ROLES = {
             **CASES_VIEW,
             **PROGRESS_CONFIRM,
             **GUIDANCE_VIEW,
+            **DOCUMENTS_ISSUE,
             "plans.inspectionplan": ("view", "approve", "acknowledge"),
         },
     ),
@@ -83,12 +99,20 @@ BUILTIN_ROLES = {
             # The city legal section re-runs a past month of the monthly progress job.
             "supervision.monthlyprogress": ("view", "confirm", "rebuild"),
             **GUIDANCE_RUN,
+            **DOCUMENTS_ISSUE,
         },
     ),
     "business": (
         "业务科室",
         DataScope.SUBTREE,
-        {**REGISTER_VIEW, "enterprises.enterprise": FULL, **PLANS_EDIT, **CASES_EDIT, **PROGRESS_VIEW},
+        {
+            **REGISTER_VIEW,
+            "enterprises.enterprise": FULL,
+            **PLANS_EDIT,
+            **CASES_EDIT,
+            **PROGRESS_VIEW,
+            **DOCUMENTS_ISSUE,
+        },
     ),
     "officer": (
         "执法人员",
@@ -102,6 +126,7 @@ BUILTIN_ROLES = {
             # the legal section's business (the "view" permission), not theirs.
             "plans.conflictdeclaration": ("add",),
             **GUIDANCE_ANSWER,
+            **DOCUMENTS_ISSUE,
         },
     ),
     "reviewer": ("法制审核人员", DataScope.SUBTREE, {**REGISTER_VIEW, **PLANS_VIEW, **CASES_VIEW, **PROGRESS_VIEW}),

@@ -2,19 +2,29 @@
 approval and for publication) and one on-site inspection plan per plan item (现场检查方案, R-10, 一企一方案).
 
 Contexts are stored as JSON with the issued document (enforcement.documents): plain strings, numbers and
-ISO dates only, so the PDF can be rendered again from the record alone.
+ISO dates only, so the PDF can be rendered again from the record alone. Both are registered document sources
+(enforcement.documents.sources): issued only from a finished step, re-issued as a new version when the data
+changes, voided with a reason.
 """
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from enforcement.documents.models import content_hash
-from enforcement.documents.services import correct_document
-from enforcement.documents.sources import enterprise_context, issue_once, officer_rows
+from enforcement.documents.sources import (
+    DocumentSource,
+    changes,
+    current_document,
+    enterprise_context,
+    issue_for,
+    officer_rows,
+    register_source,
+    reissue,
+)
 from plans.annual.coverage import coverage_counts
 from plans.annual.models import CheckItem, InspectionMode, InspectionPlan, PlanItem, PlanType
 
@@ -110,43 +120,55 @@ def may_issue_plan_document(user, plan):
     return own and any(user.has_perm(perm) for perm in PLAN_STEP_PERMISSIONS)
 
 
-def _same_content(document, context):
-    # The issue date alone does not make a new version; anything else the plan says does.
-    def without_date(c):
-        return content_hash({k: v for k, v in c.items() if k != "issue_date"})
+def _authorise_plan(user, plan, organisation):
+    if not may_issue_plan_document(user, plan):
+        raise PermissionDenied(_("只有本单位负责计划报批、报备、公示的人员可以出具计划文本。"))
 
-    return without_date(document.context) == without_date(context)
+
+def _plan_ready(plan):
+    if plan.status == S.SUPERSEDED:
+        raise ValidationError(_("该版本已被新版本替代，请在最新版本上出具计划文本。"))
+    if plan.status not in PLAN_DOCUMENT_STATUSES:
+        raise ValidationError(_("计划报本级政府审批后才能出具计划文本；草稿请先完成规则检查并报批。"))
+
+
+ANNUAL_PLAN = DocumentSource(
+    doc_type_key="annual_plan",
+    model=InspectionPlan,
+    queryset=lambda user, action: InspectionPlan.objects.restrict(user, action).select_related("organisation"),
+    organisation_of=lambda p: p.organisation,
+    title=lambda p: p.title if p.version == 1 else _("%(title)s（第%(v)d版）") % {"title": p.title, "v": p.version},
+    build_context=annual_plan_context,
+    check_ready=_plan_ready,
+    authorise=_authorise_plan,
+    # Whoever carries the plan's workflow steps issues its text; may_issue_plan_document decides.
+    issue_action="view",
+    url=lambda plan: reverse("plans:detail", args=[plan.pk]),
+    labels={
+        "title": gettext_lazy("计划名称"),
+        "status": gettext_lazy("计划状态"),
+        "approval": gettext_lazy("批复"),
+        "coverage": gettext_lazy("覆盖情况"),
+        "months": gettext_lazy("检查安排"),
+        "month_counts": gettext_lazy("检查安排"),
+        "basis": gettext_lazy("编制依据"),
+        "revision_reason": gettext_lazy("调整理由"),
+        "version": gettext_lazy("计划版本"),
+    },
+)
 
 
 def issue_plan_document(user, plan_id):
     """出具年度监督检查计划 (PDF with a number, R-04) from a plan that has been submitted or gone further.
 
-    Idempotent while the plan says the same; when it has moved on since (approved after the 送审稿 was
-    issued, an enterprise renamed), the new text is issued as a correction referencing the earlier one."""
-    scoped = InspectionPlan.objects.restrict(user, "view").select_related("organisation")
-    with transaction.atomic():
-        plan = scoped.select_for_update(of=("self",)).get(pk=plan_id)  # out of scope: DoesNotExist → 404
-        if not may_issue_plan_document(user, plan):
-            raise PermissionDenied(_("只有本单位负责计划报批、报备、公示的人员可以出具计划文本。"))
-        if plan.status == S.SUPERSEDED:
-            raise ValidationError(_("该版本已被新版本替代，请在最新版本上出具计划文本。"))
-        if plan.status not in PLAN_DOCUMENT_STATUSES:
-            raise ValidationError(_("计划报本级政府审批后才能出具计划文本；草稿请先完成规则检查并报批。"))
-        document = issue_once(
-            user,
-            scoped,
-            plan_id,
-            lambda p: p.organisation,
-            "annual_plan",
-            lambda p: p.title if p.version == 1 else _("%(title)s（第%(v)d版）") % {"title": p.title, "v": p.version},
-            annual_plan_context,
-        )
-        if not document.newly_issued:
-            context = annual_plan_context(plan)
-            if not _same_content(document, context):
-                document = correct_document(user, document.pk, context)
-                document.newly_issued = True
-    return document
+    Idempotent while the plan says the same; when it has moved on since (approved after the 送审稿 was issued,
+    an enterprise renamed), the text is issued again as the next version of the same number, saying why."""
+    existing = current_document(f"{InspectionPlan._meta.label_lower}:{plan_id}", "annual_plan")
+    if existing is not None and changes(user, existing):
+        document = reissue(user, existing.pk, _("计划内容已变化（如已批准、调整），按现有内容重新出具。"))
+        document.newly_issued = True
+        return document
+    return issue_for(user, "annual_plan", plan_id)
 
 
 # --- 现场检查方案 ---------------------------------------------------------------------------------------
@@ -190,18 +212,43 @@ def may_issue_onsite_plan(user, item):
     )
 
 
-def issue_onsite_plan(user, plan_item_id):
-    """出具现场检查方案 for one plan item (一企一方案, R-10). Idempotent per plan item."""
-    scoped = PlanItem.objects.restrict(user, "view").select_related("plan__organisation", "enterprise__sector")
-    item = scoped.get(pk=plan_item_id)  # out of scope: DoesNotExist → 404
+def _authorise(user, item, organisation):
     if not may_issue_onsite_plan(user, item):
         raise PermissionDenied(_("您没有出具该现场检查方案的权限。"))
-    return issue_once(
-        user,
-        scoped,
-        plan_item_id,
-        lambda i: i.plan.organisation,
-        "onsite_plan",
-        lambda i: _("%(name)s现场检查方案") % {"name": i.enterprise.name},
-        onsite_plan_context,
-    )
+
+
+ONSITE_PLAN = DocumentSource(
+    doc_type_key="onsite_plan",
+    model=PlanItem,
+    queryset=lambda user, action: PlanItem.objects.restrict(user, action).select_related(
+        "plan__organisation", "enterprise__sector"
+    ),
+    organisation_of=lambda i: i.plan.organisation,
+    title=lambda i: _("%(name)s现场检查方案") % {"name": i.enterprise.name},
+    build_context=onsite_plan_context,
+    authorise=_authorise,
+    # Officers named in the item issue it too, without the right to change the plan: may_issue_onsite_plan decides.
+    issue_action="view",
+    url=lambda item: reverse("plans:item_detail", args=[item.pk]),
+    labels={
+        "plan_title": gettext_lazy("年度计划"),
+        "month": gettext_lazy("计划月份"),
+        "mode": gettext_lazy("检查方式"),
+        "team": gettext_lazy("检查组"),
+        "groups": gettext_lazy("检查事项"),
+        "notes": gettext_lazy("现场检查注意事项"),
+        "sector": gettext_lazy("行业"),
+        "supervision_class": gettext_lazy("监管类别"),
+    },
+)
+
+
+def issue_onsite_plan(user, plan_item_id):
+    """出具现场检查方案 for one plan item (一企一方案, R-10). Idempotent per plan item."""
+    return issue_for(user, "onsite_plan", plan_item_id)
+
+
+def register_sources():
+    """Called from PlansConfig.ready()."""
+    register_source(ANNUAL_PLAN)
+    register_source(ONSITE_PLAN)

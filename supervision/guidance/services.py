@@ -261,6 +261,8 @@ def default_findings(visit):
 def issue_letter(user, visit_id, findings, report_deadline, contact_name, contact_phone):
     """Issue the 执法指导意见书 (R-42) with a number; the document record is made in the same transaction."""
     from enforcement.documents.services import issue_document
+    from enforcement.documents.sources import source_key
+    from supervision.guidance.documents import check_visit_completed, letter_context, letter_title
 
     findings = [
         {"problem": (f.get("problem") or "").strip(), "opinion": (f.get("opinion") or "").strip()}
@@ -276,17 +278,8 @@ def issue_letter(user, visit_id, findings, report_deadline, contact_name, contac
         today = timezone.localdate()
         if report_deadline <= today:
             raise ValidationError(_("整改报告期限应晚于今天。"))
+        check_visit_completed(visit)
         city = visit.city
-        context = {
-            "county_name": visit.county.name,
-            "issuer_name": city.name,
-            "visit_date": visit.visit_date.isoformat(),
-            "findings": findings,
-            "report_deadline": report_deadline.isoformat(),
-            "contact_name": contact_name,
-            "contact_phone": contact_phone,
-            "issue_date": today.isoformat(),
-        }
         letter = GuidanceLetter.objects.create(
             visit=visit,
             findings=findings,
@@ -300,9 +293,9 @@ def issue_letter(user, visit_id, findings, report_deadline, contact_name, contac
             user,
             city,
             "guidance_letter",
-            _("%(county)s安全生产执法指导意见书") % {"county": visit.county.name},
-            context,
-            source_key=f"supervision.guidanceletter:{letter.pk}",
+            letter_title(letter),
+            letter_context(letter),
+            source_key=source_key(letter),
         )
         letter.save(update_fields=["document"])
         document = letter.document

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement.documents.views import pdf_response
 from enforcement.enterprises.models import Enterprise
 from enforcement.uploads import serve_scoped_file
 from enforcement.web.service_errors import apply_service_errors, permission_message
@@ -220,7 +221,11 @@ def visit_detail(request, pk):
         "spot": spot,
         "spot_form": SpotCheckForm(),
         "letter": letter,
-        "can_issue": is_city and letter is None and user.has_perm("supervision.issue_guidanceletter"),
+        # the letter follows the finished visit (the service refuses an unfinished one too).
+        "can_issue": is_city
+        and letter is None
+        and visit.status == GuidanceVisit.Status.COMPLETED
+        and user.has_perm("supervision.issue_guidanceletter"),
         "nonconforming": sum(1 for c in checks if c.conforms is False),
         "unchecked": sum(1 for c in checks if c.conforms is None),
         # After a POST the page is shown only when something was refused; it comes back as typed.
@@ -401,10 +406,10 @@ def letter_detail(request, pk):
 @require_GET
 def letter_pdf(request, pk):
     letter = _letter_or_404(request.user, pk)
-    document = letter.document
-    if not document or not document.pdf:
+    if not letter.document_id:
         raise Http404(_("文书正在生成，请稍后再试。"))
-    return serve_scoped_file(document.pdf, download_name=f"{document.number}.pdf")
+    # The same answer as the documents register: as issued, or with the 作废 mark once voided.
+    return pdf_response(request, letter.document)
 
 
 @login_required

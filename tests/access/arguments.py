@@ -16,7 +16,7 @@ import re
 
 from django.urls import reverse
 
-from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection
+from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspectionVisit
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
@@ -69,7 +69,7 @@ PK_OF = {
     Enterprise: ["enterprises:detail", "enterprises:edit", "enterprises:delete"],
     ImportBatch: ["enterprises:import_batch", "enterprises:import_confirm"],
     ExportJob: ["enterprises:export_job", "enterprises:export_job_download"],
-    IssuedDocument: ["documents:pdf"],
+    IssuedDocument: ["documents:pdf", "documents:detail", "documents:reissue", "documents:void", "documents:reopen"],
     InspectionPlan: [
         "plans:detail",
         "plans:check",
@@ -87,9 +87,10 @@ PK_OF = {
         "cases:hazard_create",
         "cases:inspection_complete",
         "cases:inspection_correct",
+        "cases:inspection_reinspect",
     ],
     PendingPhoto: ["cases:pending_photo"],
-    ReInspection: ["cases:reinspection_document"],
+    ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
     MonthlyProgress: ["supervision:progress_detail", "supervision:progress_document", "supervision:progress_confirm"],

@@ -37,7 +37,7 @@ from plans.draws import services as draw_services
 from plans.models import CheckItem, InspectionPlan, PlanType
 from supervision.guidance import services as guidance_services
 from supervision.progress import documents as progress_documents
-from supervision.progress.job import build_monthly_progress
+from supervision.progress.job import build_monthly_progress, previous_month
 from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
 from tests.cases.helpers import add_hazard, photo_upload, publish_plan_with_due_item, record
 from tests.conftest import build_world
@@ -150,15 +150,17 @@ def build_walk_world() -> WalkWorld:
     )
     case_documents.issue_inspection_record(officers[0], inspection.pk)
     case_documents.issue_rectification_order(officers[0], inspection.pk)
-    case_documents.issue_reinspection_opinion(officers[0], reinspection.pk)
-    world.add(inspection, hazard, hazard.photos.get(), reinspection)
+    case_documents.issue_reinspection_opinion(officers[0], reinspection.visit_id)
+    world.add(inspection, hazard, hazard.photos.get(), reinspection, reinspection.visit)
     # A photo kept from the officer's failed hazard form: private to them.
     world.add(pending.keep(officers[0], f"hazard:{inspection.pk}", [photo_upload(f"{MARKER}待提交.png")])[0])
     world.shared_enterprise = inspection.enterprise
 
     # --- monthly progress (月调度, R-05) ---------------------------------------------------------------------
-    build_monthly_progress(today.replace(day=1))
-    progress = MonthlyProgress.objects.get(organisation=a, month=today.replace(day=1))
+    # A report is issued for a month that has ended (its figures are final): last month's.
+    month = previous_month(today)
+    build_monthly_progress(month)
+    progress = MonthlyProgress.objects.get(organisation=a, month=month)
     progress_documents.issue_monthly_report(legal, progress.pk)
     world.add(progress)
 
@@ -199,7 +201,7 @@ def build_walk_world() -> WalkWorld:
     world.add(world.shared_enterprise, Organisation.objects.get(pk=a.pk), legal)
     # Reference tables every county shares, and the month's run of the progress job (not owned by anyone).
     world.add(Sector.objects.order_by("sort_order").first(), CheckItem.objects.order_by("sort_order").first())
-    world.add(MonthlyProgressRun.objects.get(month=today.replace(day=1)))
+    world.add(MonthlyProgressRun.objects.get(month=month))
     if apps.is_installed("rest_framework.authtoken"):  # county A's officer uses the API
         from rest_framework.authtoken.models import Token
 

@@ -119,3 +119,35 @@ def inspection_post(officers, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def completed_inspection_with_hazards(p, days=(10,), enterprise=None):
+    """An unplanned inspection of ``enterprise`` (the key one by default) today, with one hazard per entry
+    of ``days`` (its deadline that many days ahead), completed (三位一体: both meetings held)."""
+    today = timezone.localdate()
+    officer = p.officers[0]
+    inspection = services.record_inspection(
+        officer,
+        inspected_on=today,
+        officers=p.officers,
+        enterprise_id=(enterprise or p.key).pk,
+        launch_meeting_held=True,
+        feedback_meeting_held=True,
+        principal_present=True,
+        results=[{"text": "消防设施完好", "compliant": False, "note": "两处缺陷"}],
+    )
+    descriptions = ["消防通道堵塞", "配电箱未接地", "可燃气体报警器失效", "安全警示标志缺失", "应急预案未演练"]
+    hazards = [
+        services.add_hazard(
+            officer,
+            inspection.pk,
+            description=descriptions[i % len(descriptions)] + ("" if i < len(descriptions) else str(i)),
+            location="仓库" if i == 0 else "",
+            is_major=i == 2,
+            rectification_deadline=today + datetime.timedelta(days=n),
+        )
+        for i, n in enumerate(days)
+    ]
+    services.complete_inspection(officer, inspection.pk)
+    inspection.refresh_from_db()
+    return inspection, hazards

@@ -252,7 +252,8 @@ def test_reinspection_closed_loop_through_the_api(planning, hazard, world, api):
     assert response.status_code == 201, response.content.decode()
     assert response.json()["result_label"] == "整改不合格"
     hazard.refresh_from_db()
-    assert hazard.status == Hazard.Status.OPEN and hazard.rectification_deadline == deadline
+    assert hazard.status == Hazard.Status.OPEN and hazard.current_deadline == deadline
+    assert hazard.rectification_deadline != deadline  # the order's date stays
     response = client.post("/api/reinspections/", {**base, "result": "passed"}, format="json")
     assert response.status_code == 201
     hazard.refresh_from_db()

@@ -86,7 +86,8 @@ def test_hazard_rectification_closed_loop(inspection, planning):
         new_deadline=TODAY + datetime.timedelta(days=5),
     )
     hazard.refresh_from_db()
-    assert hazard.status == Hazard.Status.OPEN and hazard.rectification_deadline == TODAY + datetime.timedelta(days=5)
+    assert hazard.status == Hazard.Status.OPEN and hazard.current_deadline == TODAY + datetime.timedelta(days=5)
+    assert hazard.rectification_deadline == TODAY + datetime.timedelta(days=10)  # the order's date stays
     services.record_reinspection(
         planning.officers[0], hazard.pk, inspected_on=TODAY, officers=planning.officers, result="passed"
     )

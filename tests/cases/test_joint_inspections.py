@@ -174,16 +174,19 @@ def test_township_reinspects_with_the_delegating_countys_officer(world, as_, set
     hazard = services.add_hazard(
         people.township_a_user, inspection.pk, description="消防通道堵塞", rectification_deadline=today
     )
-    url = reverse("cases:hazard_reinspect", args=[hazard.pk])
+    url = reverse("cases:inspection_reinspect", args=[inspection.pk])
     client = as_(people.township_a_user)
-    form = client.get(url).context["form"]
+    form = client.get(url).context["visit_form"]
     assert people.county_a_officer.pk in {o.pk for o in form.fields["officers"].queryset}
     response = client.post(
         url,
         {
             "inspected_on": today.isoformat(),
             "officers": [people.township_a_user.pk, people.county_a_officer.pk],
-            "result": "passed",
+            "rows-TOTAL_FORMS": "1",
+            "rows-INITIAL_FORMS": "1",
+            "rows-0-hazard": hazard.pk,
+            "rows-0-result": "passed",
         },
     )
     assert response.status_code == 302

@@ -404,51 +404,54 @@ def test_completing_needs_both_meetings(planning, inspection, world, as_):
 
 
 def test_reinspection_closed_loop_through_the_pages(planning, hazard, world, as_):
-    """GIVEN an open hazard WHEN re-inspection fails, then passes THEN it gets a new deadline, then closes."""
-    url = reverse("cases:hazard_reinspect", args=[hazard.pk])
+    """GIVEN an open hazard WHEN re-inspection fails, then passes (on the order's re-inspection page) THEN it
+    gets a new deadline beside its original one, then closes."""
+    url = reverse("cases:inspection_reinspect", args=[hazard.inspection_id])
     assert as_(world.people.county_b_officer).get(url).status_code == 404
     client = as_(world.people.county_a_officer)
     page = client.get(url)
     assert page.status_code == 200 and "配电箱未接地" in page.content.decode()
-    assert sorted(page.context["form"]["officers"].value()) == sorted(o.pk for o in planning.officers)
+    assert sorted(page.context["visit_form"]["officers"].value()) == sorted(o.pk for o in planning.officers)
     officers = [o.pk for o in planning.officers]
+    original = hazard.rectification_deadline
 
-    response = client.post(url, {"inspected_on": TODAY.isoformat(), "officers": officers, "result": "failed"})
+    def post(day, team, result, **row):
+        data = {
+            "inspected_on": day.isoformat(),
+            "officers": team,
+            "rows-TOTAL_FORMS": "1",
+            "rows-INITIAL_FORMS": "1",
+            "rows-0-hazard": hazard.pk,
+            "rows-0-result": result,
+        }
+        data.update({f"rows-0-{k}": v for k, v in row.items()})
+        return client.post(url, data, follow=True)
+
+    response = post(TODAY, officers, "failed")
     assert "复查不合格时须重新确定晚于复查日期的整改期限" in response.content.decode()
-    response = client.post(url, {"inspected_on": TODAY.isoformat(), "officers": officers[:1], "result": "passed"})
+    response = post(TODAY, officers[:1], "passed")
     assert "执法人员不得少于2人" in response.content.decode()
     assert not ReInspection.objects.exists()
 
     new_deadline = TODAY + datetime.timedelta(days=5)
-    response = client.post(
-        url,
-        {
-            "inspected_on": TODAY.isoformat(),
-            "officers": officers,
-            "result": "failed",
-            "note": "接地线未更换",
-            "new_deadline": new_deadline.isoformat(),
-        },
-        follow=True,
-    )
+    response = post(TODAY, officers, "failed", note="接地线未更换", new_deadline=new_deadline.isoformat())
     hazard.refresh_from_db()
-    assert hazard.status == Hazard.Status.OPEN and hazard.rectification_deadline == new_deadline
+    assert hazard.status == Hazard.Status.OPEN and hazard.current_deadline == new_deadline
+    assert hazard.rectification_deadline == original
     body = response.content.decode()
-    assert "复查不合格" in body and "接地线未更换" in body
+    assert "整改不合格" in body and "接地线未更换" in body
 
     listing = client.get(HAZARDS, {"state": "open"}).content.decode()
     assert "配电箱未接地" in table(listing, "hazard-table") and "复查 1 次" in listing
 
-    response = client.post(
-        url, {"inspected_on": TODAY.isoformat(), "officers": officers, "result": "passed"}, follow=True
-    )
+    response = post(TODAY + datetime.timedelta(days=1), officers, "passed")
     hazard.refresh_from_db()
-    assert hazard.status == Hazard.Status.CLOSED and hazard.closed_on == TODAY
-    assert "隐患已闭环" in response.content.decode()
+    assert hazard.status == Hazard.Status.CLOSED and hazard.closed_on == TODAY + datetime.timedelta(days=1)
+    assert "合格 1 项" in response.content.decode()
     assert hazard.reinspections.count() == 2
 
     response = client.get(url, follow=True)
-    assert "无需再次复查" in response.content.decode()
+    assert "没有待复查的隐患" in response.content.decode()
     assert "配电箱未接地" in table(client.get(HAZARDS, {"state": "closed"}).content.decode(), "hazard-table")
     assert "配电箱未接地" not in table(client.get(HAZARDS, {"state": "open"}).content.decode(), "hazard-table")
 
@@ -456,7 +459,9 @@ def test_reinspection_closed_loop_through_the_pages(planning, hazard, world, as_
 def test_hazard_list_scope_filters_and_rate(planning, inspection, world, as_, media):
     overdue = add_hazard(planning, inspection, description="应急预案未演练", photos=[])
     Hazard.objects.filter(pk=overdue.pk).update(
-        found_on=TODAY - datetime.timedelta(days=30), rectification_deadline=TODAY - datetime.timedelta(days=3)
+        found_on=TODAY - datetime.timedelta(days=30),
+        rectification_deadline=TODAY - datetime.timedelta(days=3),
+        current_deadline=TODAY - datetime.timedelta(days=3),
     )
     add_hazard(planning, inspection, description="安全警示标志缺失", is_major=True, photos=[])
     client = as_(world.people.county_a_officer)

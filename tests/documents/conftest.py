@@ -1,6 +1,8 @@
 import pytest
 from django.db import connection
 
+from tests.planning import planning  # noqa: F401 - the planning fixture for these tests too
+
 
 @pytest.fixture(autouse=True)
 def _postgres_only(request):

@@ -373,7 +373,7 @@ LONG_SIZES = {
     "guidance_letter": (6, 8, 10),
     "inspection_record": (4, 6),
     "rectification_order": (6, 10, 13),
-    "reinspection_opinion": (6, 9, 11),
+    "reinspection_opinion": (5, 7, 9),
     "monthly_progress": (14, 30),
     "onsite_plan": (2, 5),
     "annual_plan": (3, 4),

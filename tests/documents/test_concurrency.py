@@ -62,3 +62,51 @@ def test_concurrent_issuers_get_gap_free_numbers(world, settings):
     assert serials == list(range(1, expected + 1))
     numbers = set(IssuedDocument.objects.values_list("number", flat=True))
     assert len(numbers) == expected and f"（川）应急指导〔2026〕{expected}号" in numbers
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_new_versions_and_voids_of_one_document(world, settings):
+    """Eight users act on one document at once, half re-issuing it, half voiding it: the row lock lets exactly one
+    through; the others are refused (it is superseded or voided by then). Never two version 2s."""
+    from unittest import mock
+
+    from django.core.exceptions import ValidationError
+
+    from enforcement.documents.services import issue_new_version, void_document
+
+    user, org = world.people.city_legal, world.orgs.city
+    document = issue_document(user, org, "guidance_letter", "并发测试", {"v": 1}, year=2026)
+    barrier = threading.Barrier(8)
+    done, refused, errors = [], [], []
+
+    def act(index):
+        try:
+            barrier.wait()
+            if index % 2:
+                issue_new_version(user, document.pk, {"v": index}, f"更正{index}")
+            else:
+                void_document(user, document.pk, f"作废{index}")
+            done.append(index)
+        except ValidationError:
+            refused.append(index)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    with (
+        mock.patch("enforcement.documents.services._schedule_render"),
+        mock.patch("enforcement.documents.services._schedule_voided_copy"),
+    ):
+        threads = [threading.Thread(target=act, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert not errors, errors
+    assert len(done) == 1 and len(refused) == 7
+    versions = list(IssuedDocument.objects.filter(serial=document.serial).values_list("version", "status"))
+    assert len(versions) in (1, 2)
+    assert sum(1 for _v, status in versions if status == "issued") <= 1

@@ -1,4 +1,4 @@
-"""Document engine: numbers, immutability, corrections, idempotent rendering, PDF content and glyphs."""
+"""Document engine: numbers, immutability, new versions, idempotent rendering, PDF content and glyphs."""
 
 import hashlib
 
@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enforcement.documents.models import IssuedDocument, NumberSequence
-from enforcement.documents.services import correct_document, issue_document
+from enforcement.documents.services import issue_document, issue_new_version
 from enforcement.documents.tasks import render_document
 from tests.documents.helpers import letter_context
 from tests.documents.pdfcheck import glyphs_for, pdf_text, pdffonts
@@ -86,22 +86,38 @@ def test_issued_content_is_immutable(world):
     assert document.number == "（川）应急指导〔2026〕1号"
 
 
-def test_correction_is_a_new_document_referencing_the_old(world):
+def test_new_version_keeps_the_number_and_references_the_old(world):
+    """A re-issued document is version 2 under the same number; version 1 is untouched and superseded; no
+    number is allocated (the sequence stays gap-free for the next document)."""
     original = issue(world)
-    corrected = correct_document(world.people.city_legal, original.pk, letter_context(report_deadline="2026-04-30"))
+    corrected = issue_new_version(
+        world.people.city_legal, original.pk, letter_context(report_deadline="2026-04-30"), "整改报告期限有误"
+    )
     assert corrected.pk != original.pk
     assert corrected.replaces_id == original.pk
-    assert corrected.number == "（川）应急指导〔2026〕2号"
+    assert (corrected.number, corrected.version) == ("（川）应急指导〔2026〕1号", 2)
     original.refresh_from_db()
     assert original.context["report_deadline"] == "2026-04-15"  # the original is untouched
+    assert original.status == IssuedDocument.Status.SUPERSEDED
     with pytest.raises(ValidationError):
-        correct_document(world.people.city_legal, original.pk, letter_context())
+        issue_new_version(world.people.city_legal, original.pk, letter_context(), "再改")
+    assert issue(world).number == "（川）应急指导〔2026〕2号"
 
 
-def test_correction_out_of_scope_is_not_found(world):
+def test_correct_document_is_a_new_version_with_a_reason(world):
+    """Callers that re-issue on their own (the annual plan's text) keep the number too."""
+    from enforcement.documents.services import correct_document
+
+    original = issue(world)
+    corrected = correct_document(world.people.city_legal, original.pk, letter_context(report_deadline="2026-04-30"))
+    assert (corrected.number, corrected.version, corrected.replaces_id) == (original.number, 2, original.pk)
+    assert corrected.reason
+
+
+def test_new_version_out_of_scope_is_not_found(world):
     original = issue(world)
     with pytest.raises(IssuedDocument.DoesNotExist):
-        correct_document(world.people.county_b_officer, original.pk, letter_context())
+        issue_new_version(world.people.county_b_officer, original.pk, letter_context(), "越权")
 
 
 def test_render_runs_after_commit_and_is_idempotent(world, django_capture_on_commit_callbacks):

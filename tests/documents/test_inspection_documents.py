@@ -77,6 +77,8 @@ def case(planning, settings, tmp_path):  # noqa: F811
         is_major=True,
         rectification_deadline=D(2026, 4, 5),
     )
+    # The record and the order follow the completed inspection (issue 8: documents from a finished step).
+    case_services.complete_inspection(officer, inspection.pk)
     p.item, p.inspection, p.hazards = item, inspection, [h1, h2]
     return p
 
@@ -138,7 +140,7 @@ def test_reinspection_opinion_cites_order(case, django_capture_on_commit_callbac
         note="通道已清理",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        doc = case_documents.issue_reinspection_opinion(officer, case.hazards[0].reinspections.get().pk)
+        doc = case_documents.issue_reinspection_opinion(officer, case.hazards[0].reinspections.get().visit_id)
     text = pdf_text(doc)
     assert doc.number in text and "整改复查意见书" in text
     assert order.number in text

@@ -121,6 +121,9 @@ def test_create_visit_page(client, world, guidance):
 
 def test_issue_letter_page(client, world, guidance):
     visit = make_visit(world, guidance)
+    # the letter follows the finished visit.
+    base.finish_checks(guidance, visit)
+    services.complete_visit(guidance.city, visit.pk)
     login(client, guidance.city)
     deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
     response = client.post(

@@ -215,12 +215,20 @@ def test_a_failed_reinspection_keeps_the_hazard_due_by_its_original_deadline(exe
     31 August recorded on the re-inspection (the hazard's own deadline kept, as 安全生产法 第65条's order set it)
     WHEN July is built THEN the hazard is due in July and counted as re-inspected — it does not drop out of
     the due figures until the new deadline."""
-    from cases.models import Hazard, ReInspection
+    from cases.models import Hazard, ReInspection, ReInspectionVisit
 
     hazard = Hazard.objects.get(description="应急预案未演练")
     assert hazard.rectification_deadline == D(2026, 7, 10)
+    visit = ReInspectionVisit.objects.create(
+        inspection=hazard.inspection,
+        organisation=hazard.organisation,
+        inspected_on=D(2026, 7, 12),
+        team_key=ReInspectionVisit.team_key_for(executed.officers),
+        created_by=executed.officers[0],
+    )
     reinspection = ReInspection.objects.create(
         hazard=hazard,
+        visit=visit,
         inspected_on=D(2026, 7, 12),
         result=ReInspection.Result.FAILED,
         new_deadline=D(2026, 8, 31),
@@ -235,11 +243,6 @@ def test_a_failed_reinspection_keeps_the_hazard_due_by_its_original_deadline(exe
     assert july.hazards_closed == 1  # failed: still open
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="record_reinspection still overwrites Hazard.rectification_deadline; engineer 'documents' keeps "
-    "it (issue 8 item 1/2). Remove this marker when that lands: the test must then pass.",
-)
 def test_a_failed_reinspection_through_the_service_keeps_the_hazard_due(executed):
     """GIVEN the March hazard due 10 July re-inspected through the service on 12 July and failed, new
     deadline 31 August WHEN July is built THEN the hazard is due in July (its original deadline)."""

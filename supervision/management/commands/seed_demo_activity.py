@@ -170,24 +170,30 @@ class Command(BaseCommand):
                     rectification_deadline=deadline,
                 )
             # Most inspections were closed on the day; a few recent ones are still 检查中 (they do not count
-            # in the monthly progress until completed).
-            if (today - day).days > 7 or rng.random() < 0.5:
+            # in the monthly progress until completed, and issue no record yet).
+            completed = (today - day).days > 7 or rng.random() < 0.5
+            if completed:
                 cases.complete_inspection(officers[0], inspection.pk)
                 # The demo writes its past today: date the completion on the inspection's day.
                 Inspection.objects.filter(pk=inspection.pk).update(
                     completed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(17)))
                 )
             if hazard is not None:
-                if not issued_order:
+                # Documents follow a finished step: only a completed inspection issues its record and order.
+                first_order = completed and not issued_order
+                if first_order:
                     # The paper of the first hazardous inspection: record and rectification order.
                     case_documents.issue_inspection_record(officers[0], inspection.pk)
                     case_documents.issue_rectification_order(officers[0], inspection.pk)
                     issued_order = True
                 if deadline < today and rng.random() < 0.85:
-                    cases.record_reinspection(
+                    reinspection = cases.record_reinspection(
                         officers[0],
                         hazard.pk,
                         inspected_on=min(deadline + datetime.timedelta(days=2), today),
                         officers=officers,
                         result="passed",
                     )
+                    if first_order:
+                        # …and its 整改复查意见书, one for the re-inspection visit.
+                        case_documents.issue_reinspection_opinion(officers[0], reinspection.visit_id)
