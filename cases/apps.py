@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
@@ -7,7 +8,19 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases.inspections.services import last_inspector_pairs
+        from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
         from plans.draws.algorithm import register_exclusion_source
 
         # plans must not import cases (data flows core ← plans ← cases), so cases plugs in here.
         register_exclusion_source("last_inspectors", last_inspector_pairs)
+        # Nor may the core: the navigation takes the pages cases gives it.
+        register_nav(
+            NavEntry(
+                "cases",
+                _("执法检查"),
+                "cases:inspection_list",
+                has_perm("cases.view_inspection"),
+                in_namespace("cases"),
+                30,
+            )
+        )

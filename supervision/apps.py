@@ -1,6 +1,33 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = "执法监督"
+
+    def ready(self):
+        # The core's navigation names no domain app; supervision plugs its pages in here.
+        from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
+
+        register_nav(
+            NavEntry(
+                "progress",
+                _("月度调度"),
+                "supervision:progress",
+                has_perm("supervision.view_monthlyprogress"),
+                in_namespace("supervision", without_word="guidance"),
+                40,
+            )
+        )
+        register_nav(
+            NavEntry(
+                "guidance",
+                _("执法指导"),
+                "supervision:guidance_ledger",
+                # The ledger page checks the visit permission; the letter one comes with it in every role.
+                has_perm("supervision.view_guidancevisit"),
+                in_namespace("supervision", with_word="guidance"),
+                41,
+            )
+        )

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import DataScope
+from enforcement.web.navigation import manages_register, reads_api_docs
 
 TOP_ORGS_SHOWN = 12
 
@@ -59,6 +60,8 @@ def home(request):
             "more_orgs": more_orgs,
             "totals": totals,
             "by_sector": by_sector,
-            "can_import": user.has_perm("enterprises.add_enterprise"),
+            "can_add_enterprise": user.has_perm("enterprises.add_enterprise"),
+            "can_import": manages_register(user),
+            "can_read_api_docs": reads_api_docs(user),
         },
     )

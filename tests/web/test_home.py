@@ -32,9 +32,10 @@ def test_county_officer_home(browse, world):
     assert (stat(body, "total"), stat(body, "key"), stat(body, "general")) == (4, 1, 3)
     assert stat(body, "hazard") == 1
     assert "西山" not in body
-    assert 'href="/enterprises/import/"' in body  # officers may add enterprises
+    assert 'href="/enterprises/new/"' in body  # officers may add an enterprise …
+    assert 'href="/enterprises/import/"' not in body  # … but loading workbooks is the register administrators'
     assert 'href="/admin/"' not in body
-    assert 'href="/api/docs/"' in body
+    assert 'href="/api/docs/"' not in body
 
 
 def test_township_user_home_shows_delegated_powers(browse, world):
