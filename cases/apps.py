@@ -8,12 +8,14 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases.inspections.services import last_inspector_pairs
+        from cases.inspections.todo import inspection_figures, inspection_todo
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
+        from enforcement.web.todo import register_figures, register_todo
         from plans.draws.algorithm import register_exclusion_source
 
         # plans must not import cases (data flows core ← plans ← cases), so cases plugs in here.
         register_exclusion_source("last_inspectors", last_inspector_pairs)
-        # Nor may the core: the navigation takes the pages cases gives it.
+        # Nor may the core: the home page and the navigation take what cases gives.
         register_nav(
             NavEntry(
                 "cases",
@@ -24,3 +26,5 @@ class CasesConfig(AppConfig):
                 30,
             )
         )
+        register_todo("cases.inspections", inspection_todo)
+        register_figures("cases.inspections", inspection_figures)

@@ -7,8 +7,10 @@ class PlansConfig(AppConfig):
     verbose_name = "年度监督检查计划"
 
     def ready(self):
-        # The core's navigation names no domain app; plans plugs its pages in here.
+        # The core's home page and navigation name no domain app; plans plugs its parts in here.
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
+        from enforcement.web.todo import register_todo
+        from plans.annual.todo import plan_todo
 
         register_nav(
             NavEntry(
@@ -30,3 +32,4 @@ class PlansConfig(AppConfig):
                 21,
             )
         )
+        register_todo("plans.annual", plan_todo)

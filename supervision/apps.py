@@ -7,8 +7,11 @@ class SupervisionConfig(AppConfig):
     verbose_name = "执法监督"
 
     def ready(self):
-        # The core's navigation names no domain app; supervision plugs its pages in here.
+        # The core's home page and navigation name no domain app; supervision plugs its parts in here.
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
+        from enforcement.web.todo import register_figures, register_todo
+        from supervision.guidance.todo import guidance_figures, guidance_todo
+        from supervision.progress.todo import progress_todo
 
         register_nav(
             NavEntry(
@@ -31,3 +34,6 @@ class SupervisionConfig(AppConfig):
                 41,
             )
         )
+        register_todo("supervision.progress", progress_todo)
+        register_todo("supervision.guidance", guidance_todo)
+        register_figures("supervision.guidance", guidance_figures)

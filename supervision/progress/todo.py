@@ -1,0 +1,83 @@
+"""What the monthly progress (月调度, R-05) puts on the home page (enforcement.web.todo).
+
+A county confirms its own monthly report; the level above sees the reports of its lower units that are
+still unconfirmed this year.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from enforcement.web.todo import Severity, TodoItem, TodoRow, count_and_first
+from plans.annual.todo import oversees_execution
+from supervision.progress.forms import month_label
+from supervision.progress.models import MonthlyProgress
+from supervision.progress.views import SUPERVISING_LEVELS
+
+ROWS = 5
+
+
+def _detail_url(report):
+    return reverse("supervision:progress_detail", args=[report.pk])
+
+
+def _own_to_confirm(user, today):
+    if not user.organisation_id or not user.has_perm("supervision.confirm_monthlyprogress"):
+        return []
+    waiting = MonthlyProgress.objects.restrict(user, "view").filter(
+        organisation_id=user.organisation_id, confirmed_at__isnull=True
+    )
+    count, reports = count_and_first(waiting.order_by("-month"), ROWS)
+    if not count:
+        return []
+    return [
+        TodoItem(
+            key="progress.confirm",
+            title=_("本单位月度调度待确认"),
+            count=count,
+            url=reverse("supervision:progress"),
+            severity=Severity.DUE,
+            hint=_("核对本月计划执行和隐患整改数据后确认，市局据此调度。"),
+            rows=tuple(
+                TodoRow(label=month_label(report.month), url=_detail_url(report), action=_("确认"))
+                for report in reports
+            ),
+        )
+    ]
+
+
+def _lower_unconfirmed(user, today):
+    org = user.organisation
+    if (
+        org is None
+        or org.level not in SUPERVISING_LEVELS
+        or not oversees_execution(user)
+        or not user.has_perm("supervision.view_monthlyprogress")
+    ):
+        return []
+    waiting = (
+        MonthlyProgress.objects.restrict(user, "view")
+        .filter(month__year=today.year, confirmed_at__isnull=True)
+        .exclude(organisation=org)
+    )
+    count, reports = count_and_first(
+        waiting.select_related("organisation").order_by("month", "organisation__path"), ROWS
+    )
+    if not count:
+        return []
+    return [
+        TodoItem(
+            key="progress.lower_unconfirmed",
+            title=_("下级未确认的月度调度"),
+            count=count,
+            url=reverse("supervision:progress"),
+            severity=Severity.DUE,
+            rows=tuple(
+                TodoRow(label=report.organisation.name, url=_detail_url(report), detail=month_label(report.month))
+                for report in reports
+            ),
+        )
+    ]
+
+
+def progress_todo(user, today):
+    return [*_own_to_confirm(user, today), *_lower_unconfirmed(user, today)]

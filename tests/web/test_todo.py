@@ -1,0 +1,231 @@
+"""The home page is each role's to-do list: what is due or overdue, counted through restrict(), each item
+linking to where it is done; the key figures of the scope for those who answer for the plan."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from enforcement.web.todo import todo_for
+from tests.web.scenes import build_june
+
+
+@pytest.fixture
+def june(request, db, time_machine):
+    return build_june(request, time_machine)
+
+
+def home(browse, user):
+    response = browse.as_(user).get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def todo_counts(body):
+    """{item key: count} as the page shows them."""
+    block = body[body.index('id="todo"') : body.index("</section>", body.index('id="todo"'))]
+    return {
+        key: int(count)
+        for key, count in re.findall(
+            r'data-todo="([\w.]+)".*?<span class="todo-item__count" data-count>(\d+)<', block, re.S
+        )
+    }
+
+
+def test_officer_sees_own_plan_items_open_inspection_and_hazard(browse, june):
+    """GIVEN county A in mid-June with the officer's March and May items not inspected, the June item due,
+    the May inspection left open and its hazard past its deadline
+    WHEN the officer opens the home page
+    THEN the to-do list shows exactly those, overdue first, each with the link that does it."""
+    body = home(browse, june.people.officer)
+    assert todo_counts(body) == {
+        "cases.hazards_due": 1,
+        "cases.plan_items_overdue": 2,
+        "cases.inspections_open": 1,
+        "cases.plan_items_due": 1,
+    }
+    # Overdue work first, the oldest deadline leading: March's item, then the hazard due 30 May.
+    assert list(todo_counts(body))[:2] == ["cases.plan_items_overdue", "cases.hazards_due"]
+    start = reverse("cases:inspection_create")
+    assert f'href="{start}?plan_item={june.june_item.pk}"' in body
+    assert f'href="{start}?plan_item={june.march_item.pk}"' in body
+    assert f'href="{start}?plan_item={june.may_behind.pk}"' in body
+    assert f'href="{start}?plan_item={june.may_item.pk}"' not in body  # already being inspected
+    assert reverse("cases:inspection_detail", args=[june.inspection.pk]) in body
+    assert reverse("cases:hazard_reinspect", args=[june.hazard.pk]) in body
+    assert "东城一般企业2" in body and "开始检查" in body and "继续检查" in body and "复查" in body
+    # An officer has no oversight figures and no letters to answer on the home page.
+    assert 'id="figures"' not in body
+    assert "guidance." not in body
+
+
+def test_the_order_is_overdue_first_then_due(june):
+    items = todo_for(june.people.officer)
+    severities = [item.severity for item in items]
+    assert severities == sorted(severities, key=["overdue", "due", "info"].index)
+    assert [i.key for i in items if i.severity == "overdue"] == ["cases.plan_items_overdue", "cases.hazards_due"]
+
+
+def test_another_countys_officer_has_nothing_to_do(browse, june):
+    body = home(browse, june.people.officer_b)
+    assert todo_counts(body) == {}
+    assert 'id="todo-empty"' in body and "暂无待办事项" in body
+
+
+def test_township_officer_sees_nothing_of_the_county(browse, june):
+    assert todo_counts(home(browse, june.people.township)) == {}
+
+
+def test_county_legal_section(browse, june):
+    """GIVEN the scene WHEN county A's legal section opens the home page THEN it is told to confirm April's
+    monthly report, that the guidance letter's report is overdue and that a hazard is overdue; it sees the
+    plan completion figure (only completed inspections count)."""
+    body = home(browse, june.people.county_legal)
+    assert todo_counts(body) == {
+        "guidance.reports_owed": 1,
+        "cases.hazards_overdue": 1,
+        "progress.confirm": 1,
+    }
+    assert reverse("supervision:guidance_letter", args=[june.letter.pk]) in body
+    assert "报送整改报告" in body and june.letter.document.number in body
+    assert 'data-figure="cases.plan_completion"' in body
+    completion = re.search(r'data-figure="cases.plan_completion">\s*<span class="figure__value">([^<]+)<', body)
+    assert completion.group(1) == "0%"  # four items due by June, the one inspection still open
+    assert "应完成 4 项，已完成 0 项" in body
+
+
+def test_county_leader(browse, june):
+    body = home(browse, june.people.county_leader)
+    assert todo_counts(body) == {
+        "guidance.reports_owed": 1,
+        "cases.hazards_overdue": 1,
+        "progress.confirm": 1,
+    }
+    # The leader reads the letter; answering it is the legal section's step.
+    letter = body[body.index('data-todo="guidance.reports_owed"') :]
+    assert "报送整改报告</a>" not in letter[: letter.index("</li>")]
+    assert 'id="figures"' in body
+
+
+def test_city_legal_section(browse, june):
+    """The city: county A's filing to acknowledge, the lower units' unconfirmed April reports, the overdue
+    letter, county B not visited yet, the overdue hazard, and its own plan not drawn up (past 31 March)."""
+    body = home(browse, june.people.city_legal)
+    counts = todo_counts(body)
+    assert counts == {
+        "plans.missing": 1,
+        "guidance.letters_overdue": 1,
+        "cases.hazards_overdue": 1,
+        "plans.acknowledge": 1,
+        "progress.confirm": 1,
+        "progress.lower_unconfirmed": 3,
+        "guidance.not_visited": 1,
+    }
+    assert "西山县应急管理局" in body and "尚未安排" in body
+    assert reverse("plans:detail", args=[june.planning.plan.pk]) + "#workflow" in body
+    assert "确认报备" in body
+
+
+def test_city_leader(browse, june):
+    counts = todo_counts(home(browse, june.people.city_leader))
+    assert counts == {
+        "guidance.letters_overdue": 1,
+        "cases.hazards_overdue": 1,
+        "plans.acknowledge": 1,
+        "progress.confirm": 1,
+        "progress.lower_unconfirmed": 3,
+        "guidance.not_visited": 1,
+    }
+
+
+def test_done_work_leaves_the_list(browse, june):
+    """GIVEN the officer's list WHEN the hazard passes re-inspection and the inspection is completed THEN both
+    items are gone and the May item no longer counts as open work."""
+    from cases.inspections import services
+
+    p = june.planning
+    services.record_reinspection(
+        june.people.officer,
+        june.hazard.pk,
+        inspected_on=june.hazard.found_on.replace(day=31),
+        officers=p.officers,
+        result="passed",
+    )
+    services.complete_inspection(
+        june.people.officer, june.inspection.pk, launch_meeting_held=True, feedback_meeting_held=True
+    )
+    counts = todo_counts(home(browse, june.people.officer))
+    assert counts == {"cases.plan_items_overdue": 2, "cases.plan_items_due": 1}
+    legal = todo_counts(home(browse, june.people.county_legal))
+    assert "cases.hazards_overdue" not in legal
+
+
+@pytest.mark.parametrize("persona", ["officer", "county_legal", "county_leader", "city_legal", "city_leader"])
+def test_every_link_opens(browse, june, persona):
+    """Each item and each row links to a page the user may open."""
+    user = getattr(june.people, persona)
+    client = browse.as_(user)
+    items = todo_for(user)
+    assert items
+    for item in items:
+        for url in [item.url, *(row.url for row in item.rows)]:
+            assert client.get(url).status_code == 200, (item.key, url)
+
+
+@pytest.mark.parametrize(
+    ("persona", "limit"),
+    [
+        ("officer", 16),
+        ("county_legal", 27),
+        ("county_leader", 24),
+        ("city_legal", 34),
+        ("city_leader", 28),
+        ("township", 17),
+    ],
+)
+def test_home_query_count_is_pinned(browse, june, django_assert_max_num_queries, persona, limit):
+    """The home page's queries, pinned per persona (the page without a to-do list took 12)."""
+    client = browse.as_(getattr(june.people, persona))
+    client.get("/")
+    with django_assert_max_num_queries(limit):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["officer", "city_legal"])
+def test_home_query_count_does_not_grow_with_the_work(browse, june, persona):
+    """GIVEN ten more open inspections with overdue hazards WHEN ten more again THEN the home page runs the same
+    number of queries (each list shows five rows and links to the rest)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.inspections import services
+
+    p = june.planning
+    client = browse.as_(getattr(june.people, persona))
+
+    def more_work(start):
+        for n in range(start, start + 10):
+            inspection = services.record_inspection(
+                june.people.officer,
+                inspected_on=june.inspection.inspected_on,
+                officers=p.officers,
+                enterprise_id=p.general[3 + n % 3].pk,
+            )
+            services.add_hazard(
+                june.people.officer,
+                inspection.pk,
+                description=f"隐患{n}",
+                rectification_deadline=june.hazard.rectification_deadline,
+            )
+
+    def queries():
+        client.get("/")
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/").content.decode()
+        return len(ctx.captured_queries), body
+
+    more_work(0)
+    ten, body = queries()
+    assert "另有" in body  # more than the five rows shown: the rest are one link away
+    more_work(10)
+    assert queries()[0] == ten
