@@ -7,15 +7,17 @@ class CasesConfig(AppConfig):
     verbose_name = "执法检查与案件"
 
     def ready(self):
+        from cases.inspections.enterprise_history import inspection_history
         from cases.inspections.services import last_inspector_pairs
         from cases.inspections.todo import inspection_figures, inspection_todo
+        from enforcement.web.enterprise_history import register_history
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
         from enforcement.web.todo import register_figures, register_todo
         from plans.draws.algorithm import register_exclusion_source
 
         # plans must not import cases (data flows core ← plans ← cases), so cases plugs in here.
         register_exclusion_source("last_inspectors", last_inspector_pairs)
-        # Nor may the core: the home page and the navigation take what cases gives.
+        # Nor may the core: the home page, the enterprise page and the navigation take what cases gives.
         register_nav(
             NavEntry(
                 "cases",
@@ -28,3 +30,4 @@ class CasesConfig(AppConfig):
         )
         register_todo("cases.inspections", inspection_todo)
         register_figures("cases.inspections", inspection_figures)
+        register_history("cases.inspections", inspection_history)
