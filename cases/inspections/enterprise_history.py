@@ -52,7 +52,7 @@ def _plan_items(user, enterprise, limit, today):
         PlanItem.objects.restrict(user, "view")
         .filter(enterprise=enterprise)
         .exclude(plan__status="superseded")
-        .select_related("plan__organisation")
+        .select_related("plan")
         .annotate(
             completed=Exists(Inspection.objects.filter(plan_item=OuterRef("pk"), status=Inspection.Status.COMPLETED)),
             open_inspection=Exists(
@@ -74,7 +74,6 @@ def _plan_items(user, enterprise, limit, today):
                     Cell(item.plan.title, reverse("plans:item_detail", args=[item.pk])),
                     Cell(_("%(year)d年%(month)d月") % {"year": item.plan.year, "month": item.planned_month}),
                     Cell(item.get_mode_display()),
-                    Cell(item.plan.organisation.name),
                     Cell(state, badge=tone or "default"),
                     action,
                 ),
@@ -85,7 +84,7 @@ def _plan_items(user, enterprise, limit, today):
     return startable, HistorySection(
         key="plan_items",
         title=_("计划检查"),
-        columns=(_("年度计划"), _("计划月份"), _("检查方式"), _("执法主体"), _("执行情况"), ""),
+        columns=(_("年度计划"), _("计划月份"), _("检查方式"), _("执行情况"), ""),
         rows=rows,
         total=total,
         empty=_("尚未列入年度监督检查计划。"),

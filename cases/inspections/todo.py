@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from cases.inspections.models import Hazard, Inspection
 from cases.inspections.views import EFFECTIVE_PLANS, due_plan_items
-from enforcement.web.todo import Figure, Severity, TodoItem, TodoRow, count_and_first, month_end, percent
+from enforcement.web.todo import ROWS, Figure, Severity, TodoItem, TodoRow, count_and_first, month_end, percent
 from plans.annual.todo import oversees_execution
 from plans.models import PlanItem
 
-ROWS = 5
 # A week before the month ends, this month's plan items are "due this week".
 DUE_SOON_DAYS = 7
 
@@ -115,8 +114,9 @@ def _my_open_inspections(user, today):
     ]
 
 
-def _hazard_rows(user, hazards, today):
-    may_reinspect = user.has_perm("cases.add_reinspection")
+def _hazard_rows(user, hazards, today, act=True):
+    """Rows for hazards; ``act`` offers 复查 to those who may re-inspect, else the hazard is shown."""
+    may_reinspect = act and user.has_perm("cases.add_reinspection")
     rows = []
     for hazard in hazards:
         deadline = getattr(hazard, DEADLINE)
@@ -125,7 +125,7 @@ def _hazard_rows(user, hazards, today):
             TodoRow(
                 label=f"{hazard.inspection.enterprise.name}：{hazard.description[:30]}",
                 url=reverse("cases:hazard_reinspect", args=[hazard.pk]) if may_reinspect else detail_url,
-                action=_("复查") if may_reinspect else _("查看"),
+                action=_("复查") if may_reinspect else "",
                 detail=_("整改期限 %(date)s") % {"date": deadline.isoformat()},
                 due=deadline,
                 overdue=deadline < today,
@@ -175,7 +175,8 @@ def _overdue_hazards(user, today):
             url=reverse("cases:hazard_list") + "?state=overdue",
             severity=Severity.OVERDUE,
             due=getattr(hazards[0], DEADLINE),
-            rows=_hazard_rows(user, hazards, today),
+            # Those who oversee look into them; the re-inspection is the officers' (their own list).
+            rows=_hazard_rows(user, hazards, today, act=False),
         )
     ]
 

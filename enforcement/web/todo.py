@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+# Each item shows its first few entries, each with its own button; the item links to all of them.
+ROWS = 3
+
 
 class Severity:
     """How urgent an item is; the list shows overdue work first."""

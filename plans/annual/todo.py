@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from enforcement.enterprises.models import Enterprise
-from enforcement.web.todo import Severity, TodoItem, TodoRow, count_and_first
+from enforcement.web.todo import ROWS, Severity, TodoItem, TodoRow, count_and_first
 from plans.annual import services
 from plans.annual.models import InspectionPlan, PlanType
 from plans.annual.views.plans import STEPS
 
 S = InspectionPlan.Status
-ROWS = 5
 # The user's next step on an own plan in each state, by the step's name on the plan page.
 NEXT_STEP_NAME = {S.DRAFT: "submit", S.SUBMITTED: "approve", S.APPROVED: "file", S.FILED: "publish"}
 # States in which the plan still has to be approved by the deadline.

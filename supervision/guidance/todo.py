@@ -9,13 +9,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from enforcement.web.todo import Figure, Severity, TodoItem, TodoRow, count_and_first, month_end
+from enforcement.web.todo import ROWS, Figure, Severity, TodoItem, TodoRow, count_and_first, month_end
 from plans.annual.todo import oversees_execution
 from supervision.guidance.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit
 from supervision.guidance.rules import LAST_MONTH, supervised_units
 from supervision.guidance.services import is_city_user, may_answer
-
-ROWS = 5
 
 
 def _letter_url(letter):

@@ -1,19 +1,18 @@
 """What the monthly progress (月调度, R-05) puts on the home page (enforcement.web.todo).
 
-A county confirms its own monthly report; the level above sees the reports of its lower units that are
-still unconfirmed this year.
+A county confirms its own monthly reports; the level above sees which lower units have not confirmed the
+last month's.
 """
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from enforcement.web.todo import Severity, TodoItem, TodoRow, count_and_first
+from enforcement.web.todo import ROWS, Severity, TodoItem, TodoRow, count_and_first
 from plans.annual.todo import oversees_execution
 from supervision.progress.forms import month_label
+from supervision.progress.job import previous_month
 from supervision.progress.models import MonthlyProgress
 from supervision.progress.views import SUPERVISING_LEVELS
-
-ROWS = 5
 
 
 def _detail_url(report):
@@ -54,27 +53,24 @@ def _lower_unconfirmed(user, today):
         or not user.has_perm("supervision.view_monthlyprogress")
     ):
         return []
+    # The month the city is chasing now: the last one built (the previous month), as the progress page shows.
+    month = previous_month(today)
     waiting = (
         MonthlyProgress.objects.restrict(user, "view")
-        .filter(month__year=today.year, confirmed_at__isnull=True)
+        .filter(month=month, confirmed_at__isnull=True)
         .exclude(organisation=org)
     )
-    count, reports = count_and_first(
-        waiting.select_related("organisation").order_by("month", "organisation__path"), ROWS
-    )
+    count, reports = count_and_first(waiting.select_related("organisation").order_by("organisation__path"), ROWS)
     if not count:
         return []
     return [
         TodoItem(
             key="progress.lower_unconfirmed",
-            title=_("下级未确认的月度调度"),
+            title=_("下级未确认的%(month)s月度调度") % {"month": month_label(month)},
             count=count,
-            url=reverse("supervision:progress"),
+            url=reverse("supervision:progress") + f"?month={month:%Y-%m}",
             severity=Severity.DUE,
-            rows=tuple(
-                TodoRow(label=report.organisation.name, url=_detail_url(report), detail=month_label(report.month))
-                for report in reports
-            ),
+            rows=tuple(TodoRow(label=report.organisation.name, url=_detail_url(report)) for report in reports),
         )
     ]
 

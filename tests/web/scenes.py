@@ -3,9 +3,9 @@ enterprise page tests.
 
 County A's plan is in force: the key enterprise in March and September, two general ones in May, a third
 in June. On 20 May an officer started the May inspection of 东城一般企业0 and found a hazard due 30 May; the
-city guided county A and asked for a rectification report by 1 June; April's monthly progress was built.
-Then the clock moves to 15 June: the March and the second May item are overdue, the June item is due this
-month, the inspection is still open, the hazard and the letter are overdue.
+city guided county A and asked for a rectification report by 1 June; April's monthly progress was built
+then, May's on 1 June. On 15 June the March and the second May item are overdue, the June item is due this
+month, the inspection is still open, the hazard and the letter are overdue, no report is confirmed.
 """
 
 import datetime
@@ -75,6 +75,7 @@ def build_june(request, time_machine):
         township=world.people.township_a_user,
     )
     time_machine.move_to(at(year, 6, 15), tick=False)
+    build_monthly_progress(datetime.date(year, 5, 1))  # the 1 June run
     return SimpleNamespace(
         world=world,
         planning=p,

@@ -77,14 +77,14 @@ def test_township_officer_sees_nothing_of_the_county(browse, june):
 
 
 def test_county_legal_section(browse, june):
-    """GIVEN the scene WHEN county A's legal section opens the home page THEN it is told to confirm April's
-    monthly report, that the guidance letter's report is overdue and that a hazard is overdue; it sees the
+    """GIVEN the scene WHEN county A's legal section opens the home page THEN it is told to confirm April's and
+    May's monthly reports, that the guidance letter's report is overdue and that a hazard is overdue; it sees the
     plan completion figure (only completed inspections count)."""
     body = home(browse, june.people.county_legal)
     assert todo_counts(body) == {
         "guidance.reports_owed": 1,
         "cases.hazards_overdue": 1,
-        "progress.confirm": 1,
+        "progress.confirm": 2,
     }
     assert reverse("supervision:guidance_letter", args=[june.letter.pk]) in body
     assert "报送整改报告" in body and june.letter.document.number in body
@@ -99,7 +99,7 @@ def test_county_leader(browse, june):
     assert todo_counts(body) == {
         "guidance.reports_owed": 1,
         "cases.hazards_overdue": 1,
-        "progress.confirm": 1,
+        "progress.confirm": 2,
     }
     # The leader reads the letter; answering it is the legal section's step.
     letter = body[body.index('data-todo="guidance.reports_owed"') :]
@@ -108,7 +108,7 @@ def test_county_leader(browse, june):
 
 
 def test_city_legal_section(browse, june):
-    """The city: county A's filing to acknowledge, the lower units' unconfirmed April reports, the overdue
+    """The city: county A's filing to acknowledge, the lower units' unconfirmed May reports, the overdue
     letter, county B not visited yet, the overdue hazard, and its own plan not drawn up (past 31 March)."""
     body = home(browse, june.people.city_legal)
     counts = todo_counts(body)
@@ -117,7 +117,7 @@ def test_city_legal_section(browse, june):
         "guidance.letters_overdue": 1,
         "cases.hazards_overdue": 1,
         "plans.acknowledge": 1,
-        "progress.confirm": 1,
+        "progress.confirm": 2,
         "progress.lower_unconfirmed": 3,
         "guidance.not_visited": 1,
     }
@@ -132,7 +132,7 @@ def test_city_leader(browse, june):
         "guidance.letters_overdue": 1,
         "cases.hazards_overdue": 1,
         "plans.acknowledge": 1,
-        "progress.confirm": 1,
+        "progress.confirm": 2,
         "progress.lower_unconfirmed": 3,
         "guidance.not_visited": 1,
     }

@@ -2,7 +2,7 @@
 
 Everything goes through the real services, so the demo data obeys the same rules as user input: every
 county gets a published 2026 work-safety plan (all key and high-risk enterprises, a 双随机 draw of a third
-of the general ones, two more due this month), the items of past months are mostly carried out with some
+of the general ones, two key ones again this month), the items of past months are mostly carried out with some
 hazards and re-inspections (the last week's inspections still open), the delegated township's officer has
 an inspection of their own under way, and the monthly progress snapshots of the past months are built —
 so every demo persona's home page has work on it. Idempotent: a county that already has a plan for the
@@ -106,10 +106,10 @@ class Command(BaseCommand):
             draws.add_draw_to_plan(legal, draw.pk, plan.pk, rng.randint(5, 8))
         today = timezone.localdate()
         if year == today.year:
-            # Work due this month, so the officers' home pages show what "due" looks like.
-            unplanned = general.exclude(pk__in=plan.items.values("enterprise_id")).order_by("pk")[:2]
-            for enterprise in unplanned:
-                plans.add_item(legal, plan.pk, enterprise, today.month, officers=officers)
+            # R-08: two key enterprises once more this month, so the officers' home pages show work due.
+            for enterprise in ours.filter(supervision_class="key").order_by("pk")[:2]:
+                if not plan.items.filter(enterprise=enterprise, planned_month=today.month).exists():
+                    plans.add_item(legal, plan.pk, enterprise, today.month, officers=officers)
         plans.submit_plan(legal, plan.pk, "报区（县）政府审批")
         approval = ContentFile(APPROVAL_PDF, name="批复.pdf")
         plans.approve_plan(
