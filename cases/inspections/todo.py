@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 
 from cases.inspections.models import Hazard, Inspection
 from cases.inspections.views import EFFECTIVE_PLANS, due_plan_items
-from enforcement.web.todo import ROWS, Figure, Severity, TodoItem, TodoRow, count_and_first, month_end, percent
+from enforcement.web.todo import (
+    ROWS,
+    Figure,
+    Severity,
+    TodoItem,
+    TodoRow,
+    count_and_first,
+    listed_item,
+    month_end,
+    percent,
+)
 from plans.annual.todo import oversees_execution
 from plans.models import PlanItem
 
@@ -89,49 +99,43 @@ def _my_open_inspections(user, today):
         .filter(status=Inspection.Status.IN_PROGRESS)
         .filter(Q(created_by=user) | Q(pk__in=officers))
     )
-    count, inspections = count_and_first(open_.select_related("enterprise").order_by("inspected_on", "pk"), ROWS)
-    if not count:
-        return []
-    rows = tuple(
-        TodoRow(
+    return listed_item(
+        open_.select_related("enterprise").order_by("inspected_on", "pk"),
+        lambda inspection: TodoRow(
             label=inspection.enterprise.name,
             url=reverse("cases:inspection_detail", args=[inspection.pk]),
             action=_("继续检查"),
             detail=_("%(date)s 开始，检查中") % {"date": inspection.inspected_on.isoformat()},
-        )
-        for inspection in inspections
+        ),
+        key="cases.inspections_open",
+        title=_("未完成的检查"),
+        url=reverse("cases:inspection_list") + f"?status={Inspection.Status.IN_PROGRESS}",
+        severity=Severity.DUE,
+        hint=_("补充隐患、召开反馈会后点“完成检查”。"),
     )
-    return [
-        TodoItem(
-            key="cases.inspections_open",
-            title=_("未完成的检查"),
-            count=count,
-            url=reverse("cases:inspection_list") + f"?status={Inspection.Status.IN_PROGRESS}",
-            severity=Severity.DUE,
-            hint=_("补充隐患、召开反馈会后点“完成检查”。"),
-            rows=rows,
-        )
-    ]
 
 
-def _hazard_rows(user, hazards, today, act=True):
-    """Rows for hazards; ``act`` offers 复查 to those who may re-inspect, else the hazard is shown."""
+def _hazard_row(user, today, act=True):
+    """A hazard as a row; ``act`` offers 复查 to those who may re-inspect, else the row opens the hazard."""
     may_reinspect = act and user.has_perm("cases.add_reinspection")
-    rows = []
-    for hazard in hazards:
+
+    def row(hazard):
         deadline = getattr(hazard, DEADLINE)
         detail_url = reverse("cases:inspection_detail", args=[hazard.inspection_id]) + f"#hazard-{hazard.pk}"
-        rows.append(
-            TodoRow(
-                label=f"{hazard.inspection.enterprise.name}：{hazard.description[:30]}",
-                url=reverse("cases:hazard_reinspect", args=[hazard.pk]) if may_reinspect else detail_url,
-                action=_("复查") if may_reinspect else "",
-                detail=_("整改期限 %(date)s") % {"date": deadline.isoformat()},
-                due=deadline,
-                overdue=deadline < today,
-            )
+        return TodoRow(
+            label=f"{hazard.inspection.enterprise.name}：{hazard.description[:30]}",
+            url=reverse("cases:hazard_reinspect", args=[hazard.pk]) if may_reinspect else detail_url,
+            action=_("复查") if may_reinspect else "",
+            detail=_("整改期限 %(date)s") % {"date": deadline.isoformat()},
+            due=deadline,
+            overdue=deadline < today,
         )
-    return tuple(rows)
+
+    return row
+
+
+def _oldest_deadline(hazards):
+    return getattr(hazards[0], DEADLINE)
 
 
 def _my_hazards_due(user, today):
@@ -143,42 +147,31 @@ def _my_hazards_due(user, today):
         .filter(**{f"{DEADLINE}__lte": today})
         .filter(Q(inspection_id__in=mine) | Q(inspection__created_by=user))
     )
-    count, hazards = count_and_first(due.select_related("inspection__enterprise").order_by(DEADLINE, "pk"), ROWS)
-    if not count:
-        return []
-    oldest = getattr(hazards[0], DEADLINE)
-    return [
-        TodoItem(
-            key="cases.hazards_due",
-            title=_("到期待复查的隐患"),
-            count=count,
-            url=reverse("cases:hazard_list"),
-            severity=Severity.OVERDUE if oldest < today else Severity.DUE,
-            due=oldest,
-            hint=_("整改期限已到，复查后闭环（复查率目标 100%）。"),
-            rows=_hazard_rows(user, hazards, today),
-        )
-    ]
+    return listed_item(
+        due.select_related("inspection__enterprise").order_by(DEADLINE, "pk"),
+        _hazard_row(user, today),
+        key="cases.hazards_due",
+        title=_("到期待复查的隐患"),
+        url=reverse("cases:hazard_list"),
+        severity=lambda hazards: Severity.OVERDUE if _oldest_deadline(hazards) < today else Severity.DUE,
+        due=_oldest_deadline,
+        hint=_("整改期限已到，复查后闭环（复查率目标 100%）。"),
+    )
 
 
 def _overdue_hazards(user, today):
     """The scope's hazards still open after their deadline (the same rule as the hazard list's 逾期)."""
     overdue = Hazard.objects.restrict(user, "view").filter(status=Hazard.Status.OPEN, **{f"{DEADLINE}__lt": today})
-    count, hazards = count_and_first(overdue.select_related("inspection__enterprise").order_by(DEADLINE, "pk"), ROWS)
-    if not count:
-        return []
-    return [
-        TodoItem(
-            key="cases.hazards_overdue",
-            title=_("逾期未整改的隐患"),
-            count=count,
-            url=reverse("cases:hazard_list") + "?state=overdue",
-            severity=Severity.OVERDUE,
-            due=getattr(hazards[0], DEADLINE),
-            # Those who oversee look into them; the re-inspection is the officers' (their own list).
-            rows=_hazard_rows(user, hazards, today, act=False),
-        )
-    ]
+    return listed_item(
+        overdue.select_related("inspection__enterprise").order_by(DEADLINE, "pk"),
+        # Those who oversee look into them; the re-inspection is the officers' (on their own list).
+        _hazard_row(user, today, act=False),
+        key="cases.hazards_overdue",
+        title=_("逾期未整改的隐患"),
+        url=reverse("cases:hazard_list") + "?state=overdue",
+        severity=Severity.OVERDUE,
+        due=_oldest_deadline,
+    )
 
 
 def inspection_todo(user, today):

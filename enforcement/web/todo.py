@@ -122,6 +122,19 @@ def count_and_first(queryset, limit: int):
     return queryset.count(), rows[:limit]
 
 
+def listed_item(queryset, to_row, **fields) -> list[TodoItem]:
+    """The to-do item listing ``queryset`` — its count and its first ``ROWS`` objects as rows (``to_row``) —
+    or no item when it is empty. ``fields`` are the item's other fields; a callable ``severity`` or ``due``
+    is given the objects listed (sorted most urgent first) and returns the value."""
+    count, objects = count_and_first(queryset, ROWS)
+    if not count:
+        return []
+    for name in ("severity", "due"):
+        if callable(fields.get(name)):
+            fields[name] = fields[name](objects)
+    return [TodoItem(count=count, rows=tuple(to_row(obj) for obj in objects), **fields)]
+
+
 def month_end(year: int, month: int) -> datetime.date:
     """The last day of a month: a plan item planned for that month is due by then."""
     first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)

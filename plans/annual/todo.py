@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from enforcement.enterprises.models import Enterprise
-from enforcement.web.todo import ROWS, Severity, TodoItem, TodoRow, count_and_first
+from enforcement.web.todo import ROWS, Severity, TodoItem, TodoRow, listed_item
 from plans.annual import services
 from plans.annual.models import InspectionPlan, PlanType
 from plans.annual.views.plans import STEPS
@@ -115,36 +115,20 @@ def _filings_to_acknowledge(user, today):
         return []
     waiting = (
         InspectionPlan.objects.restrict(user, "view")
-        .filter(
-            organisation__path__startswith=org.path,
-            filed_at__isnull=False,
-            filing_acknowledged_at__isnull=True,
-        )
+        .filter(organisation__path__startswith=org.path, filed_at__isnull=False, filing_acknowledged_at__isnull=True)
         .exclude(organisation=org)
         .exclude(status=S.SUPERSEDED)
     )
-    count, plans = count_and_first(waiting.select_related("organisation").order_by("filed_at", "pk"), ROWS)
-    if not count:
-        return []
-    rows = tuple(
-        TodoRow(
-            label=plan.organisation.name,
-            url=_plan_url(plan),
-            action=str(STEPS["acknowledge"][1]),
-            detail=str(plan),
-        )
-        for plan in plans
+    return listed_item(
+        waiting.select_related("organisation").order_by("filed_at", "pk"),
+        lambda plan: TodoRow(
+            label=plan.organisation.name, url=_plan_url(plan), action=str(STEPS["acknowledge"][1]), detail=str(plan)
+        ),
+        key="plans.acknowledge",
+        title=_("下级报备的年度计划待确认"),
+        url=reverse("plans:list") + f"?status={S.FILED}",
+        severity=Severity.DUE,
     )
-    return [
-        TodoItem(
-            key="plans.acknowledge",
-            title=_("下级报备的年度计划待确认"),
-            count=count,
-            url=reverse("plans:list") + f"?status={S.FILED}",
-            severity=Severity.DUE,
-            rows=rows,
-        )
-    ]
 
 
 def _lower_plans_overdue(user, today):
@@ -157,24 +141,17 @@ def _lower_plans_overdue(user, today):
         .filter(pk__in=services.overdue_plans(today.year, today).values("pk"))
         .exclude(organisation=org)
     )
-    count, plans = count_and_first(late.select_related("organisation").order_by("organisation__path", "pk"), ROWS)
-    if not count:
-        return []
-    rows = tuple(
-        TodoRow(label=plan.organisation.name, url=_plan_url(plan), detail=plan.get_status_display(), overdue=True)
-        for plan in plans
+    return listed_item(
+        late.select_related("organisation").order_by("organisation__path", "pk"),
+        lambda plan: TodoRow(
+            label=plan.organisation.name, url=_plan_url(plan), detail=plan.get_status_display(), overdue=True
+        ),
+        key="plans.lower_overdue",
+        title=_("下级年度计划逾期未批准"),
+        url=reverse("plans:list") + f"?year={today.year}",
+        severity=Severity.OVERDUE,
+        due=services.approval_deadline(today.year),
     )
-    return [
-        TodoItem(
-            key="plans.lower_overdue",
-            title=_("下级年度计划逾期未批准"),
-            count=count,
-            url=reverse("plans:list") + f"?year={today.year}",
-            severity=Severity.OVERDUE,
-            due=services.approval_deadline(today.year),
-            rows=rows,
-        )
-    ]
 
 
 def plan_todo(user, today):

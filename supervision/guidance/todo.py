@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from enforcement.web.todo import ROWS, Figure, Severity, TodoItem, TodoRow, count_and_first, month_end
+from enforcement.web.todo import ROWS, Figure, Severity, TodoItem, TodoRow, listed_item, month_end
 from plans.annual.todo import oversees_execution
 from supervision.guidance.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit
 from supervision.guidance.rules import LAST_MONTH, supervised_units
@@ -72,56 +72,37 @@ def _reports_to_review(user, today):
     if not is_city_user(user) or not user.has_perm("supervision.review_guidanceletter"):
         return []
     waiting = _letters(user).filter(visit__city_id=user.organisation_id, status=GuidanceLetter.Status.REPORT_SUBMITTED)
-    count, letters = count_and_first(waiting.order_by("report_deadline", "pk"), ROWS)
-    if not count:
-        return []
-    return [
-        TodoItem(
-            key="guidance.reports_to_review",
-            title=_("县区整改报告待审核"),
-            count=count,
-            url=reverse("supervision:guidance_ledger"),
-            severity=Severity.DUE,
-            rows=tuple(
-                TodoRow(
-                    label=letter.visit.county.name,
-                    url=_letter_url(letter),
-                    action=_("审核"),
-                    detail=_letter_label(letter),
-                )
-                for letter in letters
-            ),
-        )
-    ]
+    return listed_item(
+        waiting.order_by("report_deadline", "pk"),
+        lambda letter: TodoRow(
+            label=letter.visit.county.name, url=_letter_url(letter), action=_("审核"), detail=_letter_label(letter)
+        ),
+        key="guidance.reports_to_review",
+        title=_("县区整改报告待审核"),
+        url=reverse("supervision:guidance_ledger"),
+        severity=Severity.DUE,
+    )
 
 
 def _letters_overdue(user, today):
     if not is_city_user(user) or not oversees_execution(user) or not user.has_perm("supervision.view_guidanceletter"):
         return []
     overdue = _letters(user).filter(GuidanceLetter.overdue_q(today))
-    count, letters = count_and_first(overdue.order_by("report_deadline", "pk"), ROWS)
-    if not count:
-        return []
-    return [
-        TodoItem(
-            key="guidance.letters_overdue",
-            title=_("逾期未报送整改报告的意见书"),
-            count=count,
-            url=reverse("supervision:guidance_ledger"),
-            severity=Severity.OVERDUE,
-            due=letters[0].report_deadline,
-            rows=tuple(
-                TodoRow(
-                    label=letter.visit.county.name,
-                    url=_letter_url(letter),
-                    detail=_("期限 %(date)s") % {"date": letter.report_deadline.isoformat()},
-                    due=letter.report_deadline,
-                    overdue=True,
-                )
-                for letter in letters
-            ),
-        )
-    ]
+    return listed_item(
+        overdue.order_by("report_deadline", "pk"),
+        lambda letter: TodoRow(
+            label=letter.visit.county.name,
+            url=_letter_url(letter),
+            detail=_("期限 %(date)s") % {"date": letter.report_deadline.isoformat()},
+            due=letter.report_deadline,
+            overdue=True,
+        ),
+        key="guidance.letters_overdue",
+        title=_("逾期未报送整改报告的意见书"),
+        url=reverse("supervision:guidance_ledger"),
+        severity=Severity.OVERDUE,
+        due=lambda letters: letters[0].report_deadline,
+    )
 
 
 def _slot_due(month, today):

@@ -7,7 +7,7 @@ last month's.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from enforcement.web.todo import ROWS, Severity, TodoItem, TodoRow, count_and_first
+from enforcement.web.todo import Severity, TodoRow, listed_item
 from plans.annual.todo import oversees_execution
 from supervision.progress.forms import month_label
 from supervision.progress.job import previous_month
@@ -25,23 +25,15 @@ def _own_to_confirm(user, today):
     waiting = MonthlyProgress.objects.restrict(user, "view").filter(
         organisation_id=user.organisation_id, confirmed_at__isnull=True
     )
-    count, reports = count_and_first(waiting.order_by("-month"), ROWS)
-    if not count:
-        return []
-    return [
-        TodoItem(
-            key="progress.confirm",
-            title=_("本单位月度调度待确认"),
-            count=count,
-            url=reverse("supervision:progress"),
-            severity=Severity.DUE,
-            hint=_("核对本月计划执行和隐患整改数据后确认，市局据此调度。"),
-            rows=tuple(
-                TodoRow(label=month_label(report.month), url=_detail_url(report), action=_("确认"))
-                for report in reports
-            ),
-        )
-    ]
+    return listed_item(
+        waiting.order_by("-month"),
+        lambda report: TodoRow(label=month_label(report.month), url=_detail_url(report), action=_("确认")),
+        key="progress.confirm",
+        title=_("本单位月度调度待确认"),
+        url=reverse("supervision:progress"),
+        severity=Severity.DUE,
+        hint=_("核对本月计划执行和隐患整改数据后确认，市局据此调度。"),
+    )
 
 
 def _lower_unconfirmed(user, today):
@@ -60,19 +52,14 @@ def _lower_unconfirmed(user, today):
         .filter(month=month, confirmed_at__isnull=True)
         .exclude(organisation=org)
     )
-    count, reports = count_and_first(waiting.select_related("organisation").order_by("organisation__path"), ROWS)
-    if not count:
-        return []
-    return [
-        TodoItem(
-            key="progress.lower_unconfirmed",
-            title=_("下级未确认的%(month)s月度调度") % {"month": month_label(month)},
-            count=count,
-            url=reverse("supervision:progress") + f"?month={month:%Y-%m}",
-            severity=Severity.DUE,
-            rows=tuple(TodoRow(label=report.organisation.name, url=_detail_url(report)) for report in reports),
-        )
-    ]
+    return listed_item(
+        waiting.select_related("organisation").order_by("organisation__path"),
+        lambda report: TodoRow(label=report.organisation.name, url=_detail_url(report)),
+        key="progress.lower_unconfirmed",
+        title=_("下级未确认的%(month)s月度调度") % {"month": month_label(month)},
+        url=reverse("supervision:progress") + f"?month={month:%Y-%m}",
+        severity=Severity.DUE,
+    )
 
 
 def progress_todo(user, today):

@@ -76,16 +76,27 @@ def test_township_officer_sees_nothing_of_the_county(browse, june):
     assert todo_counts(home(browse, june.people.township)) == {}
 
 
+# What a county's legal section and its leaders have to see to: the letter's report (overdue), the hazard
+# past its deadline, April's and May's monthly reports to confirm.
+COUNTY_OVERSIGHT = {"guidance.reports_owed": 1, "cases.hazards_overdue": 1, "progress.confirm": 2}
+# The city: county A's filing, county B not visited, the lower units' May reports (counties A and B, the
+# park), the overdue letter and hazard, its own April and May reports.
+CITY_OVERSIGHT = {
+    "guidance.letters_overdue": 1,
+    "cases.hazards_overdue": 1,
+    "plans.acknowledge": 1,
+    "progress.confirm": 2,
+    "progress.lower_unconfirmed": 3,
+    "guidance.not_visited": 1,
+}
+
+
 def test_county_legal_section(browse, june):
     """GIVEN the scene WHEN county A's legal section opens the home page THEN it is told to confirm April's and
     May's monthly reports, that the guidance letter's report is overdue and that a hazard is overdue; it sees the
     plan completion figure (only completed inspections count)."""
     body = home(browse, june.people.county_legal)
-    assert todo_counts(body) == {
-        "guidance.reports_owed": 1,
-        "cases.hazards_overdue": 1,
-        "progress.confirm": 2,
-    }
+    assert todo_counts(body) == COUNTY_OVERSIGHT
     assert reverse("supervision:guidance_letter", args=[june.letter.pk]) in body
     assert "报送整改报告" in body and june.letter.document.number in body
     assert 'data-figure="cases.plan_completion"' in body
@@ -96,11 +107,7 @@ def test_county_legal_section(browse, june):
 
 def test_county_leader(browse, june):
     body = home(browse, june.people.county_leader)
-    assert todo_counts(body) == {
-        "guidance.reports_owed": 1,
-        "cases.hazards_overdue": 1,
-        "progress.confirm": 2,
-    }
+    assert todo_counts(body) == COUNTY_OVERSIGHT
     # The leader reads the letter; answering it is the legal section's step.
     letter = body[body.index('data-todo="guidance.reports_owed"') :]
     assert "报送整改报告</a>" not in letter[: letter.index("</li>")]
@@ -111,31 +118,15 @@ def test_city_legal_section(browse, june):
     """The city: county A's filing to acknowledge, the lower units' unconfirmed May reports, the overdue
     letter, county B not visited yet, the overdue hazard, and its own plan not drawn up (past 31 March)."""
     body = home(browse, june.people.city_legal)
-    counts = todo_counts(body)
-    assert counts == {
-        "plans.missing": 1,
-        "guidance.letters_overdue": 1,
-        "cases.hazards_overdue": 1,
-        "plans.acknowledge": 1,
-        "progress.confirm": 2,
-        "progress.lower_unconfirmed": 3,
-        "guidance.not_visited": 1,
-    }
+    # Drawing up the city's own plan is the legal section's; its leader only approves it.
+    assert todo_counts(body) == {**CITY_OVERSIGHT, "plans.missing": 1}
     assert "西山县应急管理局" in body and "尚未安排" in body
     assert reverse("plans:detail", args=[june.planning.plan.pk]) + "#workflow" in body
     assert "确认报备" in body
 
 
 def test_city_leader(browse, june):
-    counts = todo_counts(home(browse, june.people.city_leader))
-    assert counts == {
-        "guidance.letters_overdue": 1,
-        "cases.hazards_overdue": 1,
-        "plans.acknowledge": 1,
-        "progress.confirm": 2,
-        "progress.lower_unconfirmed": 3,
-        "guidance.not_visited": 1,
-    }
+    assert todo_counts(home(browse, june.people.city_leader)) == CITY_OVERSIGHT
 
 
 def test_done_work_leaves_the_list(browse, june):
