@@ -2,11 +2,10 @@
 
 Everything goes through the real services, so the demo data obeys the same rules as user input: every
 county gets a published 2026 work-safety plan (all key and high-risk enterprises, a 双随机 draw of a third
-of the general ones, two key ones again this month), the items of past months are mostly carried out with some
-hazards and re-inspections (the last week's inspections still open), the delegated township's officer has
-an inspection of their own under way, and the monthly progress snapshots of the past months are built —
-so every demo persona's home page has work on it. Idempotent: a county that already has a plan for the
-year is left alone.
+of the general ones, two key ones again this month), the items of past months are mostly carried out with
+some hazards and re-inspections, the delegated township's officer has an inspection of their own under
+way, and the monthly progress snapshots of the past months are built — so every demo persona's home page
+has work on it. Idempotent: a county that already has a plan for the year is left alone.
 """
 
 import datetime
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from cases.inspections import documents as case_documents
 from cases.inspections import services as cases
-from cases.models import Inspection
+from cases.inspections.models import Inspection
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from plans.annual import services as plans
@@ -39,8 +38,6 @@ HAZARDS = [
     "应急预案未演练",
 ]
 APPROVAL_PDF = b"%PDF-1.4\n% demo approval document\n"
-# Inspections of the last week are left open (检查中); older ones were completed with their feedback meeting.
-RECENT = datetime.timedelta(days=7)
 
 
 class Command(BaseCommand):
@@ -190,11 +187,6 @@ class Command(BaseCommand):
                         officers=officers,
                         result="passed",
                     )
-            if day < today - RECENT:
-                # R-11: the feedback meeting closes the inspection; the last week's stay open (检查中).
-                cases.complete_inspection(
-                    officers[0], inspection.pk, launch_meeting_held=True, feedback_meeting_held=True
-                )
 
     def _delegated_work(self, today):
         """The delegated township's officer with a county colleague (R-55): an unplanned inspection of a
