@@ -24,7 +24,8 @@ BEFORE_APPROVAL = (S.DRAFT, S.SUBMITTED)
 def oversees_execution(user):
     """Whether the user answers for plans being carried out: the legal section and business offices that
     draft and advance them, and the leaders who approve them (the approval permission, which officers
-    lack). The home page shows these users their scope's backlog and key figures, not personal work."""
+    lack). The home page shows these users their scope's backlog and key figures besides any work of
+    their own."""
     return user.has_perm("plans.approve_inspectionplan")
 
 

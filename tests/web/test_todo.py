@@ -5,9 +5,14 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from enforcement.web.todo import todo_for
-from tests.web.scenes import build_june
+from plans.annual import services as plan_services
+from plans.models import InspectionPlan
+from tests.factories import UserFactory
+from tests.planning import fill_valid_plan
+from tests.web.scenes import at, build_june
 
 
 @pytest.fixture
@@ -30,6 +35,13 @@ def todo_counts(body):
             r'data-todo="([\w.]+)".*?<span class="todo-item__count" data-count>(\d+)<', block, re.S
         )
     }
+
+
+def todo_item(body, key):
+    """The HTML of one to-do item, up to the next item or the end of the list."""
+    start = body.index(f'data-todo="{key}"')
+    following = body.find('data-todo="', start + 1)
+    return body[start : following if following != -1 else body.index("</section>", start)]
 
 
 def test_officer_sees_own_plan_items_open_inspection_and_hazard(browse, june):
@@ -109,8 +121,7 @@ def test_county_leader(browse, june):
     body = home(browse, june.people.county_leader)
     assert todo_counts(body) == COUNTY_OVERSIGHT
     # The leader reads the letter; answering it is the legal section's step.
-    letter = body[body.index('data-todo="guidance.reports_owed"') :]
-    assert "报送整改报告</a>" not in letter[: letter.index("</li>")]
+    assert "报送整改报告</a>" not in todo_item(body, "guidance.reports_owed")
     assert 'id="figures"' in body
 
 
@@ -149,6 +160,35 @@ def test_done_work_leaves_the_list(browse, june):
     assert counts == {"cases.plan_items_overdue": 2, "cases.plan_items_due": 1}
     legal = todo_counts(home(browse, june.people.county_legal))
     assert "cases.hazards_overdue" not in legal
+
+
+@pytest.fixture
+def april(request, db, time_machine):
+    """County A's plan of the current year still a draft on 15 April, past the approval deadline (R-04)."""
+    time_machine.move_to(at(timezone.localdate().year, 4, 15), tick=False)
+    p = request.getfixturevalue("planning")
+    InspectionPlan.objects.filter(pk=p.plan.pk).update(year=timezone.localdate().year)
+    fill_valid_plan(p)
+    return p
+
+
+def test_plan_steps_are_the_next_ones_the_user_may_take(browse, april, world):
+    """GIVEN county A's draft plan on 15 April WHEN its legal section opens the home page THEN the plan is to
+    be submitted, overdue since 31 March; the city sees it late. WHEN submitted THEN the county leader is
+    to record the approval."""
+    p = april
+    leader = UserFactory(username="county_a_leader", organisation=world.orgs.county_a, roles=["leader"])
+    body = home(browse, p.legal)
+    steps = todo_item(body, "plans.own_steps")
+    assert "报本级政府审批" in steps and "逾期" in steps and "期限 " + f"{p.plan.year}-03-31" in steps
+    assert todo_counts(body)["plans.own_steps"] == 1
+    assert "plans.own_steps" not in todo_counts(home(browse, leader))  # a draft is not the leader's yet
+    city = todo_counts(home(browse, world.people.city_legal))
+    assert city["plans.lower_overdue"] == 1
+
+    plan_services.submit_plan(p.legal, p.plan.pk)
+    body = home(browse, leader)
+    assert todo_counts(body)["plans.own_steps"] == 1 and "登记批准" in body
 
 
 @pytest.mark.parametrize("persona", ["officer", "county_legal", "county_leader", "city_legal", "city_leader"])
