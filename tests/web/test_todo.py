@@ -168,6 +168,7 @@ def april(request, db, time_machine):
     time_machine.move_to(at(timezone.localdate().year, 4, 15), tick=False)
     p = request.getfixturevalue("planning")
     InspectionPlan.objects.filter(pk=p.plan.pk).update(year=timezone.localdate().year)
+    p.plan.refresh_from_db()
     fill_valid_plan(p)
     return p
 
