@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
@@ -7,10 +8,29 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from cases.inspections.documents import register_sources
+        from cases.inspections.enterprise_history import inspection_history
         from cases.inspections.services import last_inspector_pairs
+        from cases.inspections.todo import inspection_figures, inspection_todo
+        from enforcement.web.enterprise_history import register_history
+        from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
+        from enforcement.web.todo import register_figures, register_todo
         from plans.draws.algorithm import register_exclusion_source
 
         # plans must not import cases (data flows core ← plans ← cases), so cases plugs in here.
         register_exclusion_source("last_inspectors", last_inspector_pairs)
-        # The documents core re-issues a document when its record changes; it learns the records from here.
+        # Nor may the core: the documents engine (which re-issues a document when its record changes), the home
+        # page, the enterprise page and the navigation take what cases gives.
         register_sources()
+        register_nav(
+            NavEntry(
+                "cases",
+                _("执法检查"),
+                "cases:inspection_list",
+                has_perm("cases.view_inspection"),
+                in_namespace("cases"),
+                30,
+            )
+        )
+        register_todo("cases.inspections", inspection_todo)
+        register_figures("cases.inspections", inspection_figures)
+        register_history("cases.inspections", inspection_history)

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -241,6 +242,10 @@ class Hazard(models.Model):
     @property
     def deadline_extended(self):
         return self.current_deadline != self.rectification_deadline
+
+    def reinspect_url(self):
+        """Where this hazard is re-inspected: the visit page of its order (one visit re-inspects them all), at it."""
+        return reverse("cases:inspection_reinspect", args=[self.inspection_id]) + f"#hazard-{self.pk}"
 
 
 class HazardPhoto(models.Model):

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -583,6 +583,16 @@ def pending_photo(request, pk):
 # --- hazards and re-inspections ----------------------------------------------------------------------
 
 
+def hazard_urgency(today):
+    """0 overdue (the 逾期 filter's rule), 1 still open, 2 closed: hazard lists show the work first."""
+    return Case(
+        When(Hazard.overdue_q(today), then=Value(0)),
+        When(status__in=OPEN_STATES, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
 @login_required
 @require_GET
 def hazard_list(request):
@@ -591,10 +601,13 @@ def hazard_list(request):
     scoped = Hazard.objects.restrict(user, "view")
     base = (
         scoped.select_related("inspection__enterprise", "organisation")
-        .annotate(reinspection_count=Count("reinspections"))
-        .order_by("current_deadline", "id")
+        .annotate(reinspection_count=Count("reinspections"), urgency=hazard_urgency(today))
+        .order_by("urgency", "current_deadline", "id")
     )
-    filterset = HazardFilter(request.GET, queryset=base, request=request)
+    # Without a choice the list opens on what is still open (未闭环); 全部 is the explicit empty choice.
+    params = request.GET.copy()
+    params.setdefault("state", "open")
+    filterset = HazardFilter(params, queryset=base, request=request)
     everything = _polish_filter_form(filterset.form, user)
     filterset.form.fields["state"].empty_label = None
     filterset.form.fields["state"].choices = [("", everything), *HazardFilter.STATES]
@@ -626,7 +639,7 @@ def hazard_list(request):
             "filtered": any(v for k, v in request.GET.items() if k in filterset.form.fields),
             "figures": figures,
             "rate": rate,
-            "state": request.GET.get("state", ""),
+            "state": params["state"],
             "state_query": _querystring(request, "page", "state"),
             "can_reinspect": user.has_perm("cases.add_reinspection"),
         },
@@ -637,7 +650,7 @@ def hazard_list(request):
 def hazard_reinspect(request, pk):
     """The single-hazard address of earlier versions: re-inspection is recorded per visit, for the whole order."""
     hazard = get_object_or_404(Hazard.objects.restrict(request.user, "view"), pk=pk)
-    return redirect(reverse("cases:inspection_reinspect", args=[hazard.inspection_id]) + f"#hazard-{hazard.pk}")
+    return redirect(hazard.reinspect_url())
 
 
 def _reinspection_rows(inspection, formset):

@@ -1,4 +1,4 @@
-"""Enterprise register pages: list, detail with history, create, edit, delete.
+"""Enterprise register pages: list, detail with its enforcement and change history, create, edit, delete.
 
 Every page fetches through ``Enterprise.objects.restrict(user, action)``, so a record outside the
 user's scope is simply not found (404). Writes go through ``enterprises.services``.
@@ -22,6 +22,7 @@ from enforcement.enterprises.filters import EnterpriseFilter
 from enforcement.enterprises.forms import EnterpriseForm
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
+from enforcement.web.enterprise_history import history_for as enforcement_history_for
 from enforcement.web.service_errors import apply_service_errors, permission_message
 
 PAGE_SIZES = (20, 50, 100)
@@ -225,6 +226,8 @@ def enterprise_detail(request, pk):
             "enterprise": enterprise,
             "groups": _detail_groups(enterprise),
             "history": _history(enterprise),
+            # Plans, inspections, hazards and documents, contributed by the domain apps.
+            "enforcement": enforcement_history_for(user, enterprise),
             "can_change": Enterprise.objects.restrict(user, "change").filter(pk=pk).exists(),
             "can_delete": Enterprise.objects.restrict(user, "delete").filter(pk=pk).exists(),
         },

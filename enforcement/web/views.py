@@ -1,12 +1,16 @@
-"""Site-wide pages: the home page (who am I, what can I reach)."""
+"""Site-wide pages: the home page — what I have to do, the key figures of my scope, who I am and what I
+reach."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils import timezone
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import DataScope
+from enforcement.web.navigation import manages_register, reads_api_docs
+from enforcement.web.todo import figures_for, todo_for
 
 TOP_ORGS_SHOWN = 12
 
@@ -41,6 +45,7 @@ def _reachable_organisations(user):
 @login_required
 def home(request):
     user = request.user
+    today = timezone.localdate()
     organisation = user.organisation
     if organisation is not None and organisation.delegated_by_id:
         organisation = Organisation.objects.select_related("delegated_by").get(pk=organisation.pk)
@@ -50,6 +55,9 @@ def home(request):
         request,
         "home.html",
         {
+            "today": today,
+            "todo": todo_for(user, today),
+            "figures": figures_for(user, today),
             "organisation": organisation,
             "roles": list(user.roles.all()),
             "data_scope": DataScope(user.data_scope),
@@ -59,6 +67,8 @@ def home(request):
             "more_orgs": more_orgs,
             "totals": totals,
             "by_sector": by_sector,
-            "can_import": user.has_perm("enterprises.add_enterprise"),
+            "can_add_enterprise": user.has_perm("enterprises.add_enterprise"),
+            "can_import": manages_register(user),
+            "can_read_api_docs": reads_api_docs(user),
         },
     )

@@ -37,7 +37,7 @@ def assert_nav_fits(page):
     """Every main-navigation link, the active one included, is on screen (wrapped, not scrolled away)."""
     width = page.evaluate("window.innerWidth")
     links = page.locator(".site-nav a")
-    assert links.count() >= 9
+    assert links.count() >= 7  # an officer's seven entries (tests/web/test_navigation.py), the city's nine
     for i in range(links.count()):
         box = links.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, links.nth(i).inner_text()

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.planning import planning  # noqa: F401 - the shared planning fixture, for the to-do and history tests
+
 
 @pytest.fixture
 def browse(client):

@@ -2,9 +2,10 @@
 
 Everything goes through the real services, so the demo data obeys the same rules as user input: every
 county gets a published 2026 work-safety plan (all key and high-risk enterprises, a 双随机 draw of a third
-of the general ones), the items of past months are mostly carried out with some hazards and
-re-inspections, and the monthly progress snapshots of the past months are built. Idempotent: a county
-that already has a plan for the year is left alone.
+of the general ones, two key ones again this month), the items of past months are mostly carried out with
+some hazards and re-inspections, the delegated township's officer has an inspection of their own under
+way, and the monthly progress snapshots of the past months are built — so every demo persona's home page
+has work on it. Idempotent: a county that already has a plan for the year is left alone.
 """
 
 import datetime
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             build_monthly_progress(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
         guided = self._guidance(year, rng)
+        if year == today.year:
+            self._delegated_work(today)
         self.stdout.write(
             self.style.SUCCESS(f"演示计划与检查：新建 {made} 个县（区）的年度计划；执法指导意见书 {guided} 份。")
         )
@@ -98,6 +101,12 @@ class Command(BaseCommand):
                 seed=f"demo-{county.pk}",
             )
             draws.add_draw_to_plan(legal, draw.pk, plan.pk, rng.randint(5, 8))
+        today = timezone.localdate()
+        if year == today.year:
+            # R-08: two key enterprises once more this month, so the officers' home pages show work due.
+            for enterprise in ours.filter(supervision_class="key").order_by("pk")[:2]:
+                if not plan.items.filter(enterprise=enterprise, planned_month=today.month).exists():
+                    plans.add_item(legal, plan.pk, enterprise, today.month, officers=officers)
         plans.submit_plan(legal, plan.pk, "报区（县）政府审批")
         approval = ContentFile(APPROVAL_PDF, name="批复.pdf")
         plans.approve_plan(
@@ -146,6 +155,8 @@ class Command(BaseCommand):
             day = datetime.date(year, item.planned_month, rng.randint(3, 25))
             if day >= today or rng.random() < 0.15:  # not due yet, or behind schedule
                 continue
+            if (year, item.planned_month) == (today.year, today.month) and rng.random() < 0.5:
+                continue  # this month's work, not all done yet
             inspection = cases.record_inspection(
                 officers[0],
                 inspected_on=day,
@@ -197,3 +208,37 @@ class Command(BaseCommand):
                     if first_order:
                         # …and its 整改复查意见书 (R-13), one for the re-inspection visit.
                         case_documents.issue_reinspection_opinion(officers[0], reinspection.visit_id)
+
+    def _delegated_work(self, today):
+        """The delegated township's officer with a county colleague (R-55): an unplanned inspection of a
+        township enterprise ten days ago, still open, with a hazard past its deadline."""
+        officer = User.objects.filter(username="township_officer").select_related("organisation").first()
+        if officer is None or officer.organisation is None or officer.organisation.delegated_by_id is None:
+            return
+        if Inspection.objects.filter(organisation=officer.organisation).exists():
+            return
+        colleague = (
+            User.objects.filter(organisation_id=officer.organisation.delegated_by_id, roles__code="officer")
+            .order_by("username")
+            .first()
+        )
+        enterprise = Enterprise.objects.filter(organisation=officer.organisation).order_by("pk").first()
+        if colleague is None or enterprise is None:
+            return
+        day = today - datetime.timedelta(days=10)
+        inspection = cases.record_inspection(
+            officer,
+            inspected_on=day,
+            officers=[officer, colleague],
+            enterprise_id=enterprise.pk,
+            principal_present=True,
+            launch_meeting_held=True,
+            summary="受委托开展日常检查。",
+        )
+        cases.add_hazard(
+            officer,
+            inspection.pk,
+            description="安全出口指示标志损坏",
+            location="一楼通道",
+            rectification_deadline=day + datetime.timedelta(days=7),
+        )
