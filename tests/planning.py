@@ -6,6 +6,7 @@ A county-A plan with enough certified officers and a small register.
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from enforcement.enterprises.models import Enterprise
 from plans.annual import services
@@ -19,7 +20,7 @@ K = Enterprise.SupervisionClass
 def planning(world):
     """County A is responsible for 1 key and 6 general enterprises (one in its township).
 
-    County A's legal head drafts the plan."""
+    County A's legal head drafts this year's plan (the year the clock shows when the test runs)."""
     from tests.factories import CertificateFactory, UserFactory
 
     a = world.orgs.county_a
@@ -29,7 +30,8 @@ def planning(world):
     key = EnterpriseFactory(name="东城危化储运公司", organisation=a, supervision_class=K.KEY, class_reason="重大危险源")
     general = [EnterpriseFactory(name=f"东城一般企业{i}", organisation=a) for i in range(4)]
     general += [world.ent.a_general, world.ent.a_township]
-    plan = services.create_plan(legal, a, 2026, PlanType.WORK_SAFETY, "东城区2026年度安全生产监督检查计划")
+    year = timezone.localdate().year
+    plan = services.create_plan(legal, a, year, PlanType.WORK_SAFETY, f"东城区{year}年度安全生产监督检查计划")
     city_legal = world.people.city_legal
     expired = UserFactory(username="county_a_expired", organisation=a, roles=["officer"])
     CertificateFactory(holder=expired, valid_from="2020-01-01", valid_until="2021-01-01")
@@ -58,7 +60,7 @@ def execute_first_half(p):
 
     Key enterprise in March and September, two general ones in May. Carried out: March (2 hazards: due
     April and re-inspected; due July) and one May item (1 hazard due 20 May, never re-inspected). The other
-    May item is behind schedule.
+    May item is behind schedule. The dates are 2026's: tests using it run at ``tests.dates.CLOCK_2026``.
     """
     import datetime
 
@@ -68,6 +70,7 @@ def execute_first_half(p):
     from plans.annual import services as plan_services
 
     D = datetime.date
+    assert p.plan.year == 2026, "this data set is dated 2026: mark the test pytest.mark.clock(CLOCK_2026)"
     add = plan_services.add_item
     key_march = add(p.legal, p.plan.pk, p.key, 3, officers=p.officers)
     add(p.legal, p.plan.pk, p.key, 9, officers=p.officers)
