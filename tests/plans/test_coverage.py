@@ -40,6 +40,20 @@ def test_general_coverage_needs_a_third_rounded_up(planning):
     assert results(planning.plan)["general_coverage"].ok
 
 
+def test_general_coverage_rounds_a_third_up_not_down(planning, world):
+    """R-02 一般生产经营单位不少于三分之一: a third of 7 is 2⅓, so 2 are too few.
+
+    GIVEN 7 general enterprises (ceiling 3, floor 2) and a plan naming 2 of them WHEN checked THEN the rule
+    fails and asks for 3; with a third one planned it passes."""
+    EnterpriseFactory(name="东城一般企业6", organisation=world.orgs.county_a)
+    fill_valid_plan(planning)
+    rule = results(planning.plan)["general_coverage"]
+    assert not rule.ok
+    assert "一般生产经营单位共7家，已列入2家，至少需要3家。还差1家" in rule.message
+    services.add_item(planning.legal, planning.plan.pk, planning.general[2], 6, officers=planning.officers)
+    assert results(planning.plan)["general_coverage"].ok
+
+
 def test_same_enterprise_in_city_and_county_plan_is_refused(planning, world):
     """R-03: the city plan and the county plans interlock; one enterprise, one level.
 
