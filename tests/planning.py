@@ -96,3 +96,30 @@ def execute_first_half(p):
     )
     case_services.add_hazard(officer, may.pk, description="安全警示标志缺失", rectification_deadline=D(2026, 5, 20))
     return p
+
+
+def seed_sending_a_conflicted_officer(organisation, definition, sample_size, enterprise, conflicted):
+    """A draw seed under which, were conflicts ignored, one of ``conflicted`` would be sent to ``enterprise``.
+
+    A test of conflict exclusion run with a random seed passes by chance whenever the draw happens not to
+    pick a conflicted officer anyway; with this seed it fails every time exclusion is switched off.
+    """
+    from django.utils import timezone
+
+    from plans.draws import services as draws
+
+    enterprises = list(draws.enterprise_pool(organisation, definition).values_list("pk", flat=True))
+    officers = list(draws.officer_pool(organisation, definition, timezone.localdate()).values_list("pk", flat=True))
+    for n in range(1000):
+        seed = f"conflict-{n}"
+        if sent_ignoring_conflicts(enterprises, officers, sample_size, seed, enterprise) & {o.pk for o in conflicted}:
+            return seed
+    raise AssertionError("no seed sends a conflicted officer: the test could not fail")
+
+
+def sent_ignoring_conflicts(enterprise_pool, officer_pool, sample_size, seed, enterprise):
+    """The officers a draw with these inputs would send to ``enterprise`` if nobody had a conflict."""
+    from plans.draws.algorithm import run_draw
+
+    rows = run_draw(enterprise_pool, officer_pool, [], sample_size, 2, seed)
+    return next((set(row["officers"]) for row in rows if row["enterprise"] == enterprise.pk), set())

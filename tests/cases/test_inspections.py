@@ -10,7 +10,7 @@ from cases.inspections import services
 from cases.models import Hazard, Inspection
 from plans.draws import services as draw_services
 from tests.dates import today
-from tests.planning import fill_valid_plan
+from tests.planning import fill_valid_plan, seed_sending_a_conflicted_officer, sent_ignoring_conflicts
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -134,6 +134,12 @@ def test_draw_can_exclude_last_inspectors(inspection, planning, world):
             holder=UserFactory(username=f"spare{i}", organisation=world.orgs.county_a, roles=["officer"])
         )
     definition = {"supervision_class": "key", "exclude_last_inspectors": True}
-    draw = draw_services.create_draw(planning.legal, planning.plan.organisation, "重点抽查", definition, 1)
+    organisation = planning.plan.organisation
+    seed = seed_sending_a_conflicted_officer(organisation, definition, 1, planning.key, planning.officers)
+    draw = draw_services.create_draw(planning.legal, organisation, "重点抽查", definition, 1, seed=seed)
+    # Without the exclusion this very draw would send last time's inspectors: it cannot pass by chance.
+    assert sent_ignoring_conflicts(draw.enterprise_pool, draw.officer_pool, 1, seed, planning.key) & {
+        o.pk for o in planning.officers
+    }
     assert not set(draw.result[0]["officers"]) & {o.pk for o in planning.officers}
     assert sorted(map(tuple, draw.excluded_pairs)) == sorted((o.pk, planning.key.pk) for o in planning.officers)

@@ -7,6 +7,7 @@ from plans.draws import services
 from plans.draws.algorithm import run_draw
 from plans.models import ConflictDeclaration, Draw
 from tests.factories import CertificateFactory, UserFactory
+from tests.planning import seed_sending_a_conflicted_officer, sent_ignoring_conflicts
 
 DEFINITION = {"supervision_class": "general"}
 
@@ -44,7 +45,13 @@ def test_declared_conflicts_are_excluded(planning, officers):
     target = planning.general[0]
     for officer in officers[:3]:
         ConflictDeclaration.objects.create(officer=officer, enterprise=target, relation="亲属在该单位任职")
-    draw = services.create_draw(planning.legal, planning.plan.organisation, "全部一般企业", DEFINITION, 6)
+    organisation = planning.plan.organisation
+    seed = seed_sending_a_conflicted_officer(organisation, DEFINITION, 6, target, officers[:3])
+    draw = services.create_draw(planning.legal, organisation, "全部一般企业", DEFINITION, 6, seed=seed)
+    # Without the exclusion this very draw would send a conflicted officer: the test cannot pass by chance.
+    assert sent_ignoring_conflicts(draw.enterprise_pool, draw.officer_pool, 6, seed, target) & {
+        o.pk for o in officers[:3]
+    }
     row = next(r for r in draw.result if r["enterprise"] == target.pk)
     assert set(row["officers"]) == {o.pk for o in officers[3:]}
     # Only one officer left for that enterprise → too few to draw two.
