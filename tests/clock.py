@@ -9,8 +9,8 @@ time-machine patches the process, so the live-server thread of the browser tests
 moved clock too. A child process (the Celery worker of tests/celery_fixture.py) inherits the environment
 and calls ``start_from_environment()`` itself; ``TEST_CLOCK_STARTED_AT`` (the real time at which the
 pytest process started travelling) lets it continue from where the parent's clock is now, not restart
-at ``TEST_CLOCK``. Tests that need one calendar position still freeze it themselves (``time_machine``
-fixture); that nests inside the session's travel.
+at ``TEST_CLOCK``. Tests that need one calendar position move the clock themselves (the ``clock`` marker of
+tests/conftest.py, or the ``time_machine`` fixture); that nests inside the session's travel.
 """
 
 import datetime
