@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from enforcement.orgs.models import Organisation
+from tests import clock
 from tests.factories import CertificateFactory, EnterpriseFactory, OrganisationFactory, UserFactory
 
 pytest_plugins = ["tests.celery_fixture"]
@@ -19,6 +20,35 @@ pytest_plugins = ["tests.celery_fixture"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 L = Organisation.Level
+
+
+def pytest_configure(config):
+    # TEST_CLOCK moves the clock for the whole session (tests/clock.py): the suite must pass on any day.
+    config._test_clock = clock.start_from_environment()
+    config.addinivalue_line(
+        "markers",
+        "clock(instant): run the test with the clock moved to this ISO 8601 instant (ticking from there); for "
+        "tests built on a dated data set that needs one calendar position. See tests/clock.py.",
+    )
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_test_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    return clock.describe()
+
+
+@pytest.fixture(autouse=True)
+def _clock_marker(request):
+    """``@pytest.mark.clock("2026-11-20T10:00:00+08:00")``: move the clock before any other fixture runs, so
+    the personas' certificates and every "today" agree with the dated data set the test builds."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is not None:
+        request.getfixturevalue("time_machine").move_to(clock.parse(marker.args[0]), tick=True)
 
 
 @pytest.fixture(autouse=True)

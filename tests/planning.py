@@ -6,6 +6,7 @@ A county-A plan with enough certified officers and a small register.
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from enforcement.enterprises.models import Enterprise
 from plans.annual import services
@@ -19,7 +20,7 @@ K = Enterprise.SupervisionClass
 def planning(world):
     """County A is responsible for 1 key and 6 general enterprises (one in its township).
 
-    County A's legal head drafts the plan."""
+    County A's legal head drafts this year's plan (the year the clock shows when the test runs)."""
     from tests.factories import CertificateFactory, UserFactory
 
     a = world.orgs.county_a
@@ -29,7 +30,8 @@ def planning(world):
     key = EnterpriseFactory(name="东城危化储运公司", organisation=a, supervision_class=K.KEY, class_reason="重大危险源")
     general = [EnterpriseFactory(name=f"东城一般企业{i}", organisation=a) for i in range(4)]
     general += [world.ent.a_general, world.ent.a_township]
-    plan = services.create_plan(legal, a, 2026, PlanType.WORK_SAFETY, "东城区2026年度安全生产监督检查计划")
+    year = timezone.localdate().year
+    plan = services.create_plan(legal, a, year, PlanType.WORK_SAFETY, f"东城区{year}年度安全生产监督检查计划")
     city_legal = world.people.city_legal
     expired = UserFactory(username="county_a_expired", organisation=a, roles=["officer"])
     CertificateFactory(holder=expired, valid_from="2020-01-01", valid_until="2021-01-01")
@@ -75,7 +77,8 @@ def execute_first_half(p):
 
     Key enterprise in March and September, two general ones in May. Carried out: March (2 hazards: due
     April and re-inspected; due July) and one May item (1 hazard due 20 May, never re-inspected). The other
-    May item is behind schedule. Both inspections are completed on the day they were made.
+    May item is behind schedule. Both inspections are completed on the day they were made. The dates are 2026's:
+    tests using it run at ``tests.dates.CLOCK_2026``.
     """
     import datetime
 
@@ -86,6 +89,7 @@ def execute_first_half(p):
     from plans.annual import services as plan_services
 
     D = datetime.date
+    assert p.plan.year == 2026, "this data set is dated 2026: mark the test pytest.mark.clock(CLOCK_2026)"
     add = plan_services.add_item
     key_march = add(p.legal, p.plan.pk, p.key, 3, officers=p.officers)
     add(p.legal, p.plan.pk, p.key, 9, officers=p.officers)
@@ -114,3 +118,30 @@ def execute_first_half(p):
     complete_on(officer, march, march.inspected_on)
     complete_on(officer, may, may.inspected_on)
     return p
+
+
+def seed_sending_a_conflicted_officer(organisation, definition, sample_size, enterprise, conflicted):
+    """A draw seed under which, were conflicts ignored, one of ``conflicted`` would be sent to ``enterprise``.
+
+    A test of conflict exclusion run with a random seed passes by chance whenever the draw happens not to
+    pick a conflicted officer anyway; with this seed it fails every time exclusion is switched off.
+    """
+    from django.utils import timezone
+
+    from plans.draws import services as draws
+
+    enterprises = list(draws.enterprise_pool(organisation, definition).values_list("pk", flat=True))
+    officers = list(draws.officer_pool(organisation, definition, timezone.localdate()).values_list("pk", flat=True))
+    for n in range(1000):
+        seed = f"conflict-{n}"
+        if sent_ignoring_conflicts(enterprises, officers, sample_size, seed, enterprise) & {o.pk for o in conflicted}:
+            return seed
+    raise AssertionError("no seed sends a conflicted officer: the test could not fail")
+
+
+def sent_ignoring_conflicts(enterprise_pool, officer_pool, sample_size, seed, enterprise):
+    """The officers a draw with these inputs would send to ``enterprise`` if nobody had a conflict."""
+    from plans.draws.algorithm import run_draw
+
+    rows = run_draw(enterprise_pool, officer_pool, [], sample_size, 2, seed)
+    return next((set(row["officers"]) for row in rows if row["enterprise"] == enterprise.pk), set())

@@ -1,5 +1,7 @@
 """Organisations, users, roles, certificates and the audit log in the admin, scoped per user."""
 
+import datetime
+
 import pytest
 
 from enforcement.audit.models import AuditEvent
@@ -7,6 +9,7 @@ from enforcement.enterprises import services
 from enforcement.orgs.models import EnforcementCertificate, Organisation, Role, User
 from enforcement.orgs.scoping import DataScope
 from tests.admin.helpers import changelist_rows, form_data
+from tests.dates import today
 from tests.factories import CertificateFactory, UserFactory
 
 ORGS = "/admin/orgs/organisation/"
@@ -135,8 +138,8 @@ def test_county_admin_adds_a_user_in_its_county(world, admin_as, county_a_admin)
         "certificates-INITIAL_FORMS": "0",
         "certificates-0-number": "豫执20250001",
         "certificates-0-issuer": "河川市人民政府",
-        "certificates-0-valid_from": "2025-01-01",
-        "certificates-0-valid_until": "2030-12-31",
+        "certificates-0-valid_from": (today() - datetime.timedelta(days=365)).isoformat(),
+        "certificates-0-valid_until": (today() + datetime.timedelta(days=5 * 365)).isoformat(),
     }
     response = client.post(f"{USERS}add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors

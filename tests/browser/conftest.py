@@ -1,9 +1,12 @@
 """Playwright driving Debian's Chromium (headless) at 10-inch tablet sizes."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
+
+from tests import clock
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,8 +40,15 @@ def viewport(request):
 
 
 @pytest.fixture
-def page(chromium, viewport):
-    context = chromium.new_context(viewport=viewport, locale="zh-CN")
+def page(chromium, viewport, settings):
+    # Chromium's cookie jar runs on the real clock, the server on the test's (TEST_CLOCK, a clock marker):
+    # a cookie dated by the server could be expired on arrival. Cookies without an expiry date cannot.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    context = chromium.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    if clock.moved():
+        # The page's Date agrees with the server's moved clock; time keeps flowing.
+        context.clock.install(time=datetime.datetime.now(datetime.UTC))
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

@@ -24,8 +24,8 @@ def approval_file():
 def publish_plan_with_due_item(p):
     """County A's plan, in force this year, with one item planned for the current month.
 
-    The ``planning`` fixture drafts a 2026 plan; the year is moved to today's so that the "due this month
-    or earlier" rule does not depend on when the tests run. Returns the due plan item.
+    The ``planning`` fixture drafts this year's plan; its year is set to today's again here so that the "due
+    this month or earlier" rule holds even if a run crossed the new year in between. Returns the due plan item.
     """
     today = timezone.localdate()
     InspectionPlan.objects.filter(pk=p.plan.pk).update(year=today.year)

@@ -4,13 +4,11 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import Hazard, HazardPhoto, Inspection, ReInspection
 from tests.cases.helpers import add_hazard, photo_upload, png_bytes, publish_plan_with_due_item, record
-
-TODAY = timezone.localdate()
+from tests.dates import today
 
 
 @pytest.fixture
@@ -100,7 +98,7 @@ def test_create_inspection_with_nested_results(planning, due_item, world, api):
     check = due_item.check_items.first()
     payload = {
         "plan_item": due_item.pk,
-        "inspected_on": TODAY.isoformat(),
+        "inspected_on": today().isoformat(),
         "officers": [o.pk for o in planning.officers],
         "principal_present": True,
         "launch_meeting_held": True,
@@ -126,11 +124,11 @@ def test_create_inspection_with_nested_results(planning, due_item, world, api):
 
 def test_create_inspection_refusals(planning, due_item, world, api):
     client = api.as_(world.people.county_a_officer)
-    base = {"plan_item": due_item.pk, "inspected_on": TODAY.isoformat()}
+    base = {"plan_item": due_item.pk, "inspected_on": today().isoformat()}
     response = client.post("/api/inspections/", {**base, "officers": [planning.officers[0].pk]}, format="json")
     assert response.status_code == 400 and "执法人员不得少于2人" in str(response.json())
     response = client.post(
-        "/api/inspections/", {"inspected_on": TODAY.isoformat(), "officers": [o.pk for o in planning.officers]}
+        "/api/inspections/", {"inspected_on": today().isoformat(), "officers": [o.pk for o in planning.officers]}
     )
     assert response.status_code == 400 and "二者选一" in str(response.json())
     # County B cannot reference county A's plan item or officers: they do not exist for it.
@@ -175,7 +173,7 @@ def test_create_hazard_with_multipart_photos(planning, inspection, world, api, m
             "description": "消防通道堵塞",
             "location": "仓库",
             "is_major": "true",
-            "rectification_deadline": (TODAY + datetime.timedelta(days=7)).isoformat(),
+            "rectification_deadline": (today() + datetime.timedelta(days=7)).isoformat(),
             "photo_files": [photo_upload("a.png"), photo_upload("b.png")],
         },
         format="multipart",
@@ -198,7 +196,7 @@ def test_create_hazard_refuses_bad_photos(planning, inspection, world, api, medi
         {
             "inspection": inspection.pk,
             "description": "x",
-            "rectification_deadline": TODAY.isoformat(),
+            "rectification_deadline": today().isoformat(),
             "photo_files": [photo_upload(name, data)],
         },
         format="multipart",
@@ -210,7 +208,7 @@ def test_create_hazard_refuses_bad_photos(planning, inspection, world, api, medi
 def test_create_hazard_on_another_countys_inspection(planning, inspection, world, api, media):
     response = api.as_(world.people.county_b_officer).post(
         "/api/hazards/",
-        {"inspection": inspection.pk, "description": "x", "rectification_deadline": TODAY.isoformat()},
+        {"inspection": inspection.pk, "description": "x", "rectification_deadline": today().isoformat()},
         format="multipart",
     )
     assert response.status_code == 400 and "inspection" in response.json()
@@ -242,10 +240,10 @@ def test_photo_download_is_scoped(planning, hazard, world, api):
 def test_reinspection_closed_loop_through_the_api(planning, hazard, world, api):
     client = api.as_(world.people.county_a_officer)
     officers = [o.pk for o in planning.officers]
-    base = {"hazard": hazard.pk, "inspected_on": TODAY.isoformat(), "officers": officers}
+    base = {"hazard": hazard.pk, "inspected_on": today().isoformat(), "officers": officers}
     response = client.post("/api/reinspections/", {**base, "result": "failed"}, format="json")
     assert response.status_code == 400 and "new_deadline" in response.json()
-    deadline = TODAY + datetime.timedelta(days=3)
+    deadline = today() + datetime.timedelta(days=3)
     response = client.post(
         "/api/reinspections/", {**base, "result": "failed", "new_deadline": deadline.isoformat()}, format="json"
     )

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection
 from enforcement.uploads import PHOTO
@@ -22,9 +21,9 @@ from tests.cases.helpers import (
     publish_plan_with_due_item,
     record,
 )
+from tests.dates import today
 from tests.factories import EnterpriseFactory
 
-TODAY = timezone.localdate()
 LIST = reverse("cases:inspection_list")
 NEW = reverse("cases:inspection_create")
 HAZARDS = reverse("cases:hazard_list")
@@ -78,7 +77,7 @@ def test_due_panel_lists_this_and_past_months_items_without_inspection(planning,
     panel = body[body.index('id="due-panel"') : body.index("</section>", body.index('id="due-panel"'))]
     assert f"?plan_item={due_item.pk}" in panel
     assert "开始检查" in panel and planning.general[2].name in panel and "我负责" in panel
-    later = [i for i in planning.plan.items.all() if i.planned_month > TODAY.month]
+    later = [i for i in planning.plan.items.all() if i.planned_month > today().month]
     for item in later:
         assert f'?plan_item={item.pk}"' not in panel
 
@@ -100,7 +99,7 @@ def test_due_panel_ignores_plans_not_in_force(planning, world, as_, media):
 
 
 def test_list_filters(planning, due_item, world, as_):
-    first = record(planning, due_item, inspected_on=TODAY - datetime.timedelta(days=20))
+    first = record(planning, due_item, inspected_on=today() - datetime.timedelta(days=20))
     second = record(planning, enterprise_id=planning.key.pk)
     add_hazard(planning, second, photos=[])
     client = as_(world.people.county_a_officer)
@@ -111,8 +110,8 @@ def test_list_filters(planning, due_item, world, as_):
         return {pk for pk in (first.pk, second.pk) if reverse("cases:inspection_detail", args=[pk]) in rows}
 
     assert listed() == {first.pk, second.pk}
-    assert listed(date_from=(TODAY - datetime.timedelta(days=5)).isoformat()) == {second.pk}
-    assert listed(date_to=(TODAY - datetime.timedelta(days=5)).isoformat()) == {first.pk}
+    assert listed(date_from=(today() - datetime.timedelta(days=5)).isoformat()) == {second.pk}
+    assert listed(date_to=(today() - datetime.timedelta(days=5)).isoformat()) == {first.pk}
     assert listed(q=planning.key.name[:4]) == {second.pk}
     assert listed(has_open_hazards="true") == {second.pk}
     assert listed(has_open_hazards="false") == {first.pk}
@@ -146,7 +145,7 @@ def test_new_inspection_is_prefilled_from_the_plan_item(planning, due_item, worl
     body = response.content.decode()
     assert planning.general[2].name in body and "执法一中队" in body and "重点查看有限空间作业" in body
     form = response.context["form"]
-    assert form["started_at"].value().date() == timezone.localdate()
+    assert form["started_at"].value().date() == today()
     assert sorted(form["officers"].value()) == sorted(o.pk for o in planning.officers)
     for officer in planning.officers:
         assert re.search(rf'<input[^>]*value="{officer.pk}"[^>]*checked', body)
@@ -302,7 +301,7 @@ def test_stored_under_media_root_and_not_reachable_by_path(planning, hazard, wor
 def test_adding_a_hazard_with_photos_through_the_page(planning, inspection, world, as_, media):
     client = as_(world.people.county_a_officer)
     url = reverse("cases:hazard_create", args=[inspection.pk])
-    deadline = TODAY + datetime.timedelta(days=7)
+    deadline = today() + datetime.timedelta(days=7)
     response = client.post(
         url,
         {
@@ -340,7 +339,7 @@ def test_a_bad_photo_is_refused_and_nothing_is_stored(planning, inspection, worl
         {
             "description": "配电箱门缺失",
             "location": "一号车间",
-            "rectification_deadline": (TODAY + datetime.timedelta(days=5)).isoformat(),
+            "rectification_deadline": (today() + datetime.timedelta(days=5)).isoformat(),
             "photos": [photo_upload("好照片.png"), photo_upload(name, data, "application/octet-stream")],
         },
     )
@@ -359,7 +358,7 @@ def test_a_bad_photo_is_refused_and_nothing_is_stored(planning, inspection, worl
 def test_hazard_deadline_before_the_inspection_is_refused(planning, inspection, world, as_, media):
     response = as_(world.people.county_a_officer).post(
         reverse("cases:hazard_create", args=[inspection.pk]),
-        {"description": "梯子损坏", "rectification_deadline": (TODAY - datetime.timedelta(days=1)).isoformat()},
+        {"description": "梯子损坏", "rectification_deadline": (today() - datetime.timedelta(days=1)).isoformat()},
     )
     assert "整改期限不能早于检查日期" in response.content.decode()
     assert not Hazard.objects.exists()
@@ -370,7 +369,7 @@ def test_hazard_on_another_countys_inspection_is_404(planning, inspection, world
         reverse("cases:hazard_create", args=[inspection.pk]),
         {
             "description": "x",
-            "rectification_deadline": TODAY.isoformat(),
+            "rectification_deadline": today().isoformat(),
             "photos": [photo_upload()],
         },
     )
@@ -395,7 +394,7 @@ def test_completing_needs_both_meetings(planning, inspection, world, as_):
     # No more hazards on a completed inspection.
     client.post(
         reverse("cases:hazard_create", args=[inspection.pk]),
-        {"description": "晚到的隐患", "rectification_deadline": TODAY.isoformat()},
+        {"description": "晚到的隐患", "rectification_deadline": today().isoformat()},
     )
     assert not Hazard.objects.filter(description="晚到的隐患").exists()
 
@@ -427,14 +426,14 @@ def test_reinspection_closed_loop_through_the_pages(planning, hazard, world, as_
         data.update({f"rows-0-{k}": v for k, v in row.items()})
         return client.post(url, data, follow=True)
 
-    response = post(TODAY, officers, "failed")
+    response = post(today(), officers, "failed")
     assert "复查不合格时须重新确定晚于复查日期的整改期限" in response.content.decode()
-    response = post(TODAY, officers[:1], "passed")
+    response = post(today(), officers[:1], "passed")
     assert "执法人员不得少于2人" in response.content.decode()
     assert not ReInspection.objects.exists()
 
-    new_deadline = TODAY + datetime.timedelta(days=5)
-    response = post(TODAY, officers, "failed", note="接地线未更换", new_deadline=new_deadline.isoformat())
+    new_deadline = today() + datetime.timedelta(days=5)
+    response = post(today(), officers, "failed", note="接地线未更换", new_deadline=new_deadline.isoformat())
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.OPEN and hazard.current_deadline == new_deadline
     assert hazard.rectification_deadline == original
@@ -444,9 +443,9 @@ def test_reinspection_closed_loop_through_the_pages(planning, hazard, world, as_
     listing = client.get(HAZARDS, {"state": "open"}).content.decode()
     assert "配电箱未接地" in table(listing, "hazard-table") and "复查 1 次" in listing
 
-    response = post(TODAY + datetime.timedelta(days=1), officers, "passed")
+    response = post(today() + datetime.timedelta(days=1), officers, "passed")
     hazard.refresh_from_db()
-    assert hazard.status == Hazard.Status.CLOSED and hazard.closed_on == TODAY + datetime.timedelta(days=1)
+    assert hazard.status == Hazard.Status.CLOSED and hazard.closed_on == today() + datetime.timedelta(days=1)
     assert "合格 1 项" in response.content.decode()
     assert hazard.reinspections.count() == 2
 
@@ -459,9 +458,9 @@ def test_reinspection_closed_loop_through_the_pages(planning, hazard, world, as_
 def test_hazard_list_scope_filters_and_rate(planning, inspection, world, as_, media):
     overdue = add_hazard(planning, inspection, description="应急预案未演练", photos=[])
     Hazard.objects.filter(pk=overdue.pk).update(
-        found_on=TODAY - datetime.timedelta(days=30),
-        rectification_deadline=TODAY - datetime.timedelta(days=3),
-        current_deadline=TODAY - datetime.timedelta(days=3),
+        found_on=today() - datetime.timedelta(days=30),
+        rectification_deadline=today() - datetime.timedelta(days=3),
+        current_deadline=today() - datetime.timedelta(days=3),
     )
     add_hazard(planning, inspection, description="安全警示标志缺失", is_major=True, photos=[])
     client = as_(world.people.county_a_officer)

@@ -17,10 +17,14 @@ from plans.annual import services as plan_services
 from supervision.models import MonthlyProgress
 from supervision.progress import documents as supervision_documents
 from supervision.progress.job import build_monthly_progress
+from tests.dates import CLOCK_2026
 from tests.planning import planning  # noqa: F401
 
 D = datetime.date
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+pytestmark = [
+    pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed"),
+    pytest.mark.clock(CLOCK_2026),  # the case is dated March 2026
+]
 
 
 def pdf_text(document):

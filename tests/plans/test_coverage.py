@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from enforcement.enterprises.models import Enterprise
 from plans.annual import services
@@ -39,6 +40,20 @@ def test_general_coverage_needs_a_third_rounded_up(planning):
     assert results(planning.plan)["general_coverage"].ok
 
 
+def test_general_coverage_rounds_a_third_up_not_down(planning, world):
+    """R-02 一般生产经营单位不少于三分之一: a third of 7 is 2⅓, so 2 are too few.
+
+    GIVEN 7 general enterprises (ceiling 3, floor 2) and a plan naming 2 of them WHEN checked THEN the rule
+    fails and asks for 3; with a third one planned it passes."""
+    EnterpriseFactory(name="东城一般企业6", organisation=world.orgs.county_a)
+    fill_valid_plan(planning)
+    rule = results(planning.plan)["general_coverage"]
+    assert not rule.ok
+    assert "一般生产经营单位共7家，已列入2家，至少需要3家。还差1家" in rule.message
+    services.add_item(planning.legal, planning.plan.pk, planning.general[2], 6, officers=planning.officers)
+    assert results(planning.plan)["general_coverage"].ok
+
+
 def test_same_enterprise_in_city_and_county_plan_is_refused(planning, world):
     """R-03: the city plan and the county plans interlock; one enterprise, one level.
 
@@ -50,7 +65,9 @@ def test_same_enterprise_in_city_and_county_plan_is_refused(planning, world):
     fill_valid_plan(planning)
     moved = planning.general[0]
     register.update_enterprise(world.people.city_legal, moved.pk, {"responsible_org": world.orgs.city})
-    city_plan = services.create_plan(world.people.city_legal, world.orgs.city, 2026, PlanType.WORK_SAFETY, "市计划")
+    city_plan = services.create_plan(
+        world.people.city_legal, world.orgs.city, planning.plan.year, PlanType.WORK_SAFETY, "市计划"
+    )
     services.add_item(world.people.city_legal, city_plan.pk, moved, 4, officers=planning.officers)
     county_rule = results(planning.plan)["interlock"]
     city_rule = results(city_plan)["interlock"]
@@ -63,7 +80,9 @@ def test_same_enterprise_in_city_and_county_plan_is_refused(planning, world):
 
 
 def test_an_enterprise_of_another_level_cannot_be_added(planning, world):
-    city_plan = services.create_plan(world.people.city_legal, world.orgs.city, 2026, PlanType.WORK_SAFETY, "市计划")
+    city_plan = services.create_plan(
+        world.people.city_legal, world.orgs.city, planning.plan.year, PlanType.WORK_SAFETY, "市计划"
+    )
     with pytest.raises(ValidationError) as exc:
         services.add_item(world.people.city_legal, city_plan.pk, planning.general[0], 4, officers=planning.officers)
     assert "执法主体不是本单位" in str(exc.value)
@@ -71,7 +90,9 @@ def test_an_enterprise_of_another_level_cannot_be_added(planning, world):
 
 def test_other_plan_types_do_not_clash(planning, world):
     fill_valid_plan(planning)
-    flood = services.create_plan(planning.legal, world.orgs.county_a, 2026, PlanType.FLOOD_DROUGHT, "防汛")
+    flood = services.create_plan(
+        planning.legal, world.orgs.county_a, planning.plan.year, PlanType.FLOOD_DROUGHT, "防汛"
+    )
     services.add_item(planning.legal, flood.pk, planning.general[0], 6, officers=planning.officers)
     assert results(planning.plan)["interlock"].ok
 
@@ -108,7 +129,7 @@ def test_recent_accident_makes_an_enterprise_high_risk(planning):
 
     fill_valid_plan(planning)
     Enterprise.objects.filter(pk=planning.general[5].pk).update(
-        last_accident_on=datetime.date.today() - datetime.timedelta(days=30)
+        last_accident_on=timezone.localdate() - datetime.timedelta(days=30)
     )
     assert "高风险单位" in results(planning.plan)["frequency"].message
 

@@ -1,7 +1,5 @@
 """双随机 draws: reproducible from stored inputs, conflicts excluded, redraw keeps history."""
 
-import itertools
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -9,6 +7,7 @@ from plans.draws import services
 from plans.draws.algorithm import run_draw
 from plans.models import ConflictDeclaration, Draw
 from tests.factories import CertificateFactory, UserFactory
+from tests.planning import seed_sending_a_conflicted_officer, sent_ignoring_conflicts
 
 DEFINITION = {"supervision_class": "general"}
 
@@ -42,16 +41,6 @@ def test_stored_draw_verifies_and_uses_only_certified_officers(planning, officer
     assert not services.verify_draw(draw)
 
 
-def seed_pairing(enterprises, officers, enterprise, unwanted):
-    """A seed with which a draw of every enterprise, nothing excluded, sends one of ``unwanted`` officers to
-    ``enterprise``: the draw that ignored the exclusions would fail the test, whatever the database ids."""
-    for n in itertools.count():
-        seed = f"seed-{n}"
-        rows = run_draw(enterprises, officers, [], len(enterprises), 2, seed)
-        if set(next(r for r in rows if r["enterprise"] == enterprise)["officers"]) & unwanted:
-            return seed
-
-
 def test_declared_conflicts_are_excluded(planning, officers):
     """GIVEN three of five officers declared a conflict with one enterprise, and a seed with which a draw
     ignoring conflicts would send one of them there WHEN all six are drawn THEN that enterprise gets the two
@@ -59,10 +48,13 @@ def test_declared_conflicts_are_excluded(planning, officers):
     target = planning.general[0]
     for officer in officers[:3]:
         ConflictDeclaration.objects.create(officer=officer, enterprise=target, relation="亲属在该单位任职")
-    seed = seed_pairing(
-        sorted(e.pk for e in planning.general), sorted(o.pk for o in officers), target.pk, {o.pk for o in officers[:3]}
-    )
-    draw = services.create_draw(planning.legal, planning.plan.organisation, "全部一般企业", DEFINITION, 6, seed=seed)
+    organisation = planning.plan.organisation
+    seed = seed_sending_a_conflicted_officer(organisation, DEFINITION, 6, target, officers[:3])
+    draw = services.create_draw(planning.legal, organisation, "全部一般企业", DEFINITION, 6, seed=seed)
+    # Without the exclusion this very draw would send a conflicted officer: the test cannot pass by chance.
+    assert sent_ignoring_conflicts(draw.enterprise_pool, draw.officer_pool, 6, seed, target) & {
+        o.pk for o in officers[:3]
+    }
     row = next(r for r in draw.result if r["enterprise"] == target.pk)
     assert set(row["officers"]) == {o.pk for o in officers[3:]}
     # Only one officer left for that enterprise → too few to draw two.

@@ -8,6 +8,9 @@ from enforcement.documents.models import IssuedDocument
 from plans.annual.coverage import check_plan
 from plans.models import Draw, InspectionPlan
 from supervision.models import MonthlyProgress
+from tests.dates import CLOCK_2026
+
+pytestmark = pytest.mark.clock(CLOCK_2026)  # the demo activity of 2026, seeded late that year
 
 
 @pytest.fixture

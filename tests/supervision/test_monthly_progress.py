@@ -10,8 +10,10 @@ from supervision.models import MonthlyProgress, MonthlyProgressRun
 from supervision.progress import services
 from supervision.progress.job import build_monthly_progress
 from supervision.progress.tasks import build_monthly_progress_task
+from tests.dates import CLOCK_2026
 from tests.planning import complete_on
 
+pytestmark = pytest.mark.clock(CLOCK_2026)  # the data set is dated 2026
 D = datetime.date
 JUNE = D(2026, 6, 1)
 JULY = D(2026, 7, 1)

@@ -14,9 +14,11 @@ from supervision.models import MonthlyProgress, MonthlyProgressRun
 from supervision.progress.job import build_monthly_progress
 from supervision.progress.tasks import build_monthly_progress_task
 from tests.celery_fixture import wait_until
+from tests.dates import CLOCK_2026
 from tests.planning import execute_first_half
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+# The data set is dated 2026. The worker keeps its own clock; the job takes the month it builds, not today.
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True), pytest.mark.clock(CLOCK_2026)]
 
 D = datetime.date
 JUNE = D(2026, 6, 1)
