@@ -39,7 +39,7 @@ from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.orgs.services import team_candidates
 from enforcement.uploads import PHOTO, serve_scoped_file
-from enforcement.web.service_errors import apply_service_errors, permission_message
+from enforcement.web.service_errors import apply_service_errors, permission_message, refusals_on
 from plans.models import CheckItem, InspectionPlan, PlanItem
 
 PAGE_SIZE = 20
@@ -250,7 +250,11 @@ def inspection_create(request):
         initial={"officers": initial_officers},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        # Field-less messages of record_inspection are about the enforcement team (two certified
+        # officers, one of them the body's own): they belong next to the officer choices.
+        with refusals_on(
+            form, not_found=(PlanItem.DoesNotExist, Enterprise.DoesNotExist), default_field="officers", adapt=_on_start
+        ) as call:
             inspection = services.record_inspection(
                 user,
                 inspected_on=form.inspected_on(),
@@ -260,15 +264,7 @@ def inspection_create(request):
                 results=form.results(),
                 **form.attendance(),
             )
-        except ValidationError as exc:
-            # Field-less messages of record_inspection are about the enforcement team (two certified
-            # officers, one of them the body's own): they belong next to the officer choices.
-            apply_service_errors(form, _on_start(exc), default_field="officers")
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        except (PlanItem.DoesNotExist, Enterprise.DoesNotExist) as exc:
-            raise Http404 from exc
-        else:
+        if call.ok:
             _mark_draft_done(request, draft_key)
             messages.success(
                 request,
@@ -505,15 +501,9 @@ def inspection_correct(request, pk):
         request.POST or None, inspection=inspection, officers=_officer_choices(inspection.organisation, also)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, not_found=(Inspection.DoesNotExist,), default_field="officers", adapt=_on_start) as call:
             correction = corrections.correct_inspection(user, inspection.pk, **form.correction())
-        except ValidationError as exc:
-            apply_service_errors(form, _on_start(exc), default_field="officers")
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        except Inspection.DoesNotExist as exc:
-            raise Http404 from exc
-        else:
+        if call.ok:
             _mark_draft_done(request, f"correct:{inspection.pk}")
             messages.success(request, _("已更正 %(n)d 项，更正记录见“更正历史”。") % {"n": len(correction.changes)})
             return redirect(reverse("cases:inspection_detail", args=[pk]) + "#corrections")

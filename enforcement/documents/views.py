@@ -24,7 +24,7 @@ from enforcement.documents.models import IssuedDocument
 from enforcement.documents.services import may_void, void_document
 from enforcement.documents.tasks import needs_resuming, queue_render, queue_voided_copy
 from enforcement.uploads import serve_scoped_file
-from enforcement.web.service_errors import apply_service_errors, permission_message
+from enforcement.web.service_errors import permission_message, refusals_on
 
 PAGE_SIZE = 50
 # How often the "being generated" page reloads itself, in seconds.
@@ -126,14 +126,8 @@ def _with_reason(form, action):
     what was typed; returns the action's result, or None if the form or the service refused."""
     if not form.is_valid():
         return None
-    try:
+    with refusals_on(form, not_found=(ObjectDoesNotExist,), default_field="reason"):
         return action(form.cleaned_data["reason"])
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        apply_service_errors(form, exc, default_field="reason")
-    except PermissionDenied as exc:
-        form.add_error(None, permission_message(exc))
     return None
 
 

@@ -7,7 +7,7 @@ user's scope is simply not found (404). Writes go through ``enterprises.services
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
 from django.http import Http404
@@ -23,7 +23,7 @@ from enforcement.enterprises.forms import EnterpriseForm
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
 from enforcement.web.enterprise_history import history_for as enforcement_history_for
-from enforcement.web.service_errors import apply_service_errors, permission_message
+from enforcement.web.service_errors import refusals_on
 
 PAGE_SIZES = (20, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -245,13 +245,9 @@ def enterprise_create(request):
         initial["organisation"] = user.organisation_id
     form = EnterpriseForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as call:
             enterprise = services.create_enterprise(user, form.instance)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(request, _("已登记生产经营单位“%(name)s”。") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
         # The failed save ran in a rolled-back transaction; do not let the form believe it has a row.
@@ -268,15 +264,9 @@ def enterprise_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         # Only what the user changed: a concurrent edit of other fields is not overwritten.
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
+        with refusals_on(form, not_found=(Enterprise.DoesNotExist,)) as call:
             enterprise = services.update_enterprise(user, pk, changes)
-        except Enterprise.DoesNotExist as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(request, _("已保存“%(name)s”的修改。") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/form.html", {"form": form, "creating": False, "enterprise": enterprise})

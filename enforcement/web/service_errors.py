@@ -1,5 +1,9 @@
 """Showing a service's refusal on the form the user filled in, so nothing they typed is lost."""
 
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 
@@ -17,3 +21,38 @@ def apply_service_errors(form, exc, default_field=None):
 def permission_message(exc):
     """The PermissionDenied text a service raised, or the generic Chinese refusal."""
     return str(exc) or _("您没有执行该操作的权限。")
+
+
+class ServiceCall:
+    """What became of the block run under ``refusals_on``: ``ok`` once it finished without a refusal."""
+
+    ok = False
+
+
+@contextmanager
+def refusals_on(form, not_found=(), default_field=None, adapt=None):
+    """Run a service call and put its refusal on ``form`` instead of an error page.
+
+    A service refuses with a ValidationError (shown through ``apply_service_errors``, plain messages on
+    ``default_field``; ``adapt`` may first rewrite it, e.g. to move a message onto a field the form has) or a
+    PermissionDenied (a non-field error, see ``permission_message``). Either way the view goes on to render
+    the form the user filled in, bound to what they typed, with the reason beside it, so nothing is lost.
+    The ``not_found`` exceptions (a row deleted or moved out of scope meanwhile) become Http404; anything
+    else propagates. ``call.ok`` is True only when the block finished: then the view redirects::
+
+        with refusals_on(form, not_found=(Draw.DoesNotExist,)) as call:
+            new = services.redraw(user, draw.pk, reason)
+        if call.ok:
+            return redirect(...)
+    """
+    call = ServiceCall()
+    try:
+        yield call
+    except not_found as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        apply_service_errors(form, adapt(exc) if adapt else exc, default_field=default_field)
+    except PermissionDenied as exc:
+        form.add_error(None, permission_message(exc))
+    else:
+        call.ok = True

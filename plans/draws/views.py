@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation, User
-from enforcement.web.service_errors import apply_service_errors, permission_message
+from enforcement.web.service_errors import permission_message, refusals_on
 from plans.annual.models import InspectionPlan, PlanItem
 from plans.draws import services
 from plans.draws.forms import AddDrawToPlanForm, ConflictForm, DrawForm, RedrawForm
@@ -91,7 +91,7 @@ def draw_create(request):
     form = DrawForm(request.POST or None, user=user, initial=initial, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form, not_found=(Draw.DoesNotExist, InspectionPlan.DoesNotExist)) as call:
             draw = services.create_draw(
                 user,
                 data["organisation"],
@@ -102,13 +102,7 @@ def draw_create(request):
                 plan=data["plan"],
                 planned_month=form.month_to_add(),
             )
-        except (Draw.DoesNotExist, InspectionPlan.DoesNotExist) as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             message = _("已完成抽取：从%(pool)d家单位中抽取%(n)d家。") % {
                 "pool": len(draw.enterprise_pool),
                 "n": draw.sample_size,
@@ -237,15 +231,9 @@ def draw_redraw(request, pk):
     draw = _get_draw(user, pk)
     form = RedrawForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form, not_found=(Draw.DoesNotExist,)) as call:
             new = services.redraw(user, draw.pk, form.cleaned_data["reason"])
-        except Draw.DoesNotExist as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(request, _("已重新抽取；原批次保留在抽取记录中。"))
             return redirect("plans:draw_detail", pk=new.pk)
     context = _detail_context(request, draw, redraw_form=form)
@@ -261,15 +249,9 @@ def draw_add_to_plan(request, pk):
     form = AddDrawToPlanForm(request.POST, user=user, draw=draw)
     if form.is_valid():
         plan, month = form.cleaned_data["plan"], form.cleaned_data["planned_month"]
-        try:
+        with refusals_on(form, not_found=(Draw.DoesNotExist, InspectionPlan.DoesNotExist)) as call:
             added = services.add_draw_to_plan(user, draw.pk, plan.pk, month)
-        except (Draw.DoesNotExist, InspectionPlan.DoesNotExist) as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("已将抽中的%(n)d家单位列入“%(plan)s”%(month)d月（双随机抽查）。")
@@ -338,13 +320,9 @@ def conflict_list(request):
             initial={"enterprise": enterprise.pk if enterprise else None},
         )
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_on(form) as call:
                 services.declare_conflict(user, form.cleaned_data["enterprise"], form.cleaned_data["relation"])
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, permission_message(exc))
-            else:
+            if call.ok:
                 messages.success(
                     request,
                     _("已申报与“%(name)s”的利害关系；双随机抽取将不再安排您检查该单位。")

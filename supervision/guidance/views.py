@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.documents.views import pdf_response
 from enforcement.enterprises.models import Enterprise
 from enforcement.uploads import serve_scoped_file
-from enforcement.web.service_errors import apply_service_errors, permission_message
+from enforcement.web.service_errors import apply_service_errors, refusals_on
 from supervision.guidance import services
 from supervision.guidance.forms import (
     CheckItemForm,
@@ -419,13 +419,9 @@ def report_submit(request, pk):
     letter = _letter_or_404(user, pk)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusals_on(form, default_field="file") as call:
             report = services.submit_report(user, letter.pk, form.cleaned_data["text"], form.cleaned_data["file"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc, default_field="file")
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             if report.late:
                 messages.warning(request, _("整改报告已报送，但已超过报告期限，将标记为逾期报送。"))
             else:
@@ -442,13 +438,9 @@ def report_review(request, pk):
     form = ReviewForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
-        try:
+        with refusals_on(form, default_field="reasons") as call:
             services.review_report(user, letter.pk, accept, form.cleaned_data["reasons"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc, default_field="reasons")
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(request, _("已通过整改报告，意见书已销号。") if accept else _("已退回整改报告。"))
             return redirect("supervision:guidance_letter", pk=letter.pk)
     return _letter_page(request, letter, review_form=form)

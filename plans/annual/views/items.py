@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.documents import sources
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import EnforcementCertificate, User
-from enforcement.web.service_errors import apply_service_errors, permission_message
+from enforcement.web.service_errors import permission_message, refusals_on
 from plans.annual import documents as plan_documents
 from plans.annual import services
 from plans.annual.forms import BulkKeyForm, PlanItemForm, responsibility_error
@@ -87,15 +87,9 @@ def item_add(request, pk):
             initial={"enterprise": enterprise.pk},
         )
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_on(form, not_found=(InspectionPlan.DoesNotExist,)) as call:
                 services.add_item(user, plan.pk, form.cleaned_data["enterprise"], **form.service_kwargs())
-            except InspectionPlan.DoesNotExist as exc:
-                raise Http404 from exc
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, permission_message(exc))
-            else:
+            if call.ok:
                 messages.success(
                     request,
                     _("已将“%(name)s”列入%(month)d月计划。")
@@ -146,17 +140,11 @@ def item_edit(request, pk):
     form = PlanItemForm(request.POST or None, user=user, plan=plan, item=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
-        try:
+        with refusals_on(form, not_found=(PlanItem.DoesNotExist,)) as call:
             services.update_item(
                 user, item.pk, officers=kwargs.pop("officers"), check_items=kwargs.pop("check_items"), **kwargs
             )
-        except PlanItem.DoesNotExist as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(request, _("已保存“%(name)s”的检查安排。") % {"name": item.enterprise.name})
             return redirect(reverse("plans:detail", args=[plan.pk]) + "#items")
     return render(
@@ -224,17 +212,11 @@ def item_bulk_key(request, pk):
     form = BulkKeyForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form, not_found=(InspectionPlan.DoesNotExist,)) as call:
             added = services.add_key_enterprises(
                 user, plan.pk, data["planned_month"], data["mode"], list(data["officers"]), data["team"]
             )
-        except InspectionPlan.DoesNotExist as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             if added:
                 messages.success(
                     request,

@@ -6,7 +6,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, JsonResponse
@@ -20,7 +19,7 @@ from enforcement.documents import sources
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.uploads import serve_scoped_file
-from enforcement.web.service_errors import apply_service_errors, permission_message
+from enforcement.web.service_errors import refusals_on
 from plans.annual import documents as plan_documents
 from plans.annual import exporting, services
 from plans.annual.forms import (
@@ -193,13 +192,9 @@ def plan_create(request):
     form = PlanCreateForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form) as call:
             plan = services.create_plan(user, data["organisation"], data["year"], data["plan_type"], data["title"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(request, _("已创建“%(title)s”，请逐项添加检查事项。") % {"title": plan.title})
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/create.html", {"form": form})
@@ -393,15 +388,9 @@ def plan_step(request, pk, step):
     plan = _get_plan(user, pk)
     form = STEPS[step][0](request.POST, request.FILES, prefix=step)
     if form.is_valid():
-        try:
+        with refusals_on(form, not_found=(InspectionPlan.DoesNotExist,)) as call:
             result = _run_step(user, plan, step, form)
-        except InspectionPlan.DoesNotExist as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, permission_message(exc))
-        else:
+        if call.ok:
             messages.success(request, STEP_DONE[step])
             return redirect(reverse("plans:detail", args=[result.pk]) + "#workflow")
     if form.fields.get("attachment") is not None and request.FILES:
