@@ -56,3 +56,10 @@ def refusals_on(form, not_found=(), default_field=None, adapt=None):
         form.add_error(None, permission_message(exc))
     else:
         call.ok = True
+
+
+def ask_to_choose_files_again(form, request, field):
+    """After a refused submit the page comes back with everything typed, but no browser lets a page refill a
+    file input: say so on the file field, so a chosen file is never dropped without a word."""
+    if request.FILES and field in form.fields:
+        form.add_error(field, _("出于安全原因，浏览器不会保留已选的文件，请重新选择。"))

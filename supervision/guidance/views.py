@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.documents.views import pdf_response
 from enforcement.enterprises.models import Enterprise
 from enforcement.uploads import serve_scoped_file
-from enforcement.web.service_errors import apply_service_errors, refusals_on
+from enforcement.web.service_errors import apply_service_errors, ask_to_choose_files_again, refusals_on
 from supervision.guidance import services
 from supervision.guidance.forms import (
     CheckItemForm,
@@ -427,6 +427,7 @@ def report_submit(request, pk):
             else:
                 messages.success(request, _("整改报告已报送，等待市局审核。"))
             return redirect("supervision:guidance_letter", pk=letter.pk)
+    ask_to_choose_files_again(form, request, "file")
     return _letter_page(request, letter, report_form=form)
 
 

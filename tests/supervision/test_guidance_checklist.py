@@ -223,6 +223,20 @@ def test_a_refused_report_keeps_the_text_typed(client, world, guidance):
     assert letter.status == GuidanceLetter.Status.ISSUED
 
 
+def test_a_refused_report_asks_for_its_file_again(client, world, guidance):
+    """GIVEN the county answering a letter with its report file WHEN the text is missing THEN the text field
+    says so and the file field says the browser dropped the chosen file: it must be chosen again (nothing
+    typed or chosen is dropped without a word)."""
+    letter = issue(world, guidance)
+    response = login(client, guidance.county_user).post(
+        reverse("supervision:guidance_report_submit", args=[letter.pk]), {"text": "", "file": pdf()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "浏览器不会保留已选的文件，请重新选择" in html[html.index('id="report-form"') :]
+    assert not letter.reports.exists()
+
+
 def test_a_review_refused_after_the_letter_moved_on_says_why(client, world, guidance):
     """GIVEN a report already reviewed (in another tab) WHEN the stale review form is sent again THEN the
     page says why at the top, although it no longer offers the form."""

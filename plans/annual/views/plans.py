@@ -19,7 +19,7 @@ from enforcement.documents import sources
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.uploads import serve_scoped_file
-from enforcement.web.service_errors import refusals_on
+from enforcement.web.service_errors import ask_to_choose_files_again, refusals_on
 from plans.annual import documents as plan_documents
 from plans.annual import exporting, services
 from plans.annual.forms import (
@@ -393,8 +393,7 @@ def plan_step(request, pk, step):
         if call.ok:
             messages.success(request, STEP_DONE[step])
             return redirect(reverse("plans:detail", args=[result.pk]) + "#workflow")
-    if form.fields.get("attachment") is not None and request.FILES:
-        form.add_error("attachment", _("出于安全原因，浏览器不会保留已选的文件，请重新选择。"))
+    ask_to_choose_files_again(form, request, "attachment")
     plan.refresh_from_db()
     context = _detail_context(request, plan, step_forms={step: form}, open_step=step)
     if not any(w["name"] == step for w in context["workflow"]):
