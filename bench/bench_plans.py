@@ -43,7 +43,7 @@ def build(scale):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from cases.models import Hazard, Inspection, ReInspection
+    from cases.models import Hazard, Inspection, ReInspection, ReInspectionVisit
     from enforcement.enterprises.credit_code import make_code
     from enforcement.enterprises.models import Enterprise, Sector
     from enforcement.orgs.models import EnforcementCertificate, Organisation, Role, User
@@ -189,15 +189,36 @@ def build(scale):
             description="隐患",
             found_on=day,
             rectification_deadline=day + datetime.timedelta(days=30),
+            current_deadline=day + datetime.timedelta(days=30),
         )
         for pk, org, day in Inspection.objects.values_list("pk", "organisation_id", "inspected_on")[::1]
         if pk % 5 == 0
     ]
     Hazard.objects.bulk_create(hazards, batch_size=5000)
-    re = [
-        ReInspection(hazard_id=pk, inspected_on=min(deadline, today), result="passed", created_by=creator)
-        for pk, deadline in Hazard.objects.values_list("pk", "rectification_deadline")
+    # Every other hazard re-inspected and passed, each on a visit of its own (one hazard per inspection here).
+    reinspected = [
+        (pk, inspection, org, min(deadline, today))
+        for pk, inspection, org, deadline in Hazard.objects.values_list(
+            "pk", "inspection_id", "organisation_id", "rectification_deadline"
+        )
         if pk % 2 == 0
+    ]
+    visits = ReInspectionVisit.objects.bulk_create(
+        [
+            ReInspectionVisit(
+                inspection_id=inspection, organisation_id=org, inspected_on=day, team_key="", created_by=creator
+            )
+            for _pk, inspection, org, day in reinspected
+        ],
+        batch_size=5000,
+    )
+    if visits and visits[0].pk is None:  # backends that do not return the ids of a bulk insert
+        ids = dict(ReInspectionVisit.objects.values_list("inspection_id", "pk"))
+    else:
+        ids = {visit.inspection_id: visit.pk for visit in visits}
+    re = [
+        ReInspection(hazard_id=pk, visit_id=ids[inspection], inspected_on=day, result="passed", created_by=creator)
+        for pk, inspection, _org, day in reinspected
     ]
     ReInspection.objects.bulk_create(re, batch_size=5000)
     if connection.vendor == "postgresql":
