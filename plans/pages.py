@@ -13,13 +13,6 @@ PAGE_SIZE = 50
 SEARCH_LIMIT = 20
 
 
-def querystring(request, *drop):
-    params = request.GET.copy()
-    for key in drop:
-        params.pop(key, None)
-    return params.urlencode()
-
-
 def require_perm(user, perm):
     if not user.has_perm(perm):
         raise PermissionDenied(_("您没有执行该操作的权限。"))

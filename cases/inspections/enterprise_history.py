@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.inspections.filters import OPEN_STATES
 from cases.inspections.models import Hazard, Inspection, ReInspection
-from cases.inspections.todo import DEADLINE
+from cases.inspections.todo import DEADLINE, start_inspection_url
 from cases.inspections.views import EFFECTIVE_PLANS, hazard_urgency
 from enforcement.documents.sources import source_key
 from enforcement.web.enterprise_history import Action, Cell, HistoryRow, HistorySection
@@ -42,11 +42,6 @@ def _may_start(user, item):
     )
 
 
-def _start_url(item=None, enterprise=None):
-    query = f"plan_item={item.pk}" if item is not None else f"enterprise={enterprise.pk}"
-    return reverse("cases:inspection_create") + "?" + query
-
-
 def _plan_items(user, enterprise, limit, today):
     items = (
         PlanItem.objects.restrict(user, "view")
@@ -66,7 +61,7 @@ def _plan_items(user, enterprise, limit, today):
     rows = []
     for item in listed:
         state, tone = _plan_item_state(item, today)
-        action = Cell(_("开始检查"), _start_url(item), button=True) if _may_start(user, item) else Cell("")
+        action = Cell(_("开始检查"), start_inspection_url(item), button=True) if _may_start(user, item) else Cell("")
         rows.append(
             HistoryRow(
                 f"plan-item-{item.pk}",
@@ -226,6 +221,6 @@ def _page_actions(user, enterprise, startable):
         url = reverse("cases:inspection_detail", args=[open_here.pk])
         actions.append(Action(_("继续检查"), url, primary=True, key="continue-inspection"))
     first = min(startable, key=lambda i: (i.planned_month, i.pk), default=None)
-    url = _start_url(first) if first is not None else _start_url(enterprise=enterprise)
+    url = start_inspection_url(first) if first is not None else start_inspection_url(enterprise=enterprise)
     actions.append(Action(_("开始检查"), url, primary=open_here is None, key="start-inspection"))
     return actions

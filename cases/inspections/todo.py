@@ -34,15 +34,17 @@ DUE_SOON_DAYS = 7
 DEADLINE = "current_deadline"
 
 
-def _start_url(item):
-    return reverse("cases:inspection_create") + f"?plan_item={item.pk}"
+def start_inspection_url(item=None, enterprise=None):
+    """The inspection form, pre-filled for a plan item or, for an unplanned inspection, an enterprise."""
+    query = f"plan_item={item.pk}" if item is not None else f"enterprise={enterprise.pk}"
+    return reverse("cases:inspection_create") + "?" + query
 
 
 def _plan_item_rows(items, today):
     return tuple(
         TodoRow(
             label=item.enterprise.name,
-            url=_start_url(item),
+            url=start_inspection_url(item),
             action=_("开始检查"),
             detail=_("%(month)d月计划 · %(mode)s") % {"month": item.planned_month, "mode": item.get_mode_display()},
             due=month_end(today.year, item.planned_month),

@@ -39,6 +39,7 @@ from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
 from enforcement.orgs.services import team_candidates
 from enforcement.uploads import PHOTO, serve_scoped_file
+from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import apply_service_errors, permission_message, refusals_on
 from plans.models import CheckItem, InspectionPlan, PlanItem
 
@@ -57,13 +58,6 @@ def _int_or_404(value):
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
-
-
-def _querystring(request, *drop):
-    params = request.GET.copy()
-    for key in drop:
-        params.pop(key, None)
-    return params.urlencode()
 
 
 def _polish_filter_form(form, user):
@@ -168,7 +162,7 @@ def inspection_list(request):
         {
             "filter": filterset,
             "page": page,
-            "page_query": _querystring(request, "page"),
+            "page_query": querystring(request, "page"),
             "filtered": any(v for k, v in request.GET.items() if k in filterset.form.fields),
             "due": due[:DUE_LIMIT],
             "due_more": len(due) > DUE_LIMIT,
@@ -625,12 +619,12 @@ def hazard_list(request):
         {
             "filter": filterset,
             "page": page,
-            "page_query": _querystring(request, "page"),
+            "page_query": querystring(request, "page"),
             "filtered": any(v for k, v in request.GET.items() if k in filterset.form.fields),
             "figures": figures,
             "rate": rate,
             "state": params["state"],
-            "state_query": _querystring(request, "page", "state"),
+            "state_query": querystring(request, "page", "state"),
             "can_reinspect": user.has_perm("cases.add_reinspection"),
         },
     )

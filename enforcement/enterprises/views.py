@@ -23,6 +23,7 @@ from enforcement.enterprises.forms import EnterpriseForm
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
 from enforcement.web.enterprise_history import history_for as enforcement_history_for
+from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import refusals_on
 
 PAGE_SIZES = (20, 50, 100)
@@ -62,13 +63,6 @@ def _polish_filter_form(form, user):
     form.fields["q"].widget.attrs["placeholder"] = _("输入单位名称或信用代码")
 
 
-def _querystring(request, *drop):
-    params = request.GET.copy()
-    for key in drop:
-        params.pop(key, None)
-    return params.urlencode()
-
-
 @login_required
 def enterprise_list(request):
     user = request.user
@@ -88,9 +82,9 @@ def enterprise_list(request):
             "page": page,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
-            "page_query": _querystring(request, "page"),
-            "size_query": _querystring(request, "page", "per_page"),
-            "export_query": _querystring(request, "page", "per_page"),
+            "page_query": querystring(request, "page"),
+            "size_query": querystring(request, "page", "per_page"),
+            "export_query": querystring(request, "page", "per_page"),
             "filtered": any(v for k, v in request.GET.items() if k in filterset.form.fields),
         },
     )

@@ -22,12 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation, User
+from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import permission_message, refusals_on
 from plans.annual.models import InspectionPlan, PlanItem
 from plans.draws import services
 from plans.draws.forms import AddDrawToPlanForm, ConflictForm, DrawForm, RedrawForm
 from plans.draws.models import ConflictDeclaration, Draw
-from plans.pages import PAGE_SIZE, querystring, require_perm, search_enterprises
+from plans.pages import PAGE_SIZE, require_perm, search_enterprises
 
 # The pool snapshots can hold 100,000 ids: never load them for a list.
 HEAVY = ("enterprise_pool", "officer_pool", "excluded_pairs", "result", "pool_definition")

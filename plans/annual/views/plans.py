@@ -19,6 +19,7 @@ from enforcement.documents import sources
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.uploads import serve_scoped_file
+from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import ask_to_choose_files_again, refusals_on
 from plans.annual import documents as plan_documents
 from plans.annual import exporting, services
@@ -38,7 +39,6 @@ from plans.pages import (
     PAGE_SIZE,
     may_add_items,
     own_plan,
-    querystring,
     require_perm,
     rules_context,
     rules_payload,
