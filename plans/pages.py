@@ -1,9 +1,7 @@
 """Helpers the pages of both plan features share (plans.annual.views, plans.draws.views)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
 from enforcement.enterprises.models import Enterprise
 from plans.annual.coverage import check_plan
@@ -11,11 +9,6 @@ from plans.annual.models import InspectionPlan, PlanItem
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
-
-
-def require_perm(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied(_("您没有执行该操作的权限。"))
 
 
 def is_fetch(request):

@@ -25,10 +25,11 @@ from enforcement.orgs.models import Organisation, User
 from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import permission_message, refusals_on
 from plans.annual.models import InspectionPlan, PlanItem
+from plans.annual.services import require
 from plans.draws import services
 from plans.draws.forms import AddDrawToPlanForm, ConflictForm, DrawForm, RedrawForm
 from plans.draws.models import ConflictDeclaration, Draw
-from plans.pages import PAGE_SIZE, require_perm, search_enterprises
+from plans.pages import PAGE_SIZE, search_enterprises
 
 # The pool snapshots can hold 100,000 ids: never load them for a list.
 HEAVY = ("enterprise_pool", "officer_pool", "excluded_pairs", "result", "pool_definition")
@@ -38,7 +39,7 @@ HEAVY = ("enterprise_pool", "officer_pool", "excluded_pairs", "result", "pool_de
 @require_GET
 def draw_list(request):
     user = request.user
-    require_perm(user, "plans.view_draw")
+    require(user, "plans.view_draw")
     draws = (
         Draw.objects.restrict(user, "view")
         .select_related("organisation", "created_by", "plan")
@@ -78,7 +79,7 @@ def _default_month(plan):
 @require_http_methods(["GET", "POST"])
 def draw_create(request):
     user = request.user
-    require_perm(user, "plans.add_draw")
+    require(user, "plans.add_draw")
     initial = {}
     if user.organisation_id and Organisation.objects.restrict(user, "view").filter(pk=user.organisation_id).exists():
         initial["organisation"] = user.organisation_id

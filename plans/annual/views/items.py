@@ -20,7 +20,8 @@ from plans.annual import documents as plan_documents
 from plans.annual import services
 from plans.annual.forms import BulkKeyForm, PlanItemForm, responsibility_error
 from plans.annual.models import CheckItem, InspectionPlan, PlanItem
-from plans.pages import is_fetch, own_plan, require_perm, rules_context, rules_payload, search_enterprises
+from plans.annual.services import require
+from plans.pages import is_fetch, own_plan, rules_context, rules_payload, search_enterprises
 
 ITEM_RELATED = ("plan__organisation", "enterprise__sector", "enterprise__organisation", "draw")
 
@@ -33,7 +34,7 @@ def _require_own(user, plan):
 def _editable_plan(request, pk):
     """The plan, fetched through the change scope (out of scope → 404)."""
     user = request.user
-    require_perm(user, "plans.add_planitem")
+    require(user, "plans.add_planitem")
     plan = get_object_or_404(InspectionPlan.objects.restrict(user, "change").select_related("organisation"), pk=pk)
     _require_own(user, plan)
     return plan
@@ -122,7 +123,7 @@ def item_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk):
     user = request.user
-    require_perm(user, "plans.change_planitem")
+    require(user, "plans.change_planitem")
     item = get_object_or_404(PlanItem.objects.restrict(user, "change").select_related(*ITEM_RELATED), pk=pk)
     plan = item.plan
     _require_own(user, plan)
@@ -159,7 +160,7 @@ def item_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_remove(request, pk):
     user = request.user
-    require_perm(user, "plans.delete_planitem")
+    require(user, "plans.delete_planitem")
     item = get_object_or_404(PlanItem.objects.restrict(user, "delete").select_related(*ITEM_RELATED), pk=pk)
     plan = item.plan
     _require_own(user, plan)

@@ -35,11 +35,11 @@ from plans.annual.forms import (
     plan_title,
 )
 from plans.annual.models import InspectionPlan, PlanItem, PlanTransition, PlanType
+from plans.annual.services import require
 from plans.pages import (
     PAGE_SIZE,
     may_add_items,
     own_plan,
-    require_perm,
     rules_context,
     rules_payload,
 )
@@ -129,7 +129,7 @@ def _overview(user, year, plan_type):
 @require_GET
 def plan_list(request):
     user = request.user
-    require_perm(user, "plans.view_inspectionplan")
+    require(user, "plans.view_inspectionplan")
     today = timezone.localdate()
     base = InspectionPlan.objects.restrict(user, "view")
     # Next year too: plans are drafted before the year starts (due by the end of March, R-04).
@@ -183,7 +183,7 @@ def plan_list(request):
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
     user = request.user
-    require_perm(user, "plans.add_inspectionplan")
+    require(user, "plans.add_inspectionplan")
     initial = {"year": timezone.localdate().year, "plan_type": PlanType.WORK_SAFETY}
     org = user.organisation
     if org is not None and Organisation.objects.restrict(user, "view").filter(pk=org.pk).exists():
@@ -435,6 +435,6 @@ def plan_document(request, pk):
 @require_GET
 def plan_export(request, pk):
     """The plan's items as an Excel list, for whoever may see the plan."""
-    require_perm(request.user, "plans.view_inspectionplan")
+    require(request.user, "plans.view_inspectionplan")
     plan = _get_plan(request.user, pk)  # out of scope → 404
     return FileResponse(exporting.write_plan_items(plan), as_attachment=True, filename=exporting.workbook_name(plan))
