@@ -39,7 +39,9 @@ def secret_key_problem(key: str) -> str | None:
     if lowered in PLACEHOLDER_SECRET_KEYS or lowered.startswith("django-insecure-"):
         return "SECRET_KEY is a published placeholder value"
     if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < MIN_SECRET_KEY_DISTINCT:
-        return f"SECRET_KEY is too short (at least {MIN_SECRET_KEY_LENGTH} characters, {MIN_SECRET_KEY_DISTINCT} distinct)"
+        return (
+            f"SECRET_KEY is too short (at least {MIN_SECRET_KEY_LENGTH} characters, {MIN_SECRET_KEY_DISTINCT} distinct)"
+        )
     return None
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 
-PASSWORD_CHANGE_URL_NAME = "password_change"
+PASSWORD_CHANGE_URL_NAME = "password_change"  # noqa: S105 - a URL name, not a password
 CODE = "password_change_required"
 
 

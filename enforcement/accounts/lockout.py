@@ -22,7 +22,10 @@ def cooloff_minutes():
 
 
 def message():
-    return _("登录失败次数过多（连续 %(limit)d 次），该账号或来源地址已被锁定 %(minutes)d 分钟。请稍后再试，或联系系统管理员解除锁定。") % {
+    return _(
+        "登录失败次数过多（连续 %(limit)d 次），该账号或来源地址已被锁定 %(minutes)d 分钟。"
+        "请稍后再试，或联系系统管理员解除锁定。"
+    ) % {
         "limit": settings.AXES_FAILURE_LIMIT,
         "minutes": cooloff_minutes(),
     }

@@ -270,4 +270,3 @@ class AuditEventSerializer(serializers.ModelSerializer):
         model = AuditEvent
         fields = ["id", "created_at", "actor", "actor_name", "action", "action_label", "target_repr", "changes"]
         read_only_fields = fields
-

@@ -1,11 +1,11 @@
 """REST API views. Scoping happens once, in the base viewsets; these only declare what they serve."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from django.contrib.auth.views import redirect_to_login
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.decorators import action
