@@ -176,11 +176,12 @@ ENTERPRISE_EXPORT_INLINE_MAX = env_int("ENTERPRISE_EXPORT_INLINE_MAX", 5_000)
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a missing, expired or revoked token is answered 401 with "WWW-Authenticate: Token".
         "enforcement.accounts.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    # Applied by the token endpoint only (enforcement.accounts.tokens): a password guesser is slowed per
-    # address before django-axes locks it out.
+    # Applied by the token endpoint only (enforcement.accounts.tokens): tokens asked for per address and
+    # per username, successful or not (failures are locked out by django-axes after 5).
     "DEFAULT_THROTTLE_RATES": {
         "token_anon": env_str("TOKEN_THROTTLE_ANON", "10/min"),
         "token_user": env_str("TOKEN_THROTTLE_USER", "30/min"),

@@ -16,7 +16,7 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from enforcement.accounts import first_login
@@ -29,8 +29,18 @@ class TokenAnonThrottle(AnonRateThrottle):
     scope = "token_anon"
 
 
-class TokenUserThrottle(UserRateThrottle):
+class TokenUserThrottle(SimpleRateThrottle):
+    """Per account asked for: nobody is signed in at the token endpoint, so the "user" is the username
+    posted — many addresses guessing one account's password are slowed too."""
+
     scope = "token_user"
+
+    def get_cache_key(self, request, view):
+        data = request.data
+        username = data.get("username") if hasattr(data, "get") else None
+        if not isinstance(username, str) or not username:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:150]}
 
 
 class TokenRequestSerializer(serializers.Serializer):
