@@ -184,7 +184,7 @@ REST_FRAMEWORK = {
     # per username, successful or not (failures are locked out by django-axes after 5).
     "DEFAULT_THROTTLE_RATES": {
         "token_anon": env_str("TOKEN_THROTTLE_ANON", "10/min"),
-        "token_user": env_str("TOKEN_THROTTLE_USER", "30/min"),
+        "token_user": env_str("TOKEN_THROTTLE_USER", "10/min"),
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
