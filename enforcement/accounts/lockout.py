@@ -9,6 +9,7 @@ a superuser any lock (addresses included) from django-axes' own admin (访问尝
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -40,15 +41,14 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html", {"message": message()}, status=STATUS)
 
 
-def locked_usernames(usernames):
-    """The ones among ``usernames`` locked out now (failures at the limit within the cool-off)."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    return set(
+def locked_out_expression(username_field="username"):
+    """Exists(): the user's username failed AXES_FAILURE_LIMIT times within the cool-off (locked now)."""
+    return Exists(
         AccessAttempt.objects.filter(
-            username__in=list(usernames),
+            username=OuterRef(username_field),
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        ).values_list("username", flat=True)
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        )
     )
 
 

@@ -53,7 +53,9 @@ class TokenResponseSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(read_only=True, help_text=_("令牌到期时间，到期后需重新获取。"))
 
 
-ERROR = inline_serializer("AuthError", {"detail": serializers.CharField(), "code": serializers.CharField()})
+ERROR = inline_serializer(
+    "AuthError", {"detail": serializers.CharField(), "code": serializers.CharField(required=False)}
+)
 
 
 class TokenView(APIView):

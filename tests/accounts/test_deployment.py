@@ -23,7 +23,7 @@ def settings_in(env, *names):
         f"print(json.dumps({{n: str(getattr(settings, n, None)) for n in {list(names)!r}}}))"
     )
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "PRODUCTION", "REQUIRE_SECRET_KEY"}}
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "enforcement.settings", **env},
