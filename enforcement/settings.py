@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "enforcement.accounts.sessions.IdleTimeoutMiddleware",
     "enforcement.accounts.first_login.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -148,9 +149,9 @@ _trusted_proxies = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if _trusted_proxies else ("REMOTE_ADDR",)
 AXES_IPWARE_PROXY_COUNT = _trusted_proxies or None
 AXES_IPWARE_PROXY_ORDER = "right-most"
-# A session ends after this many idle minutes (each request moves the end) and when the browser closes.
+# A session ends after this many idle minutes and when the browser closes; requests move the end forward
+# (enforcement.accounts.sessions.IdleTimeoutMiddleware, at most one session write a minute).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
 

@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号安全")
 
     def ready(self):
-        from enforcement.accounts import token_signals  # noqa: F401 - connects the receivers
+        from enforcement.accounts import sessions, token_signals  # noqa: F401 - connects the receivers
