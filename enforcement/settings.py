@@ -4,6 +4,7 @@ Everything deployment-specific comes from the environment (see .env.example). Wi
 app runs on SQLite in var/ and Celery runs tasks in-process, so a laptop needs no services at all.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -12,20 +13,26 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.env import env_bool, env_int, env_list, env_str
+from enforcement.production import require_production_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+# Production mode: one flag for every check that must hold on a real deployment (a real SECRET_KEY, no
+# demo accounts). REQUIRE_SECRET_KEY is its older name, still honoured.
+PRODUCTION = env_bool("PRODUCTION", env_bool("REQUIRE_SECRET_KEY", False))
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 - embedded default only
+if PRODUCTION:
+    require_production_secret_key(SECRET_KEY)
+elif not SECRET_KEY:
+    SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 - embedded default only, refused in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # First: its createsuperuser replaces Django's (it validates the password given by environment too).
+    "enforcement.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -33,7 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -57,8 +66,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "enforcement.accounts.sessions.IdleTimeoutMiddleware",
+    "enforcement.accounts.first_login.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a request flagged as locked out into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "enforcement.urls"
@@ -99,16 +113,46 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "enforcement.orgs.backends.RoleBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# 等保2.0 8.1.4.1 身份鉴别 a): passwords of some complexity — at least 8 characters mixing letters, digits
+# and symbols, not like the account's own names, not a common password. Every path that sets a password
+# runs these (web, admin, createsuperuser, changepassword).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "enforcement.accounts.passwords.CharacterClassesValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "phone")},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login protection (等保2.0 8.1.4.1 身份鉴别 b): 登录失败处理, 连接超时自动退出) -------------------
+# django-axes: the 5th failure in a row locks the username AND, independently, the address it came from
+# (each a lockout parameter of its own), on the web login, the admin login and the API token endpoint.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "enforcement.accounts.lockout.lockout_response"
+# The client address is REMOTE_ADDR unless the deployment says how many proxies it trusts in front
+# (X-Forwarded-For typed by the client would otherwise pick the address to throttle).
+_trusted_proxies = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if _trusted_proxies else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = _trusted_proxies or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+# A session ends after this many idle minutes and when the browser closes; requests move the end forward
+# (enforcement.accounts.sessions.IdleTimeoutMiddleware, at most one session write a minute).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
 
 LANGUAGE_CODE = "zh-hans"
@@ -133,9 +177,16 @@ ENTERPRISE_EXPORT_INLINE_MAX = env_int("ENTERPRISE_EXPORT_INLINE_MAX", 5_000)
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a missing, expired or revoked token is answered 401 with "WWW-Authenticate: Token".
+        "enforcement.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    # Applied by the token endpoint only (enforcement.accounts.tokens): tokens asked for per address and
+    # per username, successful or not (failures are locked out by django-axes after 5).
+    "DEFAULT_THROTTLE_RATES": {
+        "token_anon": env_str("TOKEN_THROTTLE_ANON", "10/min"),
+        "token_user": env_str("TOKEN_THROTTLE_USER", "10/min"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "enforcement.api.pagination.StandardPagination",
@@ -159,6 +210,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and the docs pages are for signed-in users (issue 9 item 2).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+# API tokens (django-rest-knox): stored as a SHA-512 digest, valid for API_TOKEN_TTL_HOURS, sent as
+# "Authorization: Token <token>".
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": env_int("API_TOKENS_PER_USER", 20),
 }
 
 # --- Celery: CELERY_BROKER_URL (redis://…) or tasks run in-process -----------------------------
@@ -252,5 +313,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (HTTPS=true; SECURE_COOKIES is its older name): cookies only travel encrypted and
+# browsers are told to use HTTPS only from now on (HSTS).
+HTTPS = env_bool("HTTPS", env_bool("SECURE_COOKIES", False))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+if HTTPS:
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    if env_bool("TRUST_X_FORWARDED_PROTO", False):  # only behind a proxy that sets it itself
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every answer (django-csp): scripts only from our own static files, never
+# inline (templates use static/js); the API docs pages set their own, looser policy for styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}

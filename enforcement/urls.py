@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("supervision/", include("supervision.urls")),
     path("documents/", include("enforcement.documents.urls")),
+    path("account/", include("enforcement.accounts.urls")),
     path("", include("enforcement.web.urls")),
 ]

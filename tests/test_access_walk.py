@@ -26,10 +26,8 @@ PUBLIC = {
     "login": "the login page itself",
     "logout": "ends the session if there is one; shows nothing",
     "api:token": "the API's login: trades a username and password for a token",
-    "api:schema": "the OpenAPI description: the API's shape, no records",
-    "api:docs": "the API's documentation page (loads the schema), no records",
-    "api:redoc": "the API's documentation page (loads the schema), no records",
 }
+# The schema and the docs pages need a login (issue 9 item 2): walked like every other route.
 
 
 @pytest.fixture(scope="module")

@@ -270,12 +270,3 @@ class AuditEventSerializer(serializers.ModelSerializer):
         model = AuditEvent
         fields = ["id", "created_at", "actor", "actor_name", "action", "action_label", "target_repr", "changes"]
         read_only_fields = fields
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("用户名"))
-    password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, write_only=True)
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)

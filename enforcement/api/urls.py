@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from enforcement.accounts import tokens
 from enforcement.api import views
 
 app_name = "api"
@@ -26,7 +27,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/token/", tokens.TokenView.as_view(), name="token"),
+    path("auth/logout/", tokens.LogoutView.as_view(), name="logout"),
+    path("auth/logoutall/", tokens.LogoutAllView.as_view(), name="logoutall"),
     path("me/", views.MeView.as_view(), name="me"),
     path("", include(router.urls)),
 ]

@@ -1,13 +1,13 @@
 """REST API views. Scoping happens once, in the base viewsets; these only declare what they serve."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,8 +19,6 @@ from enforcement.api.serializers import (
     MeSerializer,
     OrganisationSerializer,
     SectorSerializer,
-    TokenRequestSerializer,
-    TokenResponseSerializer,
     UserSerializer,
 )
 from enforcement.api.viewsets import RestrictedModelViewSet, RestrictedReadOnlyViewSet
@@ -30,47 +28,43 @@ from enforcement.enterprises.filters import EnterpriseFilter
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import EnforcementCertificate, Organisation, User
 
-# Every asset of the docs pages is served from here. The policy also stops what the bundles would
-# fetch on their own (Redoc's sidebar shows a logo from cdn.redoc.ly); inline scripts are the page
-# set-up drf-spectacular renders, and Redoc's search runs in a blob: worker.
+# Every asset of the docs pages is served from here, and no script is inline (Swagger UI's set-up is
+# served as a script of its own by the split view; Redoc reads its spec URL from an element). Styles stay
+# loose: both bundles style their widgets inline. Redoc's search runs in a blob: worker.
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
 )
 
 
-class LocalAssetsOnlyMixin:
+class DocsPageMixin:
+    """The docs pages need a login (issue 9 item 2): a browser is sent to the login page, like every page."""
+
+    permission_classes = []  # checked in get(): a redirect to the login page rather than a bare 403
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().get(request, *args, **kwargs)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Security-Policy"] = DOCS_CSP
         return response
 
 
-class SwaggerView(LocalAssetsOnlyMixin, SpectacularSwaggerView):
+class SwaggerView(DocsPageMixin, SpectacularSwaggerSplitView):
     pass
 
 
-class RedocView(LocalAssetsOnlyMixin, SpectacularRedocView):
-    # Our template drops the Google Fonts links of drf-spectacular's own.
+class RedocView(DocsPageMixin, SpectacularRedocView):
+    # Our template drops the Google Fonts links of drf-spectacular's own and its inline start-up script.
     template_name = "api/redoc.html"
 
 
 # drf-spectacular shows docstrings in the docs; the docs are Chinese, so these views use comments and
 # pass a translated description instead.
-
-
-class TokenView(ObtainAuthToken):
-    # Username + password → the caller's API token.
-    @extend_schema(
-        request=TokenRequestSerializer,
-        responses=TokenResponseSerializer,
-        tags=[_("认证")],
-        summary=_("用用户名和密码换取 API 令牌"),
-        description=_("之后的请求在请求头中携带 “Authorization: Token <令牌>”。同一用户多次获取得到同一令牌。"),
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
 
 
 class MeView(APIView):

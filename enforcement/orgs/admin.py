@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.accounts.admin import AccountSecurityAdminMixin
 from enforcement.orgs.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
 from enforcement.orgs.models import EnforcementCertificate, Organisation, Role, User
 from enforcement.orgs.scoping import DataScope
@@ -146,8 +147,8 @@ class CertificateValidFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
-    list_display = ("username", "full_name", "organisation", "role_names", "is_staff", "is_active")
+class UserAdmin(AccountSecurityAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
+    list_display = ("username", "full_name", "organisation", "role_names", "is_staff", "is_active", "is_locked_out")
     list_filter = ("is_active", "is_staff", "roles", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("username", "full_name", "phone", "email")
     list_select_related = ("organisation",)
@@ -160,7 +161,16 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         (_("单位与角色"), {"fields": ("organisation", "roles")}),
         (
             _("账号权限"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {
+                "fields": (
+                    "is_active",
+                    "must_change_password",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
         ),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )

@@ -171,6 +171,13 @@ class User(AbstractUser):
     roles = models.ManyToManyField(Role, verbose_name=_("角色"), related_name="users", blank=True)
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # 等保2.0 8.1.4.1 a): a password an administrator chose (a new account, a reset) is known to someone else,
+    # so its owner must replace it before doing anything (enforcement.accounts.first_login).
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("管理员新建账号或重置密码后自动勾选；用户修改密码后取消。"),
+    )
 
     objects = ScopedUserManager()
     scope_org_lookup = "organisation"

@@ -11,6 +11,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -474,6 +475,9 @@ def create_users(logins: list[Login], password: str, rng: random.Random, issuer:
                 is_staff=login.staff,
                 is_superuser=login.superuser,
                 phone=mobile(rng),
+                # Demo accounts keep the published password (README): they skip the first-login change,
+                # which is why seed_demo() refuses to run in production mode.
+                must_change_password=False,
             )
         )
     User.objects.bulk_create(users)
@@ -545,8 +549,19 @@ def existing_logins(city: Organisation) -> list[Login]:
     ]
 
 
+def refuse_in_production():
+    if settings.PRODUCTION and not settings.DEBUG:
+        raise RuntimeError(
+            "生产模式（PRODUCTION=true）下不生成演示账号：演示账号使用公开的统一密码。请在开发或演示环境中运行。"
+        )
+
+
 def seed_demo(enterprises=500, password=DEMO_PASSWORD, seed=DEMO_SEED) -> DemoResult:
-    """Build the demo city unless it exists. Idempotent: a second call changes nothing."""
+    """Build the demo city unless it exists. Idempotent: a second call changes nothing.
+
+    Never in production mode: the demo logins share one published password and skip the first-login
+    change (等保2.0 8.1.4.1 a)), so a production database must not hold them."""
+    refuse_in_production()
     existing = find_demo_city()
     if existing is not None:
         return DemoResult(False, existing, existing_logins(existing))

@@ -5,8 +5,8 @@ import json
 from urllib.parse import unquote
 
 import openpyxl
-from django.apps import apps
 from django.contrib.auth import get_user_model
+from knox.models import AuthToken
 
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation
@@ -69,11 +69,10 @@ def county_secrets(county):
     people = get_user_model().objects.filter(organisation__path__startswith=county.path)
     for user in people.exclude(full_name=""):
         secrets[user.full_name] = f"name of county A's user {user.username}"
-    if apps.is_installed("rest_framework.authtoken"):
-        from rest_framework.authtoken.models import Token
-
-        for token in Token.objects.filter(user__in=people):
-            secrets[token.key] = f"API token of county A's user {token.user.username}"
+    for token in AuthToken.objects.filter(user__in=people).select_related("user"):
+        # Only the digest and the token's first characters are stored; neither may show to an outsider.
+        secrets[token.digest] = f"API token digest of county A's user {token.user.username}"
+        secrets[token.token_key] = f"API token key of county A's user {token.user.username}"
     return secrets
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 
@@ -23,7 +23,10 @@ def test_obtain_token_and_use_it(world):
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=world.people.county_a_officer).key
+    stored = AuthToken.objects.get(user=world.people.county_a_officer)
+    assert token.startswith(stored.token_key)
+    assert token not in stored.digest  # only a digest of the token is kept
+    assert response.json()["expiry"]
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = client.get("/api/me/")
@@ -38,7 +41,7 @@ def test_wrong_password_gets_no_token(world):
     )
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_bad_token_is_refused(world):
@@ -90,6 +93,8 @@ def test_schema_is_valid_openapi(world, api):
         "/api/sectors/",
         "/api/me/",
         "/api/auth/token/",
+        "/api/auth/logout/",
+        "/api/auth/logoutall/",
     ):
         assert path in schema["paths"], path
     params = {p["name"] for p in schema["paths"]["/api/enterprises/"]["get"]["parameters"]}
@@ -106,7 +111,24 @@ def test_docs_use_local_assets_only(world, api, url):
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any("/static/drf_spectacular_sidecar/" in asset for asset in assets), assets
     assert not re.search(r"https?://", html), "the docs page must not load anything from another host"
-    assert "/api/schema/" in html
+    # No inline script (Content-Security-Policy script-src 'self'): the schema URL is in the page's own
+    # script (Swagger UI's set-up, served by the same view) or on Redoc's element.
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert "script-src 'self';" in response["Content-Security-Policy"]
+    scripts = [asset for asset in assets if "script" in asset and asset.startswith(url)]
+    setup = html + "".join(api.get(src).content.decode() for src in scripts)
+    assert "/api/schema/" in setup
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/redoc/", "/api/docs/?script="])
+def test_schema_and_docs_need_a_login(db, url):
+    """Issue 9 item 2: the API's description is for signed-in users; a browser is sent to the login page."""
+    answer = APIClient().get(url)
+    if url == "/api/schema/":
+        assert answer.status_code == 401
+    else:
+        assert answer.status_code == 302 and answer["Location"].startswith("/login/?next=")
+    assert b"/api/enterprises/" not in answer.content
 
 
 def test_api_root_lists_the_endpoints(world, api):
