@@ -133,8 +133,12 @@ def needs_resuming(queryset, now):
 
 @shared_task(name="documents.resume_rendering")
 def resume_rendering():
-    """Queue every document whose render was lost, abandoned or failed with attempts left."""
+    """Queue every document whose render was lost, abandoned or failed with attempts left; record a last
+    attempt whose worker was killed as failed, so that its page offers a retry instead of waiting for ever."""
     now = timezone.now()
+    IssuedDocument.objects.filter(IssuedDocument.dead_last_attempt_q(now)).update(
+        render_status=RS.FAILED, render_error=str(_("生成过程中断（进程被终止），已达最多尝试次数。"))
+    )
     ids = needs_resuming(IssuedDocument.objects.all(), now).order_by("pk").values_list("pk", flat=True)
     ids = list(ids[:SWEEP_BATCH])
     for document_id in ids:
