@@ -29,4 +29,5 @@ RUN useradd --system --uid 1000 --home-dir /app app \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "enforcement.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
+# Behind nginx (docker-compose.yml): its proxy_read_timeout is above this --timeout.
+CMD ["gunicorn", "enforcement.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-"]

@@ -10,8 +10,15 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from PIL import Image
 
 MB = 1024 * 1024
+# Decompression bombs (issue 9 item 5: a 687 KB PNG of 13,300 × 13,300 px decoded to +1.9 GB per view). 50 million
+# pixels is a phone's full-resolution mode (8160 × 6120); decoding that much as RGB costs ~150 MB, once, for the
+# thumbnail. Uploads are refused above it by reading the header only; Pillow itself then refuses to open anything
+# above twice this (DecompressionBombError) wherever an image is decoded.
+MAX_IMAGE_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,33 @@ def validate_upload(upload, kind: UploadKind):
     upload.seek(0)
     if not any(head[offset : offset + len(magic)] == magic for offset, magic in kind.signatures):
         raise ValidationError(_("“%(name)s”的内容与文件类型不符，请重新选择。") % {"name": upload.name})
+    if head.startswith((JPEG[1], PNG[1])) or head[WEBP[0] : WEBP[0] + 4] == WEBP[1]:
+        _check_pixels(upload)
     return upload
+
+
+def _check_pixels(upload):
+    """Refuse an image whose pixel count is over MAX_IMAGE_PIXELS, from its header alone (nothing is decoded).
+
+    A header Pillow cannot read is let through as before: the signature matched, and the file is only ever
+    served as it is (its thumbnail falls back to the original), never decoded at size.
+    """
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        width = height = None
+    except (OSError, ValueError, SyntaxError):  # Pillow's "cannot identify image file" and broken headers
+        return
+    finally:
+        upload.seek(0)
+    if width is None or width * height > MAX_IMAGE_PIXELS:
+        # Pillow refuses to even report the size of one above twice the limit: then the size is not named.
+        size = _("为%(w)d×%(h)d像素，") % {"w": width, "h": height} if width else ""
+        raise ValidationError(
+            _("“%(name)s”的尺寸%(size)s超过%(max)d万像素的上限，请压缩或缩小后再上传。")
+            % {"name": upload.name, "size": size, "max": MAX_IMAGE_PIXELS // 10_000}
+        )
 
 
 def serve_scoped_file(field_file, download_name=None):

@@ -11,9 +11,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.inspections.corrections import CORRECTABLE
-from cases.inspections.models import ReInspection
+from cases.inspections.models import TEXT_IN_DOCUMENT_CELL, ReInspection
 from cases.inspections.pending import MAX_PHOTOS
 from enforcement.uploads import PHOTO, validate_upload
+
+# Printed in the 整改复查意见书's table: bounded (see TEXT_IN_DOCUMENT_CELL). Django's own wording is stilted.
+TOO_LONG_FOR_DOCUMENT = _("最多%(limit_value)d个字（当前%(show_value)d个），请精简后再提交。")
 
 # A check item's three answers; "na" is stored as compliant=None.
 CHECK_CHOICES = (("yes", _("符合")), ("no", _("不符合")), ("na", _("未检查")))
@@ -263,6 +266,8 @@ class HazardForm(forms.Form):
 
     description = forms.CharField(
         label=_("隐患描述"),
+        max_length=TEXT_IN_DOCUMENT_CELL,
+        error_messages={"max_length": TOO_LONG_FOR_DOCUMENT},
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：二号车间配电箱未可靠接地")}),
     )
     location = forms.CharField(
@@ -395,6 +400,8 @@ class ReInspectionRowForm(forms.Form):
     note = forms.CharField(
         label=_("复查意见"),
         required=False,
+        max_length=TEXT_IN_DOCUMENT_CELL,
+        error_messages={"max_length": TOO_LONG_FOR_DOCUMENT},
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("整改措施落实情况")}),
     )
     new_deadline = forms.DateField(

@@ -25,6 +25,11 @@ def pending_photo_upload_to(instance, filename):
     return _stored_name("pending_photos", filename)
 
 
+# Typed text that the 整改复查意见书 prints in a table cell (hazard description, re-inspection note) is bounded:
+# real entries run to a few sentences, and every character costs layout time in each render (issue 9 item 5).
+TEXT_IN_DOCUMENT_CELL = 1000
+
+
 class Inspection(models.Model):
     """An on-site inspection (现场检查) of one enterprise, usually carrying out a plan item.
 
@@ -189,7 +194,7 @@ class Hazard(models.Model):
     organisation = models.ForeignKey(
         "orgs.Organisation", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="hazards"
     )
-    description = models.TextField(_("隐患描述"))
+    description = models.TextField(_("隐患描述"), max_length=TEXT_IN_DOCUMENT_CELL)
     location = models.CharField(_("位置"), max_length=200, blank=True)
     is_major = models.BooleanField(_("重大事故隐患"), default=False)
     found_on = models.DateField(_("发现日期"))
@@ -356,7 +361,7 @@ class ReInspection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("复查人员"), related_name="reinspections"
     )
     result = models.CharField(_("复查结果"), max_length=10, choices=Result.choices)
-    note = models.TextField(_("复查意见"), blank=True)
+    note = models.TextField(_("复查意见"), blank=True, max_length=TEXT_IN_DOCUMENT_CELL)
     # A failed result's new deadline; the hazard's original deadline stays (Hazard.current_deadline takes this).
     new_deadline = models.DateField(_("重新整改期限"), null=True, blank=True)
     created_by = models.ForeignKey(

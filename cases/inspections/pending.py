@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.inspections.models import HazardPhoto, PendingPhoto
+from cases.inspections.thumbnails import delete_thumbnail
 
 MAX_PHOTOS = 10
 
@@ -64,7 +65,12 @@ def discard(rows):
         name, storage = row.file.name, row.file.storage
         row.delete()
         if name:
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(lambda name=name, storage=storage: _delete_with_thumbnail(storage, name))
+
+
+def _delete_with_thumbnail(storage, name):
+    storage.delete(name)
+    delete_thumbnail(storage, name)
 
 
 def expire(now=None):

@@ -6,7 +6,6 @@ to the field they concern, and a failed submit re-renders the form with everythi
 """
 
 import datetime
-import io
 
 from django import forms
 from django.contrib import messages
@@ -34,6 +33,7 @@ from cases.inspections.forms import (
     ReInspectionVisitForm,
 )
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection, ReInspectionVisit
+from cases.inspections.thumbnails import stored_thumbnail
 from enforcement.documents.sources import documents_for, issue_from_page, source_key
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
@@ -45,7 +45,6 @@ from plans.models import CheckItem, InspectionPlan, PlanItem
 
 PAGE_SIZE = 20
 DUE_LIMIT = 30
-THUMB_SIZE = 480
 # Plan versions in force: approved and beyond (a superseded version no longer counts).
 EFFECTIVE_PLANS = (InspectionPlan.Status.APPROVED, InspectionPlan.Status.FILED, InspectionPlan.Status.PUBLISHED)
 DRAFT_DONE = "cases_draft_done"
@@ -511,34 +510,11 @@ def inspection_correct(request, pk):
 # --- photos ------------------------------------------------------------------------------------------
 
 
-def _thumbnail(field_file, size=THUMB_SIZE):
-    """A small JPEG for the lists (tablet photos are several MB; the connection on site is often poor).
-
-    None when the image cannot be decoded here (HEIC, say): the caller then sends the original.
-    """
-    try:
-        from PIL import Image, ImageOps
-    except ImportError:  # pragma: no cover - Pillow is pinned in requirements.txt
-        return None
-    try:
-        with field_file.open("rb") as fh, Image.open(fh) as image:
-            image.draft("RGB", (size, size))  # JPEG: decode at a reduced scale, much faster
-            image = ImageOps.exif_transpose(image)  # the stripped EXIF must not leave photos sideways
-            image.thumbnail((size, size))
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=80)
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
-    return out.getvalue()
-
-
 def photo_response(item, thumb=False):
     """The file of a HazardPhoto the caller already fetched through restrict() (pages and API alike)."""
     if not item.file or not item.file.storage.exists(item.file.name):
         raise Http404
-    data = _thumbnail(item.file) if thumb else None
+    data = stored_thumbnail(item.file) if thumb else None
     if data:
         response = HttpResponse(data, content_type="image/jpeg")
     else:

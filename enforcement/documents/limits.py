@@ -5,8 +5,8 @@ runs, the process's address space may grow by at most ``extra_mb`` beyond what i
 runaway document (a huge table, a broken image) fails with MemoryError instead of pushing the host
 into swap. The previous limit is restored afterwards.
 
-RLIMIT_AS is per process, so this is only for a process that does one thing at a time: a prefork
-worker child. In-process rendering (no broker: the web server's own threads) runs without it.
+RLIMIT_AS is per process, so this is only for a process that does one thing at a time: every render runs
+it in its own forked child (enforcement.documents.isolation), with a broker or without.
 """
 
 import contextlib

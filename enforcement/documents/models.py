@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.orgs.scoping import RestrictedQuerySet
@@ -190,19 +191,37 @@ class IssuedDocument(models.Model):
     def renderable_q(now):
         """Documents a render task may take: waiting, failed with attempts left, or claimed by a worker
         that has been gone longer than the hard time limit (killed: its claim will never be released)."""
-        stale = now - timedelta(seconds=settings.DOCUMENT_RENDER_TIME_LIMIT + 30)
-        RS = IssuedDocument.RenderStatus
         waiting = Q(render_status__in=[RS.PENDING, RS.FAILED])
-        # A claim without a time predates the claim time (migration 0003): treat it as abandoned too.
-        abandoned = Q(render_status=RS.RENDERING) & (Q(render_claimed_at__lt=stale) | Q(render_claimed_at=None))
-        return (waiting | abandoned) & Q(render_attempts__lt=settings.DOCUMENT_RENDER_MAX_ATTEMPTS)
+        return (waiting | IssuedDocument.abandoned_q(now)) & Q(
+            render_attempts__lt=settings.DOCUMENT_RENDER_MAX_ATTEMPTS
+        )
+
+    @staticmethod
+    def claim_stale_before(now):
+        return now - timedelta(seconds=settings.DOCUMENT_RENDER_TIME_LIMIT + 30)
+
+    @staticmethod
+    def abandoned_q(now):
+        """Claimed by a render whose worker has been gone longer than the hard time limit. A claim without a
+        time predates the claim time (migration 0003): abandoned too."""
+        stale = IssuedDocument.claim_stale_before(now)
+        return Q(render_status=RS.RENDERING) & (Q(render_claimed_at__lt=stale) | Q(render_claimed_at=None))
+
+    @staticmethod
+    def dead_last_attempt_q(now):
+        """A last attempt whose worker was killed (OOM, hard time limit): nothing will ever release its claim,
+        and no attempt is left to take it over. The sweep records it as failed (issue 9 item 8)."""
+        return IssuedDocument.abandoned_q(now) & Q(render_attempts__gte=settings.DOCUMENT_RENDER_MAX_ATTEMPTS)
 
     @property
     def render_given_up(self):
-        return (
-            self.render_status == self.RenderStatus.FAILED
-            and self.render_attempts >= settings.DOCUMENT_RENDER_MAX_ATTEMPTS
-        )
+        """Every attempt failed (or died): the page says so and offers a retry instead of refreshing for ever."""
+        if self.render_attempts < settings.DOCUMENT_RENDER_MAX_ATTEMPTS:
+            return False
+        if self.render_status == RS.FAILED:
+            return True
+        stale = self.claim_stale_before(timezone.now())
+        return self.render_status == RS.RENDERING and (self.render_claimed_at is None or self.render_claimed_at < stale)
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.get("update_fields"):
@@ -210,3 +229,6 @@ class IssuedDocument(models.Model):
             if stored and stored != (content_hash(self.context), self.number, self.version):
                 raise ValidationError(_("已签发的文书不能修改，请重新出具新版本或作废。"))
         super().save(*args, **kwargs)
+
+
+RS = IssuedDocument.RenderStatus

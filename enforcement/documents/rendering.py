@@ -48,9 +48,13 @@ def document_marks(document, voided=False) -> str:
 
 def render_pdf(template: str, context: dict, marks: str = "") -> tuple[bytes, int]:
     """Render ``template`` with ``context`` (and ``marks``) to PDF bytes; returns (pdf, milliseconds)."""
+    start = time.perf_counter()
+    pdf = html_to_pdf(render_html(template, context, marks))
+    return pdf, int((time.perf_counter() - start) * 1000)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a rendered document's HTML (no database access: it may run in a child process)."""
     from weasyprint import HTML
 
-    start = time.perf_counter()
-    html = render_html(template, context, marks)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
-    return pdf, int((time.perf_counter() - start) * 1000)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())

@@ -187,3 +187,26 @@ def void_document(user, document_id, reason):
         )
         transaction.on_commit(lambda: _schedule_voided_copy(document.pk))
     return document
+
+
+def retry_render(user, document_id):
+    """重新生成: a document whose every render attempt failed gets a fresh round of attempts. Same content, same
+    number: only the PDF is produced again (after commit). Anyone who may see the document may ask for it, as
+    opening its PDF already re-queues a failed render with attempts left."""
+    with transaction.atomic():
+        document = IssuedDocument.objects.restrict(user, "view").select_for_update().get(pk=document_id)
+        if not document.render_given_up:
+            raise ValidationError(_("该文书没有处于生成失败状态，无需重新生成。"))
+        changes = {
+            "render_attempts": [document.render_attempts, 0],
+            "render_status": [document.render_status, "pending"],
+        }
+        IssuedDocument.objects.filter(pk=document.pk).update(
+            render_status=IssuedDocument.RenderStatus.PENDING,
+            render_attempts=0,
+            render_error="",
+            render_claimed_at=None,
+        )
+        record(user, AuditEvent.Action.UPDATE, document, changes, document.organisation_id)
+        transaction.on_commit(lambda: _schedule_render(document.pk))
+    return document

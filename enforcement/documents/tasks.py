@@ -6,9 +6,9 @@ older than that limit the claim is abandoned and ``resume_rendering`` (beat, eve
 document's page queues the render again, up to DOCUMENT_RENDER_MAX_ATTEMPTS tries.
 """
 
-import contextlib
 import hashlib
 import logging
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -19,9 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcement.documents.limits import memory_ceiling
+from enforcement.documents.isolation import run_bounded
 from enforcement.documents.models import IssuedDocument
-from enforcement.documents.rendering import document_marks, render_pdf
+from enforcement.documents.rendering import document_marks, html_to_pdf, render_html
 
 RS = IssuedDocument.RenderStatus
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def render_document(document_id):
         return None  # gone, already rendered, being rendered, or out of attempts
     document = IssuedDocument.objects.select_related("doc_type", "organisation").get(pk=document_id)
     try:
-        pdf, elapsed = _render(render_document, document)
+        pdf, elapsed = _render(document)
     except BaseException as exc:  # includes Celery's SoftTimeLimitExceeded; re-raised
         if isinstance(exc, MemoryError):
             message = _("生成文书所需内存超过%(mb)s MB的限制。") % {"mb": settings.DOCUMENT_RENDER_MEMORY_MB}
@@ -67,15 +67,18 @@ def render_document(document_id):
     return document.pk
 
 
-def _render(task, document, voided=False):
-    """The document's PDF from its stored context; in a worker child under a memory ceiling (in-process, web
-    threads share the process, so not there)."""
-    in_worker = not task.request.is_eager
-    ceiling = memory_ceiling(settings.DOCUMENT_RENDER_MEMORY_MB) if in_worker else contextlib.nullcontext()
-    with ceiling:
-        return render_pdf(
-            document.doc_type.template, {"doc": document, **document.context}, document_marks(document, voided)
-        )
+def _render(document, voided=False):
+    """The document's PDF from its stored context: the HTML here, the PDF in a child process under the memory
+    ceiling, killed at the soft time limit (enforcement.documents.isolation) — in a worker and in-process alike.
+    Returns (pdf, milliseconds)."""
+    started = time.perf_counter()
+    html = render_html(
+        document.doc_type.template, {"doc": document, **document.context}, document_marks(document, voided)
+    )
+    pdf = run_bounded(
+        html_to_pdf, (html,), settings.DOCUMENT_RENDER_SOFT_TIME_LIMIT, settings.DOCUMENT_RENDER_MEMORY_MB
+    )
+    return pdf, int((time.perf_counter() - started) * 1000)
 
 
 @shared_task(
@@ -95,7 +98,7 @@ def render_voided_copy(document_id):
     )
     if document is None:
         return None
-    pdf, _elapsed = _render(render_voided_copy, document, voided=True)
+    pdf, _elapsed = _render(document, voided=True)
     name = document.voided_pdf.field.generate_filename(document, f"{document.pk}.pdf")
     stored = document.voided_pdf.storage.save(name, ContentFile(pdf))
     if not IssuedDocument.objects.filter(pk=document_id, voided_pdf="").update(voided_pdf=stored):
@@ -130,8 +133,12 @@ def needs_resuming(queryset, now):
 
 @shared_task(name="documents.resume_rendering")
 def resume_rendering():
-    """Queue every document whose render was lost, abandoned or failed with attempts left."""
+    """Queue every document whose render was lost, abandoned or failed with attempts left; record a last
+    attempt whose worker was killed as failed, so that its page offers a retry instead of waiting for ever."""
     now = timezone.now()
+    IssuedDocument.objects.filter(IssuedDocument.dead_last_attempt_q(now)).update(
+        render_status=RS.FAILED, render_error=str(_("生成过程中断（进程被终止），已达最多尝试次数。"))
+    )
     ids = needs_resuming(IssuedDocument.objects.all(), now).order_by("pk").values_list("pk", flat=True)
     ids = list(ids[:SWEEP_BATCH])
     for document_id in ids:

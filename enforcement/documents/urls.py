@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/reissue/", views.document_reissue, name="reissue"),
     path("<int:pk>/void/", views.document_void, name="void"),
     path("<int:pk>/reopen/", views.document_reopen, name="reopen"),
+    path("<int:pk>/retry-render/", views.document_retry_render, name="retry_render"),
 ]

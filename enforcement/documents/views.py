@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from enforcement.documents import sources
 from enforcement.documents.forms import RegisterFilterForm, reissue_form, void_form
 from enforcement.documents.models import IssuedDocument
-from enforcement.documents.services import may_void, void_document
+from enforcement.documents.services import may_void, retry_render, void_document
 from enforcement.documents.tasks import needs_resuming, queue_render, queue_voided_copy
 from enforcement.uploads import serve_scoped_file
 from enforcement.web.service_errors import permission_message, refusals_on
@@ -235,3 +235,18 @@ def pdf_response(request, document):
         return _pending(request, document)
     suffix = f"（第{document.version}版）" if document.version > 1 else ""
     return serve_scoped_file(document.pdf, download_name=f"{document.number}{suffix}.pdf")
+
+
+@login_required
+@require_POST
+def document_retry_render(request, pk):
+    """重新生成 a document whose render attempts all failed; back to its PDF page, which shows the progress."""
+    document = get_object_or_404(_visible(request.user), pk=pk)
+    try:
+        retry_render(request.user, document.pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已重新提交生成，请稍候。"))
+    return redirect("documents:pdf", pk=document.pk)

@@ -69,7 +69,14 @@ PK_OF = {
     Enterprise: ["enterprises:detail", "enterprises:edit", "enterprises:delete"],
     ImportBatch: ["enterprises:import_batch", "enterprises:import_confirm"],
     ExportJob: ["enterprises:export_job", "enterprises:export_job_download"],
-    IssuedDocument: ["documents:pdf", "documents:detail", "documents:reissue", "documents:void", "documents:reopen"],
+    IssuedDocument: [
+        "documents:pdf",
+        "documents:detail",
+        "documents:reissue",
+        "documents:void",
+        "documents:reopen",
+        "documents:retry_render",
+    ],
     InspectionPlan: [
         "plans:detail",
         "plans:check",

@@ -66,7 +66,7 @@ def test_a_failing_render_is_recorded_and_counted(world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("模板错误")
 
-    monkeypatch.setattr("enforcement.documents.tasks.render_pdf", broken)
+    monkeypatch.setattr("enforcement.documents.tasks.html_to_pdf", broken)
     with pytest.raises(RuntimeError):
         render_document(document.pk)
     document.refresh_from_db()
@@ -77,7 +77,7 @@ def test_issuing_succeeds_even_when_the_render_fails(world, monkeypatch, django_
     def broken(*args, **kwargs):
         raise RuntimeError("字体缺失")
 
-    monkeypatch.setattr("enforcement.documents.tasks.render_pdf", broken)
+    monkeypatch.setattr("enforcement.documents.tasks.html_to_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         document = issue_document(
             world.people.city_legal, world.orgs.city, "guidance_letter", "意见书", letter_context(), year=2026
