@@ -79,11 +79,10 @@ def request_rebuild(user, month):
     _run, queued = runs.queue(month)
     if not queued:
         raise ValidationError({"month": _("该月份的月度调度正在生成中，请稍后刷新查看。")})
-    outcome = []
-    # After the commit of any surrounding transaction, so the worker finds the queued run; without one
-    # (views are not atomic) this runs here and now.
-    transaction.on_commit(lambda: outcome.append(runs.send(month)))
-    if outcome == [False]:
+    # Sent now, not on commit: the caller learns whether the broker took it. Views are not atomic, so the
+    # queued run is committed already; inside a transaction a worker that does not see it yet does
+    # nothing, and the sweep sends the run again once it is committed.
+    if not runs.send(month):
         run = MonthlyProgressRun.objects.get(month=month)
         return f"{month:%Y-%m}", RebuildOutcome.FAILED if run.status == run.Status.FAILED else RebuildOutcome.DEFERRED
     return f"{month:%Y-%m}", RebuildOutcome.SENT
