@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from enforcement import jobs
 from enforcement.enterprises import export_jobs
@@ -30,7 +31,7 @@ def killed_job(owner, settings, attempts=1, stale=True):
         status="running",
         attempts=attempts,
         claim_token="dead-task",
-        started_at=jobs.timezone.now(),
+        started_at=timezone.now(),
     )
     if stale:
         age = datetime.timedelta(seconds=settings.ENTERPRISE_EXPORT_TIME_LIMIT + 1) + jobs.CLAIM_MARGIN

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from enforcement import jobs
@@ -32,7 +33,7 @@ def executed(planning, settings, tmp_path):
 def killed_run(attempts=1, age=None, settings=None):
     """A June run as a killed worker leaves it: "running", claimed by a task that will never finish."""
     run = MonthlyProgressRun.objects.create(
-        month=JUNE, status="running", attempts=attempts, claim_token="dead-task", started_at=jobs.timezone.now()
+        month=JUNE, status="running", attempts=attempts, claim_token="dead-task", started_at=timezone.now()
     )
     if age is not None:
         MonthlyProgressRun.objects.filter(pk=run.pk).update(started_at=F("started_at") - age)
