@@ -236,12 +236,35 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# acks_late alone acknowledges a message whose worker child was SIGKILLed (OOM killer, a crash): Celery
+# treats WorkerLostError as a failure. With this the message goes back to the queue at once and its
+# redelivery re-claims the job it held (enforcement/jobs.py: same task id = same claim token).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Hard limit stays below the broker's visibility timeout so a killed task is redelivered only after
-# the worker has given up on it.
+# Hard time limits (seconds; soft = hard - 30: the task fails cleanly with a message first). The default
+# serves the workbook import; the long jobs that recover through a claim have their own, sized to their
+# measured cost (bench/README.md) so that a lost claim is taken over after minutes, not a quarter hour.
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+# The monthly job at province size (100 counties, 200,000 enterprises) takes 4-10 s: 180 s is ample.
+MONTHLY_PROGRESS_TIME_LIMIT = env_int("MONTHLY_PROGRESS_TIME_LIMIT", 180)
+# A register export writes ~3,000 rows/s (10,000 in 3-4 s): 300 s covers a 200,000-row province.
+ENTERPRISE_EXPORT_TIME_LIMIT = env_int("ENTERPRISE_EXPORT_TIME_LIMIT", 300)
+# Claims of runs and exports taken this many times (each a killed or lost attempt) end as failed.
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+# Recovery arithmetic (Redis broker):
+# - a child killed (OOM, crash): rejected and redelivered at once (above) -> seconds.
+# - the whole worker killed: its unacknowledged message comes back only after the visibility timeout, which
+#   must exceed the hard limit of the longest task, or a task still running would be delivered a second
+#   time: max(600, 300, 180, 90) + 60 = 660 s. Runs and exports do not wait for that: their claim is
+#   abandoned after their own hard limit + 30 s, and the sweep (beat, every minute) queues them again, so a
+#   run is back after at most 180 + 30 + 60 = 270 s, an export after 300 + 30 + 60 = 390 s (the 16 minutes
+#   measured before were a 900 s visibility timeout plus kombu's restore cycle).
+# - a message lost by the broker (restart without persistence, down at send): the row stays "queued" and
+#   the same sweep sends it again after 2 minutes (enforcement/jobs.py QUEUE_GRACE).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(CELERY_TASK_TIME_LIMIT, MONTHLY_PROGRESS_TIME_LIMIT, ENTERPRISE_EXPORT_TIME_LIMIT) + 60
+}
 # A worker child that has grown past this (KiB) is replaced after its task: PDF rendering of a large
 # document can take hundreds of MB, and the memory must not stay with the child.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)
@@ -260,6 +283,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.resume_rendering",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
+    },
+    # Monthly runs and register exports whose claim was abandoned (worker killed) or whose message was lost
+    # are queued again, or recorded as failed after JOB_MAX_ATTEMPTS (enforcement/jobs.py).
+    "resume-monthly-progress-runs": {
+        "task": "supervision.resume_monthly_runs",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
+    "resume-enterprise-exports": {
+        "task": "enterprises.resume_exports",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
     },
     "monthly-progress": {
         "task": "supervision.build_monthly_progress",

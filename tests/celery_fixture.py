@@ -55,6 +55,10 @@ def _restore_seed_data_after_flush():
     post_migrate.disconnect(dispatch_uid="tests.reseed_migration_data")
 
 
+# Fixtures that give a test real worker processes: tests using one send their tasks to the broker.
+WORKER_FIXTURES = {"celery_worker", "worker_factory"}
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager_unless_worker(request):
     """Every test runs tasks in-process, even with a broker configured, unless it asks for the worker.
@@ -64,7 +68,7 @@ def _celery_eager_unless_worker(request):
     Celery reads Django's CELERY_* settings live (setting ``app.conf.task_always_eager`` would be
     shadowed by them), so the override goes through pytest-django's ``settings`` fixture.
     """
-    if "celery_worker" not in request.fixturenames and os.environ.get("CELERY_BROKER_URL"):
+    if not WORKER_FIXTURES & set(request.fixturenames) and os.environ.get("CELERY_BROKER_URL"):
         request.getfixturevalue("settings").CELERY_TASK_ALWAYS_EAGER = True
 
 
@@ -116,29 +120,34 @@ def celery_worker(celery_worker_process):
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """Start one Celery worker on the test database for the session. Skips without a broker."""
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker:
-        pytest.skip(
-            "needs a real Celery worker: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and a "
-            "PostgreSQL DATABASE_URL; .ci/run does. Without a broker tasks run in-process."
-        )
-    from django.db import connection
-
     from enforcement.celery import app
 
+    url, broker = worker_database_url(django_db_blocker)
     if app.conf.task_always_eager:
         pytest.fail("CELERY_BROKER_URL is set but Celery still runs tasks eagerly")
-    with django_db_blocker.unblock():
-        # After django_db_setup the connection points at the test database (test_<name>).
-        url = database_url(connection.settings_dict)
-    if url is None:
-        pytest.skip("a worker process cannot share SQLite's in-memory test database: use a PostgreSQL DATABASE_URL")
-
     # Messages left by an earlier, interrupted run would otherwise reach this run's worker.
     app.control.purge()
+    worker = start_worker(
+        app,
+        url,
+        broker,
+        log_path=tmp_path_factory.mktemp("celery") / "worker.log",
+        media_root=tmp_path_factory.mktemp("worker-media"),
+    )
+    try:
+        yield worker
+    finally:
+        _stop(worker.process)
+
+
+def start_worker(app, url, broker, log_path, media_root, pool="solo", queue="celery", extra_env=None):
+    """Start a ``celery worker`` process on the test database and wait until it answers a ping.
+
+    ``pool="prefork"`` gives the worker a child process that runs the tasks (what production runs, and what
+    an OOM kill hits); the process is the leader of its own process group, so a test can kill the whole
+    worker with ``os.killpg``.
+    """
     hostname = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    media_root = tmp_path_factory.mktemp("worker-media")
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -147,6 +156,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "enforcement.settings",
         "MEDIA_ROOT": str(media_root),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     command = [
         sys.executable,
@@ -155,30 +165,51 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "-A",
         "tests.celery_worker_app",  # the project's app plus a per-task cache reset, see that module
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
         "--concurrency=1",
         "-Q",
-        "celery",
+        queue,
         "--loglevel=INFO",
         f"--hostname={hostname}",
         "--without-gossip",
         "--without-mingle",
     ]
-    with log_path.open("wb") as log_file:
+    with log_path.open("ab") as log_file:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     worker = Worker(app=app, hostname=hostname, process=process, log_path=log_path, media_root=media_root)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not worker.ping():
-            if process.poll() is not None:
-                pytest.fail(f"the Celery worker exited with {process.returncode}:\n{worker.log()[-4000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not answer a ping in {START_TIMEOUT}s:\n{worker.log()[-4000:]}")
-        yield worker
-    finally:
-        _stop(process)
+    deadline = time.monotonic() + START_TIMEOUT
+    while not worker.ping():
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {process.returncode}:\n{worker.log()[-4000:]}")
+        if time.monotonic() > deadline:
+            _stop(process)
+            pytest.fail(f"the Celery worker did not answer a ping in {START_TIMEOUT}s:\n{worker.log()[-4000:]}")
+    return worker
+
+
+def worker_database_url(django_db_blocker):
+    """The test database as a DATABASE_URL for a worker process; skips (with the reason) where there is none."""
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        pytest.skip(
+            "needs a real Celery worker: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and a "
+            "PostgreSQL DATABASE_URL; .ci/run does. Without a broker tasks run in-process."
+        )
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        url = database_url(connection.settings_dict)
+    if url is None:
+        pytest.skip("a worker process cannot share SQLite's in-memory test database: use a PostgreSQL DATABASE_URL")
+    return url, broker
 
 
 def wait_until(condition, timeout=30.0, interval=0.1):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from enforcement import jobs
 from enforcement.enterprises import exporting
 from enforcement.enterprises.filters import EnterpriseFilter
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch
@@ -77,22 +78,40 @@ def job_download_name(job):
     return download_name(timezone.localdate(job.created_at))
 
 
+EXPORTS = jobs.JobKind(
+    ExportJob,
+    time_limit=lambda: settings.ENTERPRISE_EXPORT_TIME_LIMIT,
+    max_attempts=lambda: settings.JOB_MAX_ATTEMPTS,
+)
+
+
 def create_job(user, query):
     """A queued job for this owner and filter; an identical job still on its way is reused (double clicks).
 
-    Returns (job, created). Queueing the task is the caller's business (see import_views.export).
+    Returns (job, created). Queueing the task is the caller's business (see import_views.export). A job
+    whose claim was abandoned is not reused: the sweep is bringing it back, the user asked now.
     """
-    # A queued job older than the task time limit has lost its task: start afresh rather than wait on it.
-    fresh = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    pending = ExportJob.objects.filter(
-        owner=user,
-        query=query,
-        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
-        created_at__gte=fresh,
-    ).first()
+    pending = (
+        ExportJob.objects.filter(EXPORTS.in_progress_q(timezone.now()), owner=user, query=query)
+        .order_by("-created_at")
+        .first()
+    )
     if pending is not None:
         return pending, False
-    return ExportJob.objects.create(owner=user, organisation=user.organisation, query=query), True
+    job = ExportJob.objects.create(owner=user, organisation=user.organisation, query=query, queued_at=timezone.now())
+    return job, True
+
+
+def send(job_id):
+    """Send the job's task; False if the broker refused it. Imported here, not above: the tasks import this."""
+    from enforcement.enterprises.tasks import export_enterprises
+
+    return jobs.send(export_enterprises, job_id)
+
+
+def sweep():
+    """Send lost exports again, record those out of attempts as failed. Returns (sent, given up)."""
+    return jobs.sweep(EXPORTS, send)
 
 
 def fail_job(job_id, message):

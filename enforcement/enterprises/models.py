@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from enforcement.enterprises.credit_code import validate_credit_code
+from enforcement.jobs import ClaimedJob
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import RestrictedQuerySet
 
@@ -264,7 +265,7 @@ def _export_upload_to(instance, filename):
     return f"enterprise_exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
-class ExportJob(models.Model):
+class ExportJob(ClaimedJob):
     """A register export too large to build inside a request, written by a Celery task.
 
     ``query`` is the list page's filter as a query string; the task applies it as the owner would see

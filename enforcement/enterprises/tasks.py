@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from enforcement import jobs
 from enforcement.enterprises import export_jobs, importing
 from enforcement.enterprises.models import ExportJob, ImportBatch
 
@@ -50,27 +51,22 @@ def apply_enterprise_import(batch_id):
 
 
 @shared_task(
+    bind=True,
     name="enterprises.export",
     acks_late=True,
-    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
-    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=settings.ENTERPRISE_EXPORT_TIME_LIMIT - 30,
+    time_limit=settings.ENTERPRISE_EXPORT_TIME_LIMIT,
 )
-def export_enterprises(job_id):
+def export_enterprises(self, job_id):
     """Write a queued register export. Takes the pk only; idempotent.
 
-    Claimed like an import batch (queued → running, conditional UPDATE), so a duplicated delivery writes
-    one file. A job left "running" by a worker killed at the hard limit is claimable again after it.
+    The job's claim decides (enforcement/jobs.py): a duplicated delivery writes one file; the redelivery of
+    a message whose worker child was killed takes its job up again at once; a job left "running" by a
+    killed worker is queued again by ``resume_exports`` (beat) and failed after JOB_MAX_ATTEMPTS claims.
     The soft limit lets a slow export fail cleanly, with a message, before the hard one kills the child.
     """
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = (
-        ExportJob.objects.filter(pk=job_id)
-        .filter(Q(status=ExportJob.Status.QUEUED) | Q(status=ExportJob.Status.RUNNING, started_at__lt=stale))
-        .update(status=ExportJob.Status.RUNNING, started_at=now)
-    )
-    if not claimed:
-        logger.info("export job %s gone or already claimed; skipping", job_id)
+    if not jobs.claim(export_jobs.EXPORTS, job_id, self.request.id or jobs.new_token()):
+        logger.info("export job %s gone, already claimed or out of attempts; skipping", job_id)
         return None
     job = ExportJob.objects.select_related("owner").filter(pk=job_id).first()
     if job is None:
@@ -82,6 +78,13 @@ def export_enterprises(job_id):
         export_jobs.fail_job(job_id, export_jobs.failure_message(exc))
         return ExportJob.Status.FAILED
     return ExportJob.Status.DONE
+
+
+@shared_task(name="enterprises.resume_exports")
+def resume_exports():
+    """Beat, every minute: queue again exports whose worker was killed or whose message was lost."""
+    sent, given_up = export_jobs.sweep()
+    return {"sent": sent, "given_up": given_up}
 
 
 @shared_task(name="enterprises.cleanup_files")

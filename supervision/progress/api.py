@@ -119,7 +119,7 @@ class MonthlyProgressRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = MonthlyProgressRun
         fields = ["id", "month", "status", "status_label", "started_at", "finished_at", "organisations", "changed"]
-        fields += ["error"]
+        fields += ["error", "queued_at", "attempts"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -207,6 +207,7 @@ class MonthlyProgressRunViewSet(ServiceExceptionsMixin, viewsets.ReadOnlyModelVi
         description=_(
             "排队重新计算该月全部单位的报表。重复生成是安全的（幂等）：数据未变化的报表保持不变，"
             "有变化的报表更新并需重新确认。需要“重新生成月度调度”权限且为市级及以上单位（否则403）。"
+            "任务队列暂不可用时请求仍被记录（queued为true），队列恢复后自动开始。"
         ),
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
@@ -214,11 +215,15 @@ class MonthlyProgressRunViewSet(ServiceExceptionsMixin, viewsets.ReadOnlyModelVi
         serializer = RebuildRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         month = serializer.validated_data["month"]
-        label = services.request_rebuild(request.user, month)
+        label, outcome = services.request_rebuild(request.user, month)
         body = {
             "month": label,
-            "queued": True,
-            "detail": str(_("已提交重新生成%(month)s月度调度的任务。") % {"month": month_label(month)}),
+            "queued": outcome != services.RebuildOutcome.FAILED,
+            "detail": str(
+                _("已提交重新生成%(month)s月度调度的任务。") % {"month": month_label(month)}
+                if outcome == services.RebuildOutcome.SENT
+                else services.rebuild_message(outcome, month)
+            ),
         }
         return Response(RebuildResponseSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 

@@ -9,15 +9,16 @@ import calendar
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Hazard, Inspection, ReInspection
+from enforcement import jobs
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation
 from plans.models import InspectionPlan, PlanItem, PlanType
+from supervision.progress import runs
 from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
 
 # Plan versions that are in force: approved and beyond, not replaced by a later version.
@@ -159,32 +160,25 @@ def compute(month: datetime.date, until: datetime.date | None = None, organisati
     return dict(figures)
 
 
-def _claim(month):
-    """Claim the month's run; None if another run is in progress (and not stale)."""
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    with transaction.atomic():
-        run, created = MonthlyProgressRun.objects.select_for_update().get_or_create(
-            month=month, defaults={"status": MonthlyProgressRun.Status.RUNNING, "started_at": now}
-        )
-        if not created:
-            if run.status == MonthlyProgressRun.Status.RUNNING and run.started_at > stale:
-                return None
-            run.status, run.started_at, run.finished_at, run.error = MonthlyProgressRun.Status.RUNNING, now, None, ""
-            run.save()
-    return run
+def build_monthly_progress(month: datetime.date, token: str | None = None, rebuild: bool = True):
+    """Build (or rebuild) every organisation's snapshot for ``month``. Idempotent; returns the run, or None
+    if this call had nothing to do (another run holds the month, or a queued run was already done).
 
-
-def build_monthly_progress(month: datetime.date) -> MonthlyProgressRun | None:
-    """Build (or rebuild) every organisation's snapshot for ``month``. Idempotent.
+    ``token`` names the caller's claim (the Celery task id; a redelivered message has the same one).
+    ``rebuild``: queue the month first if it is not in progress — the beat's run and direct calls; a task
+    sent for an already queued run (a user's rebuild, the sweep) only claims it.
 
     A report whose figures did not change is left untouched (its confirmation stands); one whose figures
     changed is updated and its confirmation cleared, since the county confirmed other numbers.
     """
     month = month.replace(day=1)
-    run = _claim(month)
-    if run is None:
+    if rebuild:
+        runs.queue(month)
+    token = token or jobs.new_token()
+    run = MonthlyProgressRun.objects.filter(month=month).first()
+    if run is None or not jobs.claim(runs.RUNS, run.pk, token):
         return None
+    run.refresh_from_db()
     try:
         figures = compute(month)
         now = timezone.now()
@@ -217,10 +211,10 @@ def build_monthly_progress(month: datetime.date) -> MonthlyProgressRun | None:
             changed = len(creates) + len(updates)
             run.status, run.finished_at = MonthlyProgressRun.Status.DONE, timezone.now()
             run.organisations, run.changed = len(valid_orgs), changed
-            run.save()
-    except Exception as exc:
-        MonthlyProgressRun.objects.filter(pk=run.pk).update(
-            status=MonthlyProgressRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+            run.save(update_fields=["status", "finished_at", "organisations", "changed"])
+    except Exception as exc:  # includes SoftTimeLimitExceeded; a hard kill leaves the claim to the sweep
+        MonthlyProgressRun.objects.filter(pk=run.pk, claim_token=token).update(
+            status=MonthlyProgressRun.Status.FAILED, finished_at=timezone.now(), error=runs.failure_message(exc)
         )
         raise
     return run

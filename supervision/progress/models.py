@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.jobs import ClaimedJob
 from enforcement.orgs.scoping import RestrictedQuerySet
 
 
@@ -106,17 +107,22 @@ class MonthlyProgress(models.Model):
         return rate(self.general_covered, self.general_total)
 
 
-class MonthlyProgressRun(models.Model):
-    """One run of the monthly job for one month; claimed before work starts so two runs never overlap."""
+class MonthlyProgressRun(ClaimedJob):
+    """One run of the monthly job for one month; claimed before work starts so two runs never overlap.
+
+    A rebuild is recorded as "queued" before its task is sent, so a lost message is found and sent again
+    (enforcement/jobs.py).
+    """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
         RUNNING = "running", _("运行中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
     month = models.DateField(_("月份"), unique=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
-    started_at = models.DateTimeField(_("开始时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     organisations = models.PositiveIntegerField(_("单位数"), default=0)
     changed = models.PositiveIntegerField(_("有变化的报表数"), default=0)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.documents.sources import documents_for, issue_from_page, source_key
 from enforcement.orgs.models import Organisation
-from supervision.progress import exporting, live, services
+from supervision.progress import exporting, live, runs, services
 from supervision.progress.documents import issue_monthly_report
 from supervision.progress.forms import RebuildForm, month_label, parse_month
 from supervision.progress.job import previous_month
@@ -205,6 +205,7 @@ def progress(request):
         reports = list(
             scoped.filter(month=month).select_related("organisation", "confirmed_by").order_by("organisation__path")
         )
+    run = None if so_far else MonthlyProgressRun.objects.filter(month=month).first()
     context = {
         "month": month,
         "month_label": month_label(month) + (_("（本月至今）") if so_far else ""),
@@ -214,7 +215,8 @@ def progress(request):
         "current_label": month_label(current),
         "month_listed": month in months or month == current,
         "so_far": so_far,
-        "run": None if so_far else MonthlyProgressRun.objects.filter(month=month).first(),
+        "run": run,
+        "run_state": runs.state(run) if run else None,
         "can_rebuild": services.can_rebuild(user),
         **_roll_up_context(user, month, reports, live=so_far is not None),
     }
@@ -286,18 +288,12 @@ def progress_rebuild(request):
     if form.is_valid():
         month = form.cleaned_data["month"]
         try:
-            services.request_rebuild(user, month)
+            _label, outcome = services.request_rebuild(user, month)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request,
-                _(
-                    "已提交重新生成%(month)s月度调度的任务，稍后刷新本页查看结果。重复生成不会产生重复报表："
-                    "数据未变化的报表保持不变（已确认的仍为已确认），数据有变化的报表将更新并需重新确认。"
-                )
-                % {"month": month_label(month)},
-            )
+            level = {services.RebuildOutcome.SENT: messages.SUCCESS, services.RebuildOutcome.DEFERRED: messages.WARNING}
+            messages.add_message(request, level.get(outcome, messages.ERROR), services.rebuild_message(outcome, month))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     url = reverse("supervision:progress")

@@ -140,7 +140,7 @@ def queued(monkeypatch):
     from supervision.progress.tasks import build_monthly_progress_task
 
     sent = []
-    monkeypatch.setattr(build_monthly_progress_task, "delay", lambda month=None: sent.append(month))
+    monkeypatch.setattr(build_monthly_progress_task, "delay", lambda month=None, queued=False: sent.append(month))
     return sent
 
 
