@@ -14,7 +14,8 @@ from enforcement.enterprises.models import Sector, SectorAlias
 from enforcement.orgs.models import Organisation
 
 # Suffixes of a body's name that counties leave out; then the kind of place (乡, 镇, 街道) may go too.
-BODY_SUFFIXES = ("街道办事处", "人民政府", "办事处", "应急管理局", "管理委员会", "管委会")
+# ("街道办事处" is 街道 + 办事处: both forms, "城关街道" and "城关", are produced.)
+BODY_SUFFIXES = ("人民政府", "办事处", "应急管理局", "管理委员会", "管委会")
 PLACE_SUFFIXES = ("街道", "镇", "乡")
 MAX_CANDIDATES = 5
 
