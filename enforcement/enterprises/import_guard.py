@@ -81,6 +81,8 @@ def _check_members(infos):
     total = 0
     for info in infos:
         total += info.file_size
+        if info.filename == SHARED_STRINGS and info.file_size > settings.ENTERPRISE_IMPORT_MAX_SHARED_STRINGS_BYTES:
+            raise _too_large()
         if (
             info.file_size > settings.ENTERPRISE_IMPORT_MAX_MEMBER_BYTES
             or total > settings.ENTERPRISE_IMPORT_MAX_UNZIPPED_BYTES
