@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enforcement.enterprises import export_jobs, exporting, import_claims, importing
+from enforcement.enterprises import export_jobs, exporting, import_flow, importing
 from enforcement.enterprises.import_forms import ImportConfirmForm, ImportUploadForm
 from enforcement.enterprises.models import ExportJob, ImportBatch
-from enforcement.enterprises.tasks import apply_enterprise_import, export_enterprises, parse_enterprise_import
+from enforcement.enterprises.tasks import export_enterprises
 from enforcement.uploads import serve_scoped_file
 
 logger = logging.getLogger(__name__)
@@ -53,17 +53,13 @@ def import_start(request):
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             # Parsed by a task, never here: the batch page shows 解析中 and refreshes until the preview is ready.
-            batch = importing.start_upload(request.user, form.cleaned_data["file"])
-            if not import_claims.queue(parse_enterprise_import, batch.pk):
-                messages.error(request, BROKER_DOWN_PARSE)
-            batch.refresh_from_db(fields=["status", "error_message"])
-            if batch.status != ImportBatch.Status.REJECTED:
+            batch, outcome = import_flow.upload(request.user, form.cleaned_data["file"])
+            if outcome == import_flow.Outcome.REJECTED:
+                form.add_error("file", batch.error_message)
+            else:
+                if outcome == import_flow.Outcome.BROKER_DOWN:
+                    messages.error(request, BROKER_DOWN_PARSE)
                 return redirect("enterprises:import_batch", pk=batch.pk)
-            # Parsed in-process (no broker) and refused: say why on the upload form itself; the batch and
-            # its file are of no further use.
-            form.add_error("file", batch.error_message)
-            batch.file.delete(save=False)
-            batch.delete()
     recent = ImportBatch.objects.owned_by(request.user).defer("rows", "report")[:10]
     status = 400 if form.errors else 200
     return render(
@@ -128,24 +124,15 @@ def import_confirm(request, pk):
         for error in form.errors.get("key_reason", []):
             messages.error(request, error)
         return redirect("enterprises:import_batch", pk=batch.pk)
-    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED, confirmed_at__isnull=True).update(
-        key_reason=form.cleaned_data["key_reason"]
-    )
-    # Conditional update: a double click or a second tab cannot queue the batch twice.
-    queued = ImportBatch.objects.filter(
-        pk=batch.pk, owner=request.user, status=ImportBatch.Status.PREVIEWED, confirmed_at__isnull=True
-    ).update(confirmed_at=timezone.now())
-    if not queued:
+    outcome = import_flow.confirm(batch, form.cleaned_data["key_reason"])
+    if outcome == import_flow.Outcome.NOT_ALLOWED:
         messages.warning(request, _("该批次已经确认过，不能重复导入。"))
-        return redirect("enterprises:import_batch", pk=batch.pk)
-    if not import_claims.queue(apply_enterprise_import, batch.pk):
-        # The broker is down: un-queue so that the user can try again later.
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(confirmed_at=None)
+    elif outcome == import_flow.Outcome.BROKER_DOWN:
         messages.error(request, BROKER_DOWN_APPLY)
-        return redirect("enterprises:import_batch", pk=batch.pk)
-    batch.refresh_from_db(fields=["status"])
-    if batch.status == ImportBatch.Status.APPLIED:
-        messages.success(request, _("导入完成。"))
+    else:
+        batch.refresh_from_db(fields=["status"])
+        if batch.status == ImportBatch.Status.APPLIED:
+            messages.success(request, _("导入完成。"))
     return redirect("enterprises:import_batch", pk=batch.pk)
 
 
@@ -155,12 +142,10 @@ def import_retry(request, pk):
     """A failed batch (its worker was killed, or the queue lost it) is tried again by its owner."""
     batch = get_object_or_404(ImportBatch.objects.owned_by(request.user), pk=pk)
     _require_import_permission(request.user)
-    if not import_claims.retry(batch):
+    outcome = import_flow.retry(batch)
+    if outcome == import_flow.Outcome.NOT_ALLOWED:
         messages.warning(request, _("该批次不是失败状态，无需重试。"))
-        return redirect("enterprises:import_batch", pk=batch.pk)
-    batch.refresh_from_db(fields=["status"])
-    task = parse_enterprise_import if batch.status == ImportBatch.Status.PARSING else apply_enterprise_import
-    if not import_claims.queue(task, batch.pk):
+    elif outcome == import_flow.Outcome.BROKER_DOWN:
         messages.error(request, BROKER_DOWN_RETRY)
     return redirect("enterprises:import_batch", pk=batch.pk)
 
