@@ -163,6 +163,7 @@ REST_FRAMEWORK = {
 }
 # Modules exposing register(router) for /api/ (the core never imports domain apps directly).
 API_MODULES = [
+    "enforcement.enterprises.import_api",
     "plans.annual.api",
     "plans.draws.api",
     "cases.inspections.api",
