@@ -177,6 +177,25 @@ REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2 * 1024 * 1024)
 REQUEST_UPLOAD_MAX_BYTES = env_int("REQUEST_UPLOAD_MAX_BYTES", 160 * 1024 * 1024)
 ENTERPRISE_IMPORT_MAX_BYTES = env_int("ENTERPRISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 50_000)
+# Bounded parsing of an imported workbook (enterprises.import_guard): checked on the zip before opening it.
+# A 50,000-row register is ~40 MB of XML at a compression ratio of ~10-20; the bombs are 200 MB at 400-1000.
+ENTERPRISE_IMPORT_MAX_UNZIPPED_BYTES = env_int("ENTERPRISE_IMPORT_MAX_UNZIPPED_BYTES", 150 * 1024 * 1024)
+ENTERPRISE_IMPORT_MAX_MEMBER_BYTES = env_int("ENTERPRISE_IMPORT_MAX_MEMBER_BYTES", 100 * 1024 * 1024)
+ENTERPRISE_IMPORT_MAX_RATIO = env_int("ENTERPRISE_IMPORT_MAX_RATIO", 100)
+ENTERPRISE_IMPORT_MAX_MEMBERS = env_int("ENTERPRISE_IMPORT_MAX_MEMBERS", 500)
+ENTERPRISE_IMPORT_MAX_SHARED_STRINGS = env_int("ENTERPRISE_IMPORT_MAX_SHARED_STRINGS", 600_000)
+# openpyxl keeps the whole shared-strings table in memory: ~10 MB for 50,000 real rows.
+ENTERPRISE_IMPORT_MAX_SHARED_STRINGS_BYTES = env_int("ENTERPRISE_IMPORT_MAX_SHARED_STRINGS_BYTES", 40 * 1024 * 1024)
+ENTERPRISE_IMPORT_MAX_COLUMNS = env_int("ENTERPRISE_IMPORT_MAX_COLUMNS", 100)
+# Parsing runs in a Celery task: refused after this many seconds of reading, killed at the hard limit,
+# and under this much extra memory (MiB) in a worker child.
+ENTERPRISE_IMPORT_PARSE_SECONDS = env_int("ENTERPRISE_IMPORT_PARSE_SECONDS", 60)
+ENTERPRISE_IMPORT_PARSE_TIME_LIMIT = env_int("ENTERPRISE_IMPORT_PARSE_TIME_LIMIT", 120)
+ENTERPRISE_IMPORT_PARSE_MEMORY_MB = env_int("ENTERPRISE_IMPORT_PARSE_MEMORY_MB", 512)
+# Writing a confirmed batch: hard time limit (a 10,000-row batch takes seconds); a claim older than this
+# is abandoned (its worker was killed) and the sweep queues the batch again, up to MAX_ATTEMPTS tries.
+ENTERPRISE_IMPORT_APPLY_TIME_LIMIT = env_int("ENTERPRISE_IMPORT_APPLY_TIME_LIMIT", 300)
+ENTERPRISE_IMPORT_MAX_ATTEMPTS = env_int("ENTERPRISE_IMPORT_MAX_ATTEMPTS", 3)
 # Register exports of more rows than this are written by a Celery task instead of inside the request.
 ENTERPRISE_EXPORT_INLINE_MAX = env_int("ENTERPRISE_EXPORT_INLINE_MAX", 5_000)
 
@@ -201,6 +220,7 @@ REST_FRAMEWORK = {
 }
 # Modules exposing register(router) for /api/ (the core never imports domain apps directly).
 API_MODULES = [
+    "enforcement.enterprises.import_api",
     "plans.annual.api",
     "plans.draws.api",
     "cases.inspections.api",
@@ -293,6 +313,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "resume-enterprise-exports": {
         "task": "enterprises.resume_exports",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
+    # Register imports whose parse or write was lost (broker restarted, worker killed) are queued again.
+    "resume-enterprise-imports": {
+        "task": "enterprises.resume_imports",
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },

@@ -33,7 +33,7 @@ START_TIMEOUT = 60  # seconds until the worker must answer a ping
 # app label → data migration whose seed() a flush wipes out (the check-item library needs the sectors,
 # and post_migrate reaches enterprises before plans).
 SEEDED_BY_MIGRATIONS = {
-    "enterprises": "enforcement.enterprises.migrations.0003_seed_sectors",
+    "enterprises": "enforcement.enterprises.migrations.0008_seed_sector_aliases",  # sectors, then aliases
     "plans": "plans.migrations.0002_seed_check_items",
     "documents": "enforcement.documents.migrations.0002_document_types",
 }

@@ -4,13 +4,30 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.enterprises import services
-from enforcement.enterprises.models import Enterprise, Sector
+from enforcement.enterprises.models import Enterprise, Sector, SectorAlias
 from enforcement.orgs.admin_scoping import ScopedAdminMixin, SharedTableAdminMixin
+
+
+class SectorAliasInline(SharedTableAdminMixin, admin.TabularInline):
+    model = SectorAlias
+    extra = 1
+
+
+@admin.register(SectorAlias)
+class SectorAliasAdmin(SharedTableAdminMixin, admin.ModelAdmin):
+    """Names counties write for a sector (危化, 工贸(机械) …); the register import maps them (shared table)."""
+
+    list_display = ("alias", "sector")
+    list_filter = ("sector",)
+    search_fields = ("alias", "sector__name")
+    list_select_related = ("sector",)
 
 
 @admin.register(Sector)
 class SectorAdmin(SharedTableAdminMixin, admin.ModelAdmin):
     """Sectors are a shared reference table (not owned by an organisation)."""
+
+    inlines = (SectorAliasInline,)
 
     list_display = ("name", "code", "high_risk", "sort_order", "is_active")
     list_filter = ("high_risk", "is_active")
@@ -34,6 +51,7 @@ class EnterpriseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     )
     list_filter = (
         "supervision_class",
+        "class_reason_pending",
         "sector",
         ("organisation", admin.RelatedOnlyFieldListFilter),
         "credit_status",
@@ -46,7 +64,18 @@ class EnterpriseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("credit_code", "name", "address", "sector")}),
         (_("属地与执法主体（R-03）"), {"fields": ("organisation", "responsible_org")}),
-        (_("监管类别"), {"fields": ("supervision_class", "class_reason", *Enterprise.RISK_FLAGS, "last_accident_on")}),
+        (
+            _("监管类别"),
+            {
+                "fields": (
+                    "supervision_class",
+                    "class_reason",
+                    "class_reason_pending",
+                    *Enterprise.RISK_FLAGS,
+                    "last_accident_on",
+                )
+            },
+        ),
         (_("标准化与信用"), {"fields": ("standardisation_grade", "credit_status")}),
         (
             _("负责人与联系人"),

@@ -49,3 +49,29 @@ class ImportUploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("文件是空的。"))
         return upload
+
+
+# Reasons a county most often gives for listing an enterprise as key (R-01); offered in the preview.
+COMMON_KEY_REASONS = (
+    "涉及重大危险源",
+    "高危行业",
+    "涉爆粉尘",
+    "有限空间作业",
+    "涉高温熔融金属",
+    "近三年发生过生产安全事故",
+    "县级确定的重点监管单位",
+)
+
+
+class ImportConfirmForm(forms.Form):
+    """The confirm button, with the batch-wide reason for key enterprises whose row gives none."""
+
+    key_reason = forms.CharField(
+        label=gettext_lazy("统一的列为重点理由"),
+        max_length=200,
+        required=False,
+        strip=True,
+        help_text=gettext_lazy("留空则这些单位导入后标记为“重点理由待补充”。"),
+        widget=forms.TextInput(attrs={"list": "key-reasons", "autocomplete": "off"}),
+    )
+    common_reasons = COMMON_KEY_REASONS

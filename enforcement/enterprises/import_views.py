@@ -17,21 +17,25 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enforcement.enterprises import export_jobs, exporting, importing
-from enforcement.enterprises.import_forms import ImportUploadForm
+from enforcement.enterprises import export_jobs, exporting, import_flow, importing
+from enforcement.enterprises.import_forms import ImportConfirmForm, ImportUploadForm
 from enforcement.enterprises.models import ExportJob, ImportBatch
-from enforcement.enterprises.tasks import apply_enterprise_import, export_enterprises
+from enforcement.enterprises.tasks import export_enterprises
 from enforcement.uploads import serve_scoped_file
 
 logger = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TABS = ("error", "create", "update", "unchanged")
+TABS = ("error", "warning", "create", "update", "unchanged")
 ROWS_PER_PAGE = 200
 REFRESH_SECONDS = 2
 RECENT_EXPORTS = 10
+BROKER_DOWN_PARSE = gettext_lazy("任务队列暂时不可用，文件已保存但尚未解析；队列恢复后将自动解析，本页会自动刷新。")
+BROKER_DOWN_APPLY = gettext_lazy("任务队列暂时不可用，导入尚未开始，请稍后重试。")
+BROKER_DOWN_RETRY = gettext_lazy("任务队列暂时不可用，队列恢复后将自动重试，本页会自动刷新。")
 
 
 def _require_import_permission(user):
@@ -48,11 +52,13 @@ def import_start(request):
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                batch = importing.create_preview(request.user, form.cleaned_data["file"])
-            except importing.WorkbookError as exc:
-                form.add_error("file", exc.message)
+            # Parsed by a task, never here: the batch page shows 解析中 and refreshes until the preview is ready.
+            batch, outcome = import_flow.upload(request.user, form.cleaned_data["file"])
+            if outcome == import_flow.Outcome.REJECTED:
+                form.add_error("file", batch.error_message)
             else:
+                if outcome == import_flow.Outcome.BROKER_DOWN:
+                    messages.error(request, BROKER_DOWN_PARSE)
                 return redirect("enterprises:import_batch", pk=batch.pk)
     recent = ImportBatch.objects.owned_by(request.user).defer("rows", "report")[:10]
     status = 400 if form.errors else 200
@@ -76,6 +82,7 @@ def import_batch(request, pk):
     """Preview of a batch before confirmation, then its progress and result."""
     batch = get_object_or_404(ImportBatch.objects.owned_by(request.user), pk=pk)
     rows_by_tab = {tab: [r for r in batch.report if r["status"] == tab] for tab in TABS}
+    rows_by_tab["warning"] = [r for r in batch.report if r.get("warnings")]
     tab = request.GET.get("tab")
     if tab not in TABS:
         tab = next((t for t in TABS if rows_by_tab[t]), "create")
@@ -90,8 +97,15 @@ def import_batch(request, pk):
             "page": page,
             "refresh": REFRESH_SECONDS if batch.is_in_progress else None,
             "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and batch.confirmed_at is None,
-            "columns": batch.columns.get("fields", {}),
+            "confirm_form": ImportConfirmForm(),
+            "column_map": column_map(batch),
             "ignored": batch.columns.get("ignored", []),
+            "footer": batch.columns.get("footer", []),
+            "sector_aliases": sorted(batch.columns.get("sector_aliases", {}).items()),
+            "unknown_sectors": batch.columns.get("unknown_sectors", []),
+            "warning_rows": [r for r in batch.report if r.get("warnings")],
+            "can_add_alias": request.user.has_perm("enterprises.add_sectoralias"),
+            "needs_key_reason": any(r.get("warnings") for r in batch.report),
         },
     )
     if batch.is_in_progress:
@@ -105,25 +119,41 @@ def import_confirm(request, pk):
     """Queue the batch for writing. Only its owner, only once."""
     batch = get_object_or_404(ImportBatch.objects.owned_by(request.user), pk=pk)
     _require_import_permission(request.user)
-    # Conditional update: a double click or a second tab cannot queue the batch twice.
-    queued = ImportBatch.objects.filter(
-        pk=batch.pk, owner=request.user, status=ImportBatch.Status.PREVIEWED, confirmed_at__isnull=True
-    ).update(confirmed_at=timezone.now())
-    if not queued:
+    form = ImportConfirmForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("key_reason", []):
+            messages.error(request, error)
+        return redirect("enterprises:import_batch", pk=batch.pk)
+    outcome = import_flow.confirm(batch, form.cleaned_data["key_reason"])
+    if outcome == import_flow.Outcome.NOT_ALLOWED:
         messages.warning(request, _("该批次已经确认过，不能重复导入。"))
-        return redirect("enterprises:import_batch", pk=batch.pk)
-    try:
-        apply_enterprise_import.delay(batch.pk)
-    except Exception:
-        # The broker is down: un-queue so that the user can try again later.
-        logger.exception("could not queue import batch %s", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(confirmed_at=None)
-        messages.error(request, _("任务队列暂时不可用，导入尚未开始，请稍后重试。"))
-        return redirect("enterprises:import_batch", pk=batch.pk)
-    batch.refresh_from_db(fields=["status"])
-    if batch.status == ImportBatch.Status.APPLIED:
-        messages.success(request, _("导入完成。"))
+    elif outcome == import_flow.Outcome.BROKER_DOWN:
+        messages.error(request, BROKER_DOWN_APPLY)
+    else:
+        batch.refresh_from_db(fields=["status"])
+        if batch.status == ImportBatch.Status.APPLIED:
+            messages.success(request, _("导入完成。"))
     return redirect("enterprises:import_batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    """A failed batch (its worker was killed, or the queue lost it) is tried again by its owner."""
+    batch = get_object_or_404(ImportBatch.objects.owned_by(request.user), pk=pk)
+    _require_import_permission(request.user)
+    outcome = import_flow.retry(batch)
+    if outcome == import_flow.Outcome.NOT_ALLOWED:
+        messages.warning(request, _("该批次不是失败状态，无需重试。"))
+    elif outcome == import_flow.Outcome.BROKER_DOWN:
+        messages.error(request, BROKER_DOWN_RETRY)
+    return redirect("enterprises:import_batch", pk=batch.pk)
+
+
+def column_map(batch):
+    """(the sheet's header, the register field it was read as), in the register's column order."""
+    fields = batch.columns.get("fields", {})
+    return [(fields[c.field], c.header) for c in importing.COLUMNS if c.field in fields]
 
 
 @login_required

@@ -19,8 +19,8 @@ exported file re-imports unchanged); a column that is absent leaves that field o
 import logging
 import re
 import sqlite3
+import time
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -33,12 +33,16 @@ from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import build_event
 from enforcement.enterprises.credit_code import normalise as normalise_code
 from enforcement.enterprises.credit_code import validate_credit_code
-from enforcement.enterprises.models import Enterprise, ImportBatch, Sector
-from enforcement.orgs.models import Organisation
+from enforcement.enterprises.import_guard import WorkbookRefused, check_workbook_file
+from enforcement.enterprises.import_lookup import OrgIndex, SectorIndex, fold
+from enforcement.enterprises.models import Enterprise, ImportBatch
+
+__all__ = ["OrgIndex", "SectorIndex", "fold"]  # re-exported: callers and tests import them from here
 
 logger = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 10
+MAX_BLANK_RUN = 1000  # this many empty rows in a row end the table
 DB_CHUNK = 500  # stays far below SQLite's bound-parameter limit
 WRITE_BATCH = 1000
 
@@ -155,11 +159,6 @@ FK_FIELDS = ("organisation", "responsible_org", "sector")
 # --- Normalisation ---------------------------------------------------------------------------------
 
 
-def fold(value) -> str:
-    """Comparison key: NFKC (full-width → half-width), no whitespace at all, case-folded."""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
-
-
 def fold_text(value) -> str:
     """Comparison key for free text: NFKC, no whitespace; case is kept (it may be a real correction)."""
     return "".join(unicodedata.normalize("NFKC", str(value or "")).split())
@@ -272,28 +271,21 @@ class ParsedWorkbook:
     columns: dict  # field → header text as written in the workbook
     ignored: list  # headers that matched nothing
     rows: list = field(default_factory=list)  # [{"row": n, "values": {...}, "errors": [...]}]
+    footer: list = field(default_factory=list)  # [{"row": n, "text": …}]: signature and date lines, ignored
 
 
 def _open_sheet(fileobj):
     import openpyxl
+    from openpyxl.xml import DEFUSEDXML
 
-    max_unzipped = settings.ENTERPRISE_IMPORT_MAX_BYTES * 10
+    if not DEFUSEDXML:  # entity-expansion bombs would otherwise reach the XML parser
+        raise RuntimeError("defusedxml must be installed for workbook imports")
     try:
-        fileobj.seek(0)
-        head = fileobj.read(8)
-        fileobj.seek(0)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise WorkbookError(_("这是旧版Excel（.xls）文件，请在Excel中“另存为”.xlsx格式后再上传。"))
-        if not head.startswith(b"PK"):
-            raise WorkbookError(_("文件不是有效的Excel（.xlsx）工作簿，请检查文件格式。"))
-        with zipfile.ZipFile(fileobj) as archive:
-            # A zip bomb would otherwise be inflated by the XML parser.
-            if sum(info.file_size for info in archive.infolist()) > max_unzipped:
-                raise WorkbookError(_("工作簿解压后过大，请删除无关的工作表、图片或格式后再上传。"))
-        fileobj.seek(0)
+        check_workbook_file(fileobj)
+    except WorkbookRefused as exc:
+        raise WorkbookError(exc.message) from exc
+    try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except WorkbookError:
-        raise
     except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
         logger.info("unreadable workbook: %r", exc)
         raise WorkbookError(_("文件已损坏或不是有效的Excel（.xlsx）工作簿，无法读取。")) from exc
@@ -328,9 +320,11 @@ def _find_header(rows):
 def parse_workbook(fileobj) -> ParsedWorkbook:
     """Read every data row of the first sheet into JSON-able inputs with per-cell errors."""
     max_rows = settings.ENTERPRISE_IMPORT_MAX_ROWS
+    deadline = time.monotonic() + settings.ENTERPRISE_IMPORT_PARSE_SECONDS
     workbook, sheet = _open_sheet(fileobj)
     try:
-        iterator = sheet.iter_rows(values_only=True)
+        # Columns past the limit are never materialised (a row of 16,384 cells costs nothing more).
+        iterator = sheet.iter_rows(values_only=True, max_col=settings.ENTERPRISE_IMPORT_MAX_COLUMNS)
         head = []
         try:
             for _i in range(HEADER_SEARCH_ROWS):
@@ -354,14 +348,32 @@ def parse_workbook(fileobj) -> ParsedWorkbook:
         parsed = ParsedWorkbook(
             header_row=header_row, columns={f: header for f, (_c, header) in mapped.items()}, ignored=ignored
         )
-        positions = [(COLUMN_BY_FIELD[f], col) for f, (col, _h) in mapped.items()]
+        positions = [(COLUMN_BY_FIELD[f], col, header) for f, (col, header) in mapped.items()]
+        code_index = mapped["credit_code"][0]
 
         def data_rows():
             yield from enumerate(head[header_row:], start=header_row + 1)
             yield from enumerate(iterator, start=len(head) + 1)
 
+        blank_run = 0
         try:
             for number, values in data_rows():
+                if number % 1000 == 0 and time.monotonic() > deadline:
+                    raise WorkbookError(
+                        _("工作簿读取超过%(s)d秒，已停止。请删除无关内容或拆分后分批导入。")
+                        % {"s": settings.ENTERPRISE_IMPORT_PARSE_SECONDS}
+                    )
+                if not any(v is not None and str(v).strip() for v in values):
+                    # Sheets formatted down to row 1,048,576 end in a million empty rows: stop early.
+                    blank_run += 1
+                    if blank_run >= MAX_BLANK_RUN:
+                        break
+                    continue
+                blank_run = 0
+                footer = signature_line(values, code_index)
+                if footer:
+                    parsed.footer.append({"row": number, "text": footer[:200]})
+                    continue
                 row = _parse_row(number, values, positions)
                 if row is None:
                     continue  # blank rows are skipped, not errors
@@ -382,10 +394,39 @@ def parse_workbook(fileobj) -> ParsedWorkbook:
     return parsed
 
 
+# Lines under the table that counties sign and date (填报人：…  审核人：…  填报日期：…  单位（盖章）).
+_SIGNATURE = re.compile(
+    r"^(填报人|填表人|制表人|审核人|审批人|复核人|统计人|经办人|单位负责人|主要负责人|分管负责人|分管领导|负责人|"
+    r"联系人|联系电话|填报日期|填表日期|报送日期|制表日期|日期|填报单位|报送单位|单位\(盖章\)|单位盖章|盖章)[:：]"
+)
+_SIGNATURE_MARKS = ("(盖章)", "(签字)", "(签名)", "签字:", "盖章:")
+
+
+def signature_line(values, code_index):
+    """The text of a signature or date line under the table, or None for any other row.
+
+    A row that carries a valid credit code is data, whatever else it says.
+    """
+    texts = [cell_text(v) for v in values if v is not None and str(v).strip()]
+    if not texts:
+        return None
+    code = values[code_index] if code_index < len(values) else None
+    if code is not None and str(code).strip():
+        try:
+            validate_credit_code(normalise_code(code))
+            return None
+        except ValidationError:
+            pass
+    key = fold(" ".join(texts))
+    if _SIGNATURE.match(key) or any(mark in key for mark in _SIGNATURE_MARKS):
+        return " ".join(texts)
+    return None
+
+
 def _parse_row(number, values, positions):
     cells = {}
     blank = True
-    for column, index in positions:
+    for column, index, _header in positions:
         value = values[index] if index < len(values) else None
         if isinstance(value, str) and not value.strip():
             value = None
@@ -397,9 +438,9 @@ def _parse_row(number, values, positions):
     out = {}
     errors = []
     code_ok = False
-    for column, _index in positions:
+    for column, _index, header in positions:
         value = cells[column.field]
-        label = column.header
+        label = header  # messages name the sheet's own column header
         if column.kind == "code":
             code = normalise_code(value)
             out["credit_code"] = code
@@ -448,74 +489,6 @@ def _choice_message(kind, text):
 # --- Stage 2: resolving against the register and the user's scope ---------------------------------
 
 
-class OrgIndex:
-    """The organisations a user may assign, found by name, division code or short name."""
-
-    def __init__(self, user):
-        in_scope = list(Organisation.objects.restrict(user, "view").order_by("path"))
-        self.scope_ids = {o.pk for o in in_scope}
-        self.by_id = {o.pk: o for o in in_scope}
-        # Ancestors outside the scope (the city above a county) can still be a responsible body.
-        ancestor_ids = {int(p) for o in in_scope for p in o.path.strip("/").split("/") if p} - self.scope_ids
-        if ancestor_ids:
-            self.by_id.update({o.pk: o for o in Organisation.objects.filter(pk__in=ancestor_ids)})
-        self.by_name, self.by_code, self.by_short = {}, {}, {}
-        for org in in_scope:
-            self.by_name.setdefault(fold(org.name), []).append(org)
-            if org.division_code:
-                self.by_code.setdefault(fold(org.division_code), []).append(org)
-            if org.short_name:
-                self.by_short.setdefault(fold(org.short_name), []).append(org)
-
-    def find(self, text):
-        """(organisation, error message)."""
-        key = fold(text)
-        for index in (self.by_name, self.by_code, self.by_short):
-            matches = index.get(key)
-            if matches:
-                if len(matches) > 1:
-                    return None, _("“%(value)s”对应多个单位，请改填行政区划代码。") % {"value": text}
-                return matches[0], None
-        return None, _("“%(value)s”不存在或不在您的管辖范围内。") % {"value": text}
-
-    def chain(self, org):
-        """The organisation and its ancestors (R-03: the possible responsible bodies)."""
-        ids = [int(p) for p in org.path.strip("/").split("/") if p]
-        return [self.by_id[i] for i in ids if i in self.by_id]
-
-    def find_responsible(self, text, org):
-        key = fold(text)
-        for candidate in self.chain(org):
-            if key in {fold(candidate.name), fold(candidate.division_code or "\0"), fold(candidate.short_name)}:
-                return candidate, None
-        return None, _("“%(value)s”不是属地单位本身或其上级单位（一家生产经营单位只对应一个层级的执法主体）。") % {
-            "value": text
-        }
-
-    def label(self, org_id):
-        org = self.by_id.get(org_id)
-        if org is None:
-            return str(org_id)
-        return org.name
-
-
-class SectorIndex:
-    def __init__(self):
-        self.sectors = list(Sector.objects.all())
-        self.by_key = {}
-        for sector in self.sectors:
-            self.by_key.setdefault(fold(sector.name), sector)
-            self.by_key.setdefault(fold(sector.code), sector)
-        self.by_id = {s.pk: s for s in self.sectors}
-
-    def find(self, text):
-        sector = self.by_key.get(fold(text))
-        if sector is None:
-            names = "、".join(s.name for s in self.sectors if s.is_active)
-            return None, _("“%(value)s”不是已登记的行业领域（可选：%(names)s）。") % {"value": text, "names": names}
-        return sector, None
-
-
 TEXT_FIELDS = {c.field for c in COLUMNS if c.kind in ("text", "phone")}
 
 
@@ -526,6 +499,8 @@ class Resolution:
     updates: list  # (Enterprise instance, changes) to save
     changed_fields: set
     counts: dict
+    aliases_used: dict = field(default_factory=dict)  # sheet's sector name → sector, through an alias
+    unknown_sectors: list = field(default_factory=list)  # sector names no sector or alias matched
 
 
 def _existing_by_code(codes, lock=False):
@@ -568,13 +543,20 @@ def display_value(field_name, value, orgs, sectors):
     return str(value)
 
 
-def resolve_rows(user, rows, columns, lock=False) -> Resolution:
-    """Check parsed rows against the register and ``user``'s scope now; nothing is written here."""
+def resolve_rows(user, rows, columns, lock=False, key_reason="") -> Resolution:
+    """Check parsed rows against the register and ``user``'s scope now; nothing is written here.
+
+    ``columns`` maps fields to the sheet's own headers (messages name them). ``key_reason`` is the
+    batch-wide reason chosen in the preview for key enterprises whose row gives none.
+    """
     present = set(columns)
     scalars = [c.field for c in COLUMNS if c.field in present and c.field not in FK_FIELDS]
     orgs = OrgIndex(user)
     sectors = SectorIndex()
     can_add = user.has_perm("enterprises.add_enterprise")
+
+    def label(name):
+        return columns.get(name) or COLUMN_BY_FIELD[name].header
 
     valid_codes = {}
     for row in rows:
@@ -586,25 +568,30 @@ def resolve_rows(user, rows, columns, lock=False) -> Resolution:
 
     report, creates, updates = [], [], []
     changed_fields = set()
-    counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
-    code_label = COLUMN_BY_FIELD["credit_code"].header
+    counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
+    aliases_used, unknown_sectors = {}, []
+    code_label = label("credit_code")
     for row in rows:
         number, values = row["row"], row["values"]
         errors = list(row["errors"])
         code = values.get("credit_code", "")
         entry = {"row": number, "code": code, "name": values.get("name", "")}
-        if code in valid_codes and len(valid_codes[code]) > 1:
-            others = "、".join(str(n) for n in valid_codes[code] if n != number)
+        first = valid_codes[code][0] if code in valid_codes else number
+        if first != number:
+            # The first row with a code is the one imported; later ones point at it (a county sheet
+            # lists a unit twice by mistake far more often than it means two different units).
             errors.append(
                 cell_error(
-                    number, code_label, _("与第%(rows)s行的统一社会信用代码重复，请保留一行。") % {"rows": others}
+                    number,
+                    code_label,
+                    _("与第%(first)d行的统一社会信用代码重复，已按第%(first)d行导入，本行未导入。") % {"first": first},
                 )
             )
-        current = existing.get(code) if code in valid_codes else None
+        current = existing.get(code) if code in valid_codes and first == number else None
         if current is not None and current.pk not in changeable:
             errors.append(cell_error(number, code_label, _("该统一社会信用代码已在其他辖区登记，请联系上级单位核实。")))
             current = None
-        elif current is None and code in valid_codes and not can_add:
+        elif current is None and code in valid_codes and first == number and not can_add:
             errors.append(row_error(number, _("您没有新增生产经营单位的权限。")))
 
         org = responsible = sector = None
@@ -612,15 +599,19 @@ def resolve_rows(user, rows, columns, lock=False) -> Resolution:
         if org_text:
             org, message = orgs.find(org_text)
             if message:
-                errors.append(cell_error(number, COLUMN_BY_FIELD["organisation"].header, message))
+                errors.append(cell_error(number, label("organisation"), message))
         sector_text = values.get("sector", "")
         if sector_text:
-            sector, message = sectors.find(sector_text)
+            sector, message, by_alias = sectors.find(sector_text)
             if message:
-                errors.append(cell_error(number, COLUMN_BY_FIELD["sector"].header, message))
+                errors.append(cell_error(number, label("sector"), message))
+                if sector_text not in unknown_sectors:
+                    unknown_sectors.append(sector_text)
+            elif by_alias:
+                aliases_used[sector_text] = sector.name
         if org is not None:
             resp_text = values.get("responsible_org", "")
-            resp_label = COLUMN_BY_FIELD["responsible_org"].header
+            resp_label = label("responsible_org")
             if resp_text:
                 responsible, message = orgs.find_responsible(resp_text, org)
                 if message:
@@ -655,7 +646,10 @@ def resolve_rows(user, rows, columns, lock=False) -> Resolution:
             for name, value in fks.items():
                 # Also when unchanged: caches the related rows that clean() reads (no query per row).
                 setattr(target, name, value)
-        message_list = _model_errors(target, number, scalars)
+            if not target.class_reason.strip() and before["class_reason"]:
+                target.class_reason = before["class_reason"]  # a blank cell never erases a given reason
+        warnings = _reason_follow_up(target, number, key_reason, label("supervision_class"))
+        message_list = _model_errors(target, number, scalars, label)
         if message_list:
             counts["error"] += 1
             entry.update(status="error", errors=message_list)
@@ -663,6 +657,9 @@ def resolve_rows(user, rows, columns, lock=False) -> Resolution:
             continue
         entry["name"] = target.name
         entry["org"] = org.name
+        if warnings:
+            counts["warning"] += 1
+            entry["warnings"] = warnings
         after = fast_snapshot(target)
         if before is None:
             counts["create"] += 1
@@ -689,7 +686,15 @@ def resolve_rows(user, rows, columns, lock=False) -> Resolution:
                 counts["unchanged"] += 1
                 entry["status"] = "unchanged"
         report.append(entry)
-    return Resolution(report=report, creates=creates, updates=updates, changed_fields=changed_fields, counts=counts)
+    return Resolution(
+        report=report,
+        creates=creates,
+        updates=updates,
+        changed_fields=changed_fields,
+        counts=counts,
+        aliases_used=aliases_used,
+        unknown_sectors=unknown_sectors,
+    )
 
 
 # (field name, attribute name) of the tracked fields: FKs as their ids, the format of audit.snapshot.
@@ -704,7 +709,28 @@ def fast_snapshot(obj):
     return {name: getattr(obj, attname) for name, attname in _TRACKED}
 
 
-def _model_errors(enterprise, number, scalars):
+def _reason_follow_up(enterprise, number, key_reason, class_label):
+    """A key enterprise without a reason is imported, never refused: with the batch's reason if one was
+    chosen, otherwise flagged 重点理由待补充 with a warning (R-01 still wants the reason; county sheets have
+    no such column, and refusing would drop exactly the most important rows)."""
+    if enterprise.supervision_class != E.KEY or enterprise.class_reason.strip():
+        enterprise.class_reason_pending = False
+        return []
+    if key_reason:
+        enterprise.class_reason = key_reason
+        enterprise.class_reason_pending = False
+        return []
+    enterprise.class_reason_pending = True
+    return [
+        cell_error(
+            number,
+            class_label,
+            _("列为重点但未填写理由，将导入并标记为“重点理由待补充”，请导入后补填（或在预览中选择统一理由）。"),
+        )
+    ]
+
+
+def _model_errors(enterprise, number, scalars, label):
     """Field lengths plus Enterprise.clean() (R-03, 重点 needs a reason), without per-row queries.
 
     Choices and FKs were resolved from loaded indexes above; the full clean_fields() would query once
@@ -720,12 +746,13 @@ def _model_errors(enterprise, number, scalars):
         enterprise.clean()
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
+            if key == "class_reason" and enterprise.class_reason_pending:
+                continue  # imported with a warning and a follow-up flag (_reason_follow_up)
             errors.setdefault(key, []).extend(messages)
     out = []
     for name, messages in errors.items():
-        column = COLUMN_BY_FIELD.get(name)
-        label = column.header if column else str(Enterprise._meta.get_field(name).verbose_name)
-        out.extend(cell_error(number, label, m) for m in dict.fromkeys(messages))
+        heading = label(name) if name in COLUMN_BY_FIELD else str(Enterprise._meta.get_field(name).verbose_name)
+        out.extend(cell_error(number, heading, m) for m in dict.fromkeys(messages))
     return out
 
 
@@ -739,25 +766,72 @@ def can_import(user):
 
 
 def create_preview(user, uploaded) -> ImportBatch:
-    """Parse and check an uploaded workbook, store it as an ImportBatch. Writes no enterprise.
+    """Parse and check an uploaded workbook in the caller's process, store it as an ImportBatch.
 
-    Raises WorkbookError (Chinese message) when the file as a whole cannot be used.
+    Writes no enterprise. Raises WorkbookError (Chinese message) when the file as a whole cannot be used.
+    The web page and the API parse in a task instead (start_upload, then parse_batch).
     """
     parsed = parse_workbook(uploaded)
-    resolution = resolve_rows(user, parsed.rows, parsed.columns)
     uploaded.seek(0)
     batch = ImportBatch(
         owner=user,
         organisation=user.organisation,
         original_name=(getattr(uploaded, "name", "") or "workbook.xlsx")[:255],
-        header_row=parsed.header_row,
-        columns={"fields": parsed.columns, "ignored": parsed.ignored},
-        rows=parsed.rows,
     )
-    _store_counts(batch, resolution)
+    _store_parse(batch, user, parsed)
     batch.file.save("upload.xlsx", uploaded, save=False)
     batch.save()
     return batch
+
+
+def start_upload(user, uploaded) -> ImportBatch:
+    """Store an uploaded workbook as a batch waiting to be parsed (解析中); nothing is read yet."""
+    batch = ImportBatch(
+        owner=user,
+        organisation=user.organisation,
+        original_name=(getattr(uploaded, "name", "") or "workbook.xlsx")[:255],
+        status=ImportBatch.Status.PARSING,
+    )
+    uploaded.seek(0)
+    batch.file.save("upload.xlsx", uploaded, save=False)
+    batch.save()
+    return batch
+
+
+def parse_batch(batch: ImportBatch) -> ImportBatch:
+    """Parse a claimed batch's stored workbook into its preview, or refuse it with the reason."""
+    user = type(batch.owner).objects.get(pk=batch.owner_id)
+    try:
+        with batch.file.open("rb") as fileobj:
+            parsed = parse_workbook(fileobj)
+    except WorkbookError as exc:
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PARSING).update(
+            status=ImportBatch.Status.REJECTED, error_message=exc.message, finished_at=timezone.now()
+        )
+        batch.refresh_from_db()
+        return batch
+    _store_parse(batch, user, parsed)
+    batch.status = ImportBatch.Status.PREVIEWED
+    batch.save(
+        update_fields=[
+            "header_row",
+            "columns",
+            "rows",
+            "status",
+            *STORED_COUNTS,
+        ]
+    )
+    return batch
+
+
+def _store_parse(batch, user, parsed):
+    batch.header_row = parsed.header_row
+    batch.columns = {"fields": parsed.columns, "ignored": parsed.ignored, "footer": parsed.footer}
+    batch.rows = parsed.rows
+    _store_counts(batch, resolve_rows(user, parsed.rows, parsed.columns))
+
+
+STORED_COUNTS = ("report", "row_count", "create_count", "update_count", "unchanged_count", "error_count", "columns")
 
 
 def _store_counts(batch, resolution):
@@ -767,6 +841,12 @@ def _store_counts(batch, resolution):
     batch.update_count = resolution.counts["update"]
     batch.unchanged_count = resolution.counts["unchanged"]
     batch.error_count = resolution.counts["error"]
+    batch.columns = {
+        **batch.columns,
+        "warning_count": resolution.counts["warning"],
+        "sector_aliases": resolution.aliases_used,
+        "unknown_sectors": resolution.unknown_sectors,
+    }
 
 
 def apply_batch(batch: ImportBatch) -> ImportBatch:
@@ -779,7 +859,9 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
         raise PermissionDenied(_("您已没有导入生产经营单位的权限。"))
     now = timezone.now()
     with transaction.atomic():
-        resolution = resolve_rows(user, batch.rows, batch.columns.get("fields", {}), lock=True)
+        resolution = resolve_rows(
+            user, batch.rows, batch.columns.get("fields", {}), lock=True, key_reason=batch.key_reason
+        )
         new_objects = [obj for obj, _changes in resolution.creates]
         for start in range(0, len(new_objects), WRITE_BATCH):
             Enterprise.objects.bulk_create(new_objects[start : start + WRITE_BATCH])
@@ -807,12 +889,7 @@ def apply_batch(batch: ImportBatch) -> ImportBatch:
         batch.error_message = ""
         batch.save(
             update_fields=[
-                "report",
-                "row_count",
-                "create_count",
-                "update_count",
-                "unchanged_count",
-                "error_count",
+                *STORED_COUNTS,
                 "status",
                 "finished_at",
                 "confirmed_at",

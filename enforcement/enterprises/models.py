@@ -33,6 +33,21 @@ class Sector(models.Model):
         return self.name
 
 
+class SectorAlias(models.Model):
+    """A name counties write for a sector (危化, 工贸(机械), 烟花 …); the import maps it to the sector."""
+
+    alias = models.CharField(_("别名"), max_length=50, unique=True)
+    sector = models.ForeignKey(Sector, verbose_name=_("行业领域"), on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name = _("行业领域别名")
+        verbose_name_plural = _("行业领域别名")
+        ordering = ["sector__sort_order", "alias"]
+
+    def __str__(self):
+        return f"{self.alias} → {self.sector.name}"
+
+
 class Enterprise(models.Model):
     """A regulated business. Owned (for data scope) by its territorial organisation (属地).
 
@@ -75,6 +90,9 @@ class Enterprise(models.Model):
         _("监管类别"), max_length=10, choices=SupervisionClass.choices, default=SupervisionClass.GENERAL
     )
     class_reason = models.CharField(_("列为重点的理由"), max_length=200, blank=True)
+    # Set by a register import of a key enterprise whose sheet gave no reason (county sheets have no such
+    # column): the row is imported with a warning and someone must supply the reason (R-01 needs one).
+    class_reason_pending = models.BooleanField(_("重点理由待补充"), default=False)
     major_hazard_source = models.BooleanField(_("重大危险源"), default=False)
     dust_explosion = models.BooleanField(_("涉爆粉尘（30人以上）"), default=False)
     confined_space = models.BooleanField(_("有限空间作业"), default=False)
@@ -118,6 +136,7 @@ class Enterprise(models.Model):
         "sector",
         "supervision_class",
         "class_reason",
+        "class_reason_pending",
         *RISK_FLAGS,
         "standardisation_grade",
         "credit_status",
@@ -144,6 +163,16 @@ class Enterprise(models.Model):
     @property
     def risk_flag_labels(self):
         return [str(self._meta.get_field(f).verbose_name) for f in self.RISK_FLAGS if getattr(self, f)]
+
+    def save(self, *args, **kwargs):
+        # The follow-up of an import without a reason ends once the reason is given (or the class changes).
+        if self.class_reason_pending and (
+            self.class_reason.strip() or self.supervision_class != self.SupervisionClass.KEY
+        ):
+            self.class_reason_pending = False
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "class_reason_pending"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -207,6 +236,8 @@ class ImportBatch(models.Model):
     """
 
     class Status(models.TextChoices):
+        PARSING = "parsing", _("解析中")
+        REJECTED = "rejected", _("无法导入")
         PREVIEWED = "previewed", _("待确认")
         APPLYING = "applying", _("正在导入")
         APPLIED = "applied", _("已导入")
@@ -241,6 +272,13 @@ class ImportBatch(models.Model):
     rows = models.JSONField(_("解析结果"), default=list, blank=True)
     report = models.JSONField(_("校验结果"), default=list, blank=True)
     error_message = models.TextField(_("错误信息"), blank=True)
+    # The claim of the task parsing or applying the batch (see import_claims): when, by which worker
+    # process, and how many times it was taken — a worker killed mid-task leaves it behind.
+    claimed_at = models.DateTimeField(_("任务领取时间"), null=True, blank=True)
+    claimed_by = models.CharField(_("任务进程"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    # Chosen in the preview: the reason given to key enterprises whose row has none.
+    key_reason = models.CharField(_("统一的列为重点理由"), max_length=200, blank=True)
 
     objects = OwnedQuerySet.as_manager()
     scope_org_lookup = "organisation"
@@ -256,7 +294,7 @@ class ImportBatch(models.Model):
     @property
     def is_in_progress(self):
         """Confirmed but not finished: the result page keeps refreshing."""
-        return self.status == self.Status.APPLYING or (
+        return self.status in (self.Status.PARSING, self.Status.APPLYING) or (
             self.status == self.Status.PREVIEWED and self.confirmed_at is not None
         )
 

@@ -1,53 +1,101 @@
 """Background work of the enterprise register."""
 
-import datetime
+import contextlib
 import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enforcement import jobs
-from enforcement.enterprises import export_jobs, importing
+from enforcement.documents.limits import memory_ceiling
+from enforcement.enterprises import export_jobs, import_claims, importing
 from enforcement.enterprises.models import ExportJob, ImportBatch
 
 logger = logging.getLogger(__name__)
+SWEEP_BATCH = import_claims.SWEEP_BATCH
 
 
-@shared_task(acks_late=True)
-def apply_enterprise_import(batch_id):
-    """Write a previewed import batch. Takes the pk only; idempotent.
+@shared_task(
+    name="enterprises.parse_import",
+    acks_late=True,
+    soft_time_limit=settings.ENTERPRISE_IMPORT_PARSE_TIME_LIMIT - 30,
+    time_limit=settings.ENTERPRISE_IMPORT_PARSE_TIME_LIMIT,
+)
+def parse_enterprise_import(batch_id):
+    """Parse an uploaded workbook into its preview, never inside the web request. Takes the pk; idempotent.
 
-    The batch is claimed with a conditional UPDATE (previewed → applying), so a duplicated or retried
-    delivery of this task never applies it twice. A batch left in "applying" by a worker that died is
-    claimable again once the task time limit has passed: its transaction never committed, so nothing
-    of it was written.
+    Claimed first (import_claims); in a worker child it runs under a memory ceiling, so a workbook that
+    got past the zip checks and still grows fails with a message instead of taking the host down.
     """
-    if not ImportBatch.objects.filter(pk=batch_id).exists():
+    if not import_claims.claim_parse(batch_id):
+        logger.info("import batch %s has nothing to parse or is claimed; skipping", batch_id)
         return None
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = (
-        ImportBatch.objects.filter(pk=batch_id)
-        .filter(Q(status=ImportBatch.Status.PREVIEWED) | Q(status=ImportBatch.Status.APPLYING, started_at__lt=stale))
-        .update(status=ImportBatch.Status.APPLYING, started_at=now)
-    )
-    if not claimed:
-        logger.info("import batch %s already claimed; skipping", batch_id)
+    batch = ImportBatch.objects.select_related("owner").get(pk=batch_id)
+    in_worker = not parse_enterprise_import.request.is_eager
+    ceiling = memory_ceiling(settings.ENTERPRISE_IMPORT_PARSE_MEMORY_MB) if in_worker else contextlib.nullcontext()
+    try:
+        with ceiling:
+            batch = importing.parse_batch(batch)
+    except MemoryError:
+        import_claims.fail(batch_id, _parse_memory_message(), ImportBatch.Status.PARSING, ImportBatch.Status.REJECTED)
+        return ImportBatch.Status.REJECTED
+    except Exception:  # includes SoftTimeLimitExceeded
+        logger.exception("parsing import batch %s failed", batch_id)
+        import_claims.fail(
+            batch_id,
+            _("解析工作簿时发生错误或超时，请稍后重试；如仍失败，请删除无关内容或拆分后分批导入。"),
+            ImportBatch.Status.PARSING,
+        )
+        return ImportBatch.Status.FAILED
+    return batch.status
+
+
+def _parse_memory_message():
+    return _("解析工作簿所需内存超过%(mb)s MB的限制，已拒绝。请删除无关内容或拆分后分批导入。") % {
+        "mb": settings.ENTERPRISE_IMPORT_PARSE_MEMORY_MB
+    }
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=settings.ENTERPRISE_IMPORT_APPLY_TIME_LIMIT - 30,
+    time_limit=settings.ENTERPRISE_IMPORT_APPLY_TIME_LIMIT,
+)
+def apply_enterprise_import(batch_id):
+    """Write a confirmed import batch. Takes the pk only; idempotent.
+
+    The batch is claimed with a conditional UPDATE (confirmed → applying, with time, worker and attempt
+    count), so a duplicated or re-queued delivery never applies it twice. A batch left "applying" by a
+    worker that died is claimable again once the hard time limit has passed: its transaction never
+    committed, so nothing of it was written (import_claims.resume queues it).
+    """
+    if not import_claims.claim_apply(batch_id):
+        logger.info("import batch %s already claimed or not confirmed; skipping", batch_id)
         return None
-    batch = ImportBatch.objects.select_related("owner").filter(pk=batch_id).first()
-    if batch is None:
-        return None
+    batch = ImportBatch.objects.select_related("owner").get(pk=batch_id)
     try:
         importing.apply_batch(batch)
     except Exception as exc:
         logger.exception("import batch %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.APPLYING).update(
-            status=ImportBatch.Status.FAILED, error_message=importing.failure_message(exc), finished_at=timezone.now()
-        )
+        import_claims.fail(batch_id, importing.failure_message(exc), ImportBatch.Status.APPLYING)
         return ImportBatch.Status.FAILED
     return ImportBatch.Status.APPLIED
+
+
+@shared_task(name="enterprises.resume_imports")
+def resume_enterprise_imports():
+    """Beat, every minute: fail batches out of attempts, queue those whose task was lost or killed."""
+    now = timezone.now()
+    given_up = import_claims.give_up_abandoned(now)
+    parse_ids = list(import_claims.needing_parse(now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    apply_ids = list(import_claims.needing_apply(now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    for batch_id in parse_ids:
+        import_claims.queue(parse_enterprise_import, batch_id)
+    for batch_id in apply_ids:
+        import_claims.queue(apply_enterprise_import, batch_id)
+    return {"given_up": given_up, "parse": len(parse_ids), "apply": len(apply_ids)}
 
 
 @shared_task(

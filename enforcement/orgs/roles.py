@@ -139,6 +139,7 @@ BUILTIN_ROLES = {
         {
             "enterprises.enterprise": FULL,
             "enterprises.sector": FULL,
+            "enterprises.sectoralias": FULL,  # names counties write for sectors, used by the import
             "orgs.organisation": FULL,
             "orgs.user": FULL,
             "orgs.role": VIEW,

@@ -67,7 +67,7 @@ REFERENCE_MODELS = {
 # Routes whose only argument is the pk of county A's record of a model, by model.
 PK_OF = {
     Enterprise: ["enterprises:detail", "enterprises:edit", "enterprises:delete"],
-    ImportBatch: ["enterprises:import_batch", "enterprises:import_confirm"],
+    ImportBatch: ["enterprises:import_batch", "enterprises:import_confirm", "enterprises:import_retry"],
     ExportJob: ["enterprises:export_job", "enterprises:export_job_download"],
     IssuedDocument: [
         "documents:pdf",
