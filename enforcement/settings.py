@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_celery_beat",
+    "pgtrigger",
     "enforcement.orgs",
     "enforcement.audit",
     "enforcement.enterprises",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First, so that every audit row written while serving a request (login included) carries its address.
+    "enforcement.audit.client_address.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,6 +132,14 @@ ENTERPRISE_IMPORT_MAX_BYTES = env_int("ENTERPRISE_IMPORT_MAX_BYTES", 20 * 1024 *
 ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 50_000)
 # Register exports of more rows than this are written by a Celery task instead of inside the request.
 ENTERPRISE_EXPORT_INLINE_MAX = env_int("ENTERPRISE_EXPORT_INLINE_MAX", 5_000)
+
+# Audit log (等保2.0 8.1.4.3). X-Forwarded-For is believed only from these addresses or networks (the reverse
+# proxy in front of gunicorn); otherwise the audit log records REMOTE_ADDR. Empty: no proxy is trusted.
+AUDIT_TRUSTED_PROXIES = env_list("AUDIT_TRUSTED_PROXIES", [])
+# One export of the auditors' search is bounded; a larger one asks for narrower conditions.
+AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 100_000)
+# Retention: audit rows are never purged (网络安全法 第二十一条 requires ≥ 6 months; the rows are evidence
+# of enforcement records kept far longer), so there is no retention setting to get wrong.
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("supervision/", include("supervision.urls")),
     path("documents/", include("enforcement.documents.urls")),
+    path("audit/", include("enforcement.audit.urls")),
     path("", include("enforcement.web.urls")),
 ]
