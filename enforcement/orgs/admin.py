@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.audit.actors import KeepsAuditedUsersAdminMixin
 from enforcement.orgs.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
 from enforcement.orgs.models import EnforcementCertificate, Organisation, Role, User
 from enforcement.orgs.scoping import DataScope
@@ -146,7 +147,7 @@ class CertificateValidFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, KeepsAuditedUsersAdminMixin, DjangoUserAdmin):
     list_display = ("username", "full_name", "organisation", "role_names", "is_staff", "is_active")
     list_filter = ("is_active", "is_staff", "roles", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("username", "full_name", "phone", "email")
