@@ -61,7 +61,8 @@ def lock_chain():
 
 def append(events, model, insert):
     """Chain ``events`` (unsaved AuditEvents, in order) onto the head and insert them with ``insert(events)``."""
-    with transaction.atomic():
+    # No savepoint: a failed insert fails the caller's transaction anyway, and the lock lives as long as it.
+    with transaction.atomic(savepoint=False):
         lock_chain()
         prev = model._base_manager.order_by("-pk").values_list("hash", flat=True).first() or GENESIS
         for event in events:

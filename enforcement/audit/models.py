@@ -25,6 +25,10 @@ class AppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(RestrictedQuerySet):
+    def record_changes(self):
+        """The changes of records (a record's history), without the security events."""
+        return self.filter(action__in=AuditEvent.RECORD_ACTIONS)
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for event in objs:
@@ -68,9 +72,9 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     # Copied at write time: the row says who it was even after the account is renamed.
-    actor_username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
-    actor_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    ip_address = models.CharField(_("IP地址"), max_length=45, blank=True, db_index=True)
+    actor_username = models.CharField(_("用户名"), max_length=150, blank=True, default="", db_default="", db_index=True)
+    actor_name = models.CharField(_("姓名"), max_length=50, blank=True, default="", db_default="")
+    ip_address = models.CharField(_("IP地址"), max_length=45, blank=True, default="", db_default="", db_index=True)
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("所属单位"),
@@ -83,8 +87,8 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=40, blank=True)
     target_repr = models.CharField(_("对象"), max_length=200, blank=True)
     changes = models.JSONField(_("详情"), default=dict, blank=True)
-    prev_hash = models.CharField(_("上一条哈希"), max_length=64, blank=True, editable=False)
-    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
+    prev_hash = models.CharField(_("上一条哈希"), max_length=64, blank=True, default="", db_default="", editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, default="", db_default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
     scope_org_lookup = "organisation"

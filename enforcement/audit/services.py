@@ -65,8 +65,8 @@ def _organisation_of(user, obj):
 
 def history_for(obj: models.Model):
     """Record changes of one record, newest first (downloads and exports are the auditors' business)."""
-    return AuditEvent.objects.filter(
-        target_type=ContentType.objects.get_for_model(obj),
-        target_id=str(obj.pk),
-        action__in=AuditEvent.RECORD_ACTIONS,
-    ).select_related("actor")
+    return (
+        AuditEvent.objects.record_changes()
+        .filter(target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk))
+        .select_related("actor")
+    )

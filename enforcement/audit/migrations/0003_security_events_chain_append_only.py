@@ -57,27 +57,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditevent',
             name='actor_name',
-            field=models.CharField(blank=True, max_length=50, verbose_name='姓名'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=50, verbose_name='姓名'),
         ),
         migrations.AddField(
             model_name='auditevent',
             name='actor_username',
-            field=models.CharField(blank=True, db_index=True, max_length=150, verbose_name='用户名'),
+            field=models.CharField(blank=True, db_default='', default='', db_index=True, max_length=150, verbose_name='用户名'),
         ),
         migrations.AddField(
             model_name='auditevent',
             name='hash',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='哈希'),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=64, verbose_name='哈希'),
         ),
         migrations.AddField(
             model_name='auditevent',
             name='ip_address',
-            field=models.CharField(blank=True, db_index=True, max_length=45, verbose_name='IP地址'),
+            field=models.CharField(blank=True, db_default='', default='', db_index=True, max_length=45, verbose_name='IP地址'),
         ),
         migrations.AddField(
             model_name='auditevent',
             name='prev_hash',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='上一条哈希'),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=64, verbose_name='上一条哈希'),
         ),
         migrations.AlterField(
             model_name='auditevent',
