@@ -6,6 +6,8 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from enforcement.audit.models import AuditEvent
+
 KEEP_MESSAGE = gettext_lazy("用户“%(names)s”已有操作日志，不能删除；请停用该账号（取消勾选“有效”）。")
 
 
@@ -33,7 +35,10 @@ class KeepsAuditedUsersAdminMixin:
         names = "、".join(user.username for user in audited(users))
         if names:
             # Replaces the list of each protected audit row with the one thing the administrator should do.
+            # (The audit rows also show up as "needing delete permission", which nobody has: drop that.)
             protected = [str(KEEP_MESSAGE % {"names": names})]
+            audit_label = str(AuditEvent._meta.verbose_name)
+            perms_needed = {label for label in perms_needed if str(label) != audit_label}
         return to_delete, model_count, perms_needed, protected
 
     @admin.action(description=gettext_lazy("停用所选用户"), permissions=["change"])
