@@ -58,9 +58,17 @@ def downloaded(request, obj, kind, name=""):
 
 
 def _organisation_of(user, obj):
-    # The record's organisation, so that the auditors of the owning bureau see who took its files.
-    org_id = getattr(obj, "organisation_id", None) if obj is not None else None
-    return org_id if org_id is not None else getattr(user, "organisation_id", None)
+    """The organisation owning ``obj`` (through its model's scope_org_lookup, e.g. "hazard__organisation"), so
+    that the owning bureau's auditors see who took its files; else the user's own."""
+    lookup = getattr(type(obj), "scope_org_lookup", None)
+    owner = obj
+    for part in filter(None, (lookup or "").split("__")):
+        owner = getattr(owner, part)
+        if owner is None:
+            break
+    if lookup is None or owner is None:
+        return getattr(user, "organisation_id", None)
+    return owner.pk
 
 
 def history_for(obj: models.Model):
