@@ -53,8 +53,13 @@ class AuditSearchForm(forms.Form):
 
     def summary(self):
         """The conditions used, as {label: value}, for the export's own audit row and its header."""
+
+        def shown(name, value):
+            choices = dict(getattr(self.fields[name], "choices", ()))
+            return str(choices.get(value, value))
+
         return {
-            str(self.fields[name].label): str(value)
+            str(self.fields[name].label): shown(name, value)
             for name, value in self.cleaned_data.items()
             if value not in ("", None)
         }
