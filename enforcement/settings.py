@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_celery_beat",
+    "pgtrigger",
     "enforcement.orgs",
     "enforcement.audit",
     "enforcement.enterprises",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it (enforcement/body_limit.py).
     "enforcement.body_limit.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # First, so that every audit row written while serving a request (login included) carries its address.
+    "enforcement.audit.client_address.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -198,6 +201,14 @@ ENTERPRISE_IMPORT_APPLY_TIME_LIMIT = env_int("ENTERPRISE_IMPORT_APPLY_TIME_LIMIT
 ENTERPRISE_IMPORT_MAX_ATTEMPTS = env_int("ENTERPRISE_IMPORT_MAX_ATTEMPTS", 3)
 # Register exports of more rows than this are written by a Celery task instead of inside the request.
 ENTERPRISE_EXPORT_INLINE_MAX = env_int("ENTERPRISE_EXPORT_INLINE_MAX", 5_000)
+
+# Audit log (等保2.0 8.1.4.3). X-Forwarded-For is believed only from these addresses or networks (the reverse
+# proxy in front of gunicorn); otherwise the audit log records REMOTE_ADDR. Empty: no proxy is trusted.
+AUDIT_TRUSTED_PROXIES = env_list("AUDIT_TRUSTED_PROXIES", [])
+# One export of the auditors' search is bounded; a larger one asks for narrower conditions.
+AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 100_000)
+# Retention: audit rows are never purged (网络安全法 第二十一条 requires ≥ 6 months; the rows are evidence
+# of enforcement records kept far longer), so there is no retention setting to get wrong.
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -10,5 +10,6 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("documents/", include("enforcement.documents.urls")),
     path("account/", include("enforcement.accounts.urls")),
+    path("audit/", include("enforcement.audit.urls")),
     path("", include("enforcement.web.urls")),
 ]

@@ -95,7 +95,7 @@ def test_demo_users_cover_every_role_and_print_logins():
     assert township_user.organisation.level == L.TOWNSHIP
     # The printed table lists each login with the shared password, organisation and role.
     assert "demo12345" in output
-    for username in ("admin", "city_legal", "linhe_officer1", "township_officer"):
+    for username in ("admin", "city_legal", "linhe_officer1", "township_officer", "city_auditor"):
         assert username in output
     assert "法规科（执法监督）" in output and "临河县应急管理局" in output
     # The published password still works, and demo accounts skip the first-login change (README).

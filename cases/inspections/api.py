@@ -501,7 +501,7 @@ class HazardPhotoViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     def download(self, request, pk=None):
         photo = self.get_object()  # the scoped queryset: another county's photo is 404 here
-        return photo_response(photo, thumb=request.query_params.get("size") == "thumb")
+        return photo_response(request, photo, thumb=request.query_params.get("size") == "thumb")
 
 
 @extend_schema(tags=HAZARD_TAGS)

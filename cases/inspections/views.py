@@ -34,6 +34,7 @@ from cases.inspections.forms import (
 )
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection, ReInspectionVisit
 from cases.inspections.thumbnails import stored_thumbnail
+from enforcement.audit.services import downloaded
 from enforcement.documents.sources import documents_for, issue_from_page, source_key
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import User
@@ -510,11 +511,17 @@ def inspection_correct(request, pk):
 # --- photos ------------------------------------------------------------------------------------------
 
 
-def photo_response(item, thumb=False):
-    """The file of a HazardPhoto the caller already fetched through restrict() (pages and API alike)."""
+def photo_response(request, item, thumb=False):
+    """The file of a HazardPhoto the caller already fetched through restrict() (pages and API alike).
+
+    Opening the photo itself is audited; thumbnails are not: every list and form page shows dozens of them,
+    so their rows would bury the downloads an auditor looks for, and a 480-pixel preview is not the evidence.
+    """
     if not item.file or not item.file.storage.exists(item.file.name):
         raise Http404
     data = stored_thumbnail(item.file) if thumb else None
+    if not thumb:
+        downloaded(request, item, _("照片"), item.original_name or item.file.name)
     if data:
         response = HttpResponse(data, content_type="image/jpeg")
     else:
@@ -529,7 +536,7 @@ def photo_response(item, thumb=False):
 def photo(request, pk):
     """A hazard photo, found through restrict() first (never a /media/ URL)."""
     item = get_object_or_404(HazardPhoto.objects.restrict(request.user, "view"), pk=pk)
-    return photo_response(item, thumb=request.GET.get("size") == "thumb")
+    return photo_response(request, item, thumb=request.GET.get("size") == "thumb")
 
 
 @login_required
@@ -537,7 +544,7 @@ def photo(request, pk):
 def pending_photo(request, pk):
     """A photo kept from a failed submit: only the user who chose it ever sees it."""
     item = get_object_or_404(PendingPhoto.objects.filter(owner=request.user), pk=pk)
-    return photo_response(item, thumb=request.GET.get("size") == "thumb")
+    return photo_response(request, item, thumb=request.GET.get("size") == "thumb")
 
 
 # --- hazards and re-inspections ----------------------------------------------------------------------

@@ -13,26 +13,31 @@ from enforcement.orgs.admin_scoping import ScopedAdminMixin
 class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Events are evidence (R-20): nobody adds, edits or deletes them here, superusers included."""
 
-    list_display = ("created_at", "actor", "organisation", "action", "target_type", "target_repr")
+    list_display = ("created_at", "actor_username", "actor_name", "ip_address", "organisation", "action", "target_repr")
     list_filter = ("action", ("target_type", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("target_repr", "target_id", "actor__username", "actor__full_name")
-    list_select_related = ("actor", "organisation", "target_type")
+    search_fields = ("target_repr", "target_id", "actor_username", "actor_name", "ip_address")
+    list_select_related = ("organisation", "target_type")
     date_hierarchy = "created_at"
     fields = (
         "created_at",
         "actor",
+        "actor_username",
+        "actor_name",
+        "ip_address",
         "organisation",
         "action",
         "target_type",
         "target_id",
         "target_repr",
         "changes_table",
+        "prev_hash",
+        "hash",
     )
     readonly_fields = fields
 
     @admin.display(description=_("变更内容"))
     def changes_table(self, obj):
-        model = obj.target_type.model_class()
+        model = obj.target_type.model_class() if obj.target_type_id else None
 
         def label(name):
             try:
@@ -40,8 +45,14 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
             except FieldDoesNotExist:
                 return name
 
+        def shown(value):
+            # Record changes are [old, new]; security events carry plain details (username, file, rows).
+            if isinstance(value, list) and len(value) == 2:
+                return f"{value[0]} → {value[1]}"
+            return value
+
         return format_html_join(
-            "\n", "<div><strong>{}</strong>：{} → {}</div>", ((label(k), v[0], v[1]) for k, v in obj.changes.items())
+            "\n", "<div><strong>{}</strong>：{}</div>", ((label(k), shown(v)) for k, v in obj.changes.items())
         )
 
     def has_add_permission(self, request):

@@ -5,3 +5,9 @@ class AuditConfig(AppConfig):
     name = "enforcement.audit"
     label = "audit"
     verbose_name = "操作日志"
+
+    def ready(self):
+        from enforcement.audit import navigation, security
+
+        security.connect()
+        navigation.register()

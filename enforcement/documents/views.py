@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from enforcement.audit.services import downloaded
 from enforcement.documents import sources
 from enforcement.documents.forms import RegisterFilterForm, reissue_form, void_form
 from enforcement.documents.models import IssuedDocument
@@ -228,13 +229,17 @@ def pdf_response(request, document):
             document.refresh_from_db()
         if not document.voided_pdf:
             return _pending(request, document)
-        return serve_scoped_file(document.voided_pdf, download_name=f"{document.number}（作废）.pdf")
+        name = f"{document.number}（作废）.pdf"
+        downloaded(request, document, _("文书PDF"), name)
+        return serve_scoped_file(document.voided_pdf, download_name=name)
     if document.render_status != IssuedDocument.RenderStatus.RENDERED and _resume(document):
         document.refresh_from_db()  # rendered in-process just now, or queued again
     if document.render_status != IssuedDocument.RenderStatus.RENDERED or not document.pdf:
         return _pending(request, document)
     suffix = f"（第{document.version}版）" if document.version > 1 else ""
-    return serve_scoped_file(document.pdf, download_name=f"{document.number}{suffix}.pdf")
+    name = f"{document.number}{suffix}.pdf"
+    downloaded(request, document, _("文书PDF"), name)
+    return serve_scoped_file(document.pdf, download_name=name)
 
 
 @login_required

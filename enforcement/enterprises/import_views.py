@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement.audit.services import downloaded, exported
 from enforcement.enterprises import export_jobs, exporting, import_flow, importing
 from enforcement.enterprises.import_forms import ImportConfirmForm, ImportUploadForm
 from enforcement.enterprises.models import ExportJob, ImportBatch
@@ -186,8 +187,13 @@ def export(request):
             {"form": filterset.form},
             status=400,
         )
-    if filterset.qs.count() > settings.ENTERPRISE_EXPORT_INLINE_MAX:
-        return _queue_export(request, export_jobs.filter_query(request.GET))
+    count = filterset.qs.count()
+    query = export_jobs.filter_query(request.GET)
+    # Audited when asked for, inline or as a job: what left (or will leave) the system, under which filter.
+    conditions = {"query": query, **dict(export_jobs.filter_summary(request.user, query))}
+    exported(request, _("生产经营单位名录"), count, conditions)
+    if count > settings.ENTERPRISE_EXPORT_INLINE_MAX:
+        return _queue_export(request, query)
     return FileResponse(
         exporting.write_workbook(request.user, filterset.qs),
         as_attachment=True,
@@ -237,6 +243,8 @@ def export_job_download(request, pk):
     if not job.file:
         raise Http404
     try:
-        return serve_scoped_file(job.file, download_name=export_jobs.job_download_name(job))
+        response = serve_scoped_file(job.file, download_name=export_jobs.job_download_name(job))
     except FileNotFoundError as exc:
         raise Http404 from exc
+    downloaded(request, job, _("导出文件"), export_jobs.job_download_name(job))
+    return response

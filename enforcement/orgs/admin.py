@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.accounts.admin import AccountSecurityAdminMixin
+from enforcement.audit.actors import KeepsAuditedUsersAdminMixin
 from enforcement.orgs.admin_scoping import ScopedAdminMixin, ScopedInlineMixin
 from enforcement.orgs.models import EnforcementCertificate, Organisation, Role, User
 from enforcement.orgs.scoping import DataScope
@@ -147,7 +148,7 @@ class CertificateValidFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(AccountSecurityAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(AccountSecurityAdminMixin, ScopedAdminMixin, KeepsAuditedUsersAdminMixin, DjangoUserAdmin):
     list_display = ("username", "full_name", "organisation", "role_names", "is_staff", "is_active", "is_locked_out")
     list_filter = ("is_active", "is_staff", "roles", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("username", "full_name", "phone", "email")

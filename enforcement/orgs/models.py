@@ -158,7 +158,15 @@ class Role(models.Model):
         return self.name
 
 
-class ScopedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+class UserQuerySet(RestrictedQuerySet):
+    def delete(self):
+        from enforcement.audit.actors import refuse_if_audited
+
+        refuse_if_audited(self)
+        return super().delete()
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     """Keeps createsuperuser working while users are scoped like every other record."""
 
 
@@ -188,6 +196,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def delete(self, *args, **kwargs):
+        # A user who appears in the audit log is deactivated instead (enforcement/audit/actors.py).
+        from enforcement.audit.actors import refuse_if_audited
+
+        refuse_if_audited(type(self)._default_manager.filter(pk=self.pk))
+        return super().delete(*args, **kwargs)
 
     @cached_property
     def role_codes(self):

@@ -427,6 +427,7 @@ CITY_LOGINS = [
     ("city_technical", ["technical"], False),
     ("city_supervisor", ["social_supervisor"], False),
     ("city_admin", ["admin"], False),
+    ("city_auditor", ["auditor"], False),
 ]
 COUNTY_LOGINS = [
     ("leader", ["leader"], False),

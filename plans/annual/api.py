@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from enforcement.api.fields import ScopedPrimaryKeyField
 from enforcement.api.viewsets import RestrictedModelViewSet
+from enforcement.audit.services import downloaded
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
 from enforcement.orgs.services import certified_officers
@@ -440,9 +441,11 @@ class InspectionPlanViewSet(RestrictedModelViewSet):
         if transition is None or not transition.attachment:
             raise Http404
         try:
-            return serve_scoped_file(transition.attachment)
+            response = serve_scoped_file(transition.attachment)
         except FileNotFoundError as exc:
             raise Http404 from exc
+        downloaded(request, plan, _("计划办理附件"), transition.attachment.name)
+        return response
 
     @_step_doc(_("报本级政府审批"), NoteSerializer, _("草稿 → 已报本级政府审批；覆盖规则不满足时返回400并逐条说明。"))
     @action(detail=True, methods=["post"], filter_backends=[])

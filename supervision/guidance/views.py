@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement.audit.services import downloaded, exported
 from enforcement.documents.views import pdf_response
 from enforcement.enterprises.models import Enterprise
 from enforcement.uploads import serve_scoped_file
@@ -294,6 +295,7 @@ def visit_url(visit):
 @require_GET
 def evidence_file(request, pk):
     evidence = get_object_or_404(GuidanceEvidence.objects.restrict(request.user, "view"), pk=pk)
+    downloaded(request, evidence, _("执法指导证据"), evidence.original_name or evidence.file.name)
     return serve_scoped_file(evidence.file, download_name=evidence.original_name or None)
 
 
@@ -451,6 +453,7 @@ def report_review(request, pk):
 @require_GET
 def report_file(request, pk):
     report = get_object_or_404(RectificationReport.objects.restrict(request.user, "view"), pk=pk)
+    downloaded(request, report, _("整改报告"), report.original_name or report.file.name)
     return serve_scoped_file(report.file, download_name=report.original_name or None)
 
 
@@ -514,6 +517,7 @@ def ledger_export(request):
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
+    exported(request, _("执法监督台账"), len(rows) + len(letters), {"year": year})
     return FileResponse(
         buffer, as_attachment=True, filename=_("执法监督台账_%(year)d.xlsx") % {"year": year}, content_type=XLSX
     )

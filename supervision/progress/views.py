@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from enforcement.audit.services import exported
 from enforcement.documents.sources import documents_for, issue_from_page, source_key
 from enforcement.orgs.models import Organisation
 from supervision.progress import exporting, live, runs, services
@@ -315,6 +316,7 @@ def progress_export(request):
         return redirect("supervision:progress")
     month = month or previous_month()
     reports = list(scoped.filter(month=month).select_related("organisation", "confirmed_by"))
+    exported(request, _("月度调度汇总"), len(reports), {"month": f"{month:%Y-%m}"})
     workbook = exporting.write_workbook(
         user, month, ranked(reports), totals(reports, month) if reports else None, unranked(reports)
     )

@@ -57,7 +57,7 @@ def test_other_countys_enterprise_cannot_be_changed_or_deleted_by_post(world, ad
     assert client.get(f"{CHANGELIST}{target.pk}/history/").status_code == 302
     target.refresh_from_db()
     assert target.name == "西山矿业有限公司"
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.record_changes().exists()
 
 
 def test_city_admin_opens_any_countys_change_page(world, admin_as, city_admin):
@@ -97,7 +97,7 @@ def test_admin_change_goes_through_the_service_and_is_audited(world, admin_as, c
     data = form_data(client.get(change_url(target)))
     data["principal_person"] = "李四"
     assert client.post(change_url(target), data).status_code == 302
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.record_changes().get()
     assert (event.action, event.actor, event.target_id) == ("update", county_a_admin, str(target.pk))
     assert event.changes == {"principal_person": ["张三", "李四"]}
 
@@ -115,8 +115,8 @@ def test_admin_add_goes_through_the_service(world, admin_as, county_a_admin):
     data["credit_code"] = make_code("91419901MA0000001")
     assert client.post(f"{CHANGELIST}add/", data).status_code == 302
     created = Enterprise.objects.get(name="东城新建材有限公司")
-    assert AuditEvent.objects.get().target_id == str(created.pk)
-    assert AuditEvent.objects.get().action == "create"
+    assert AuditEvent.objects.record_changes().get().target_id == str(created.pk)
+    assert AuditEvent.objects.record_changes().get().action == "create"
 
 
 def test_moving_into_another_county_is_refused_and_nothing_changes(world, admin_as, county_a_admin):
@@ -130,7 +130,7 @@ def test_moving_into_another_county_is_refused_and_nothing_changes(world, admin_
     assert "organisation" in errors and "responsible_org" in errors
     target.refresh_from_db()
     assert target.organisation == world.orgs.county_a
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.record_changes().exists()
 
 
 def test_a_refused_service_write_is_rolled_back_and_explained(world, admin_as, county_a_admin, monkeypatch):
@@ -152,7 +152,7 @@ def test_a_refused_service_write_is_rolled_back_and_explained(world, admin_as, c
     assert "该记录将超出您的数据权限范围，操作已撤销。" in response.content.decode()
     target.refresh_from_db()
     assert target.name == "东城机械厂"
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.record_changes().exists()
 
 
 def test_bulk_delete_only_touches_the_scope_and_is_audited(world, admin_as, county_a_admin):
@@ -168,7 +168,7 @@ def test_bulk_delete_only_touches_the_scope_and_is_audited(world, admin_as, coun
     assert response.status_code == 302
     assert not Enterprise.objects.filter(pk=world.ent.a_general.pk).exists()
     assert Enterprise.objects.filter(pk=world.ent.b_general.pk).exists()
-    assert list(AuditEvent.objects.values_list("action", "target_repr")) == [("delete", "东城机械厂")]
+    assert list(AuditEvent.objects.record_changes().values_list("action", "target_repr")) == [("delete", "东城机械厂")]
 
 
 @pytest.mark.parametrize("persona", ["county_a_officer", "social_supervisor"])

@@ -99,7 +99,7 @@ def test_other_countys_enterprise_is_not_found_and_unchanged(world, api, method)
     target.refresh_from_db()
     assert target.name == "西山矿业有限公司"
     assert target.organisation == world.orgs.county_b
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.record_changes().exists()
 
 
 def test_history_of_other_countys_enterprise_is_not_found(world, api):
@@ -122,7 +122,7 @@ def test_create_in_own_county_goes_through_the_service(world, api):
     assert created.credit_code == make_code("91419901MA0000001")
     assert created.responsible_org == world.orgs.county_a  # defaults to the territorial organisation
     assert response.json()["credit_code"] == created.credit_code
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.record_changes().get()
     assert (event.action, event.actor, event.target_id) == ("create", officer, str(created.pk))
 
 
@@ -133,7 +133,7 @@ def test_create_into_another_county_is_refused_in_chinese(world, api):
     assert response.status_code == 400
     assert response.json()["organisation"] == ["属地不在您的管辖范围内。"]
     assert Enterprise.objects.count() == 6
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.record_changes().exists()
 
 
 def test_create_without_add_permission_is_forbidden(world, api):
@@ -194,7 +194,7 @@ def test_moving_an_enterprise_into_another_county_is_refused(world, api):
     assert "不在您的管辖范围内" in response.json()["organisation"][0]
     target.refresh_from_db()
     assert (target.organisation, target.responsible_org) == (world.orgs.county_a, world.orgs.county_a)
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.record_changes().exists()
 
 
 def test_patch_in_scope_updates_and_keeps_history(world, api):
@@ -234,7 +234,7 @@ def test_delete_needs_delete_permission_and_is_audited(world, api):
 
     assert api.as_(world.people.city_legal).delete(detail(target)).status_code == 204
     assert not Enterprise.objects.filter(pk=target.pk).exists()
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.record_changes().get()
     assert (event.action, event.actor, event.target_repr) == ("delete", world.people.city_legal, "东城机械厂")
 
 

@@ -34,6 +34,7 @@ def personas(world):
         "technical": world.people.technical,
         "social_supervisor": world.people.social_supervisor,
         "nobody": world.people.nobody,
+        "auditor": UserFactory(username="c_auditor", organisation=city, roles=["auditor"]),
     }
 
 
@@ -54,6 +55,8 @@ EXPECTED = {
     "technical": ["home", "enterprises"],
     "social_supervisor": ["home", "enterprises"],
     "nobody": ["home"],
+    # The auditor (等保2.0 审计管理员) reads the audit log and nothing else.
+    "auditor": ["home", "audit"],
 }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement.audit.services import downloaded, exported
 from enforcement.documents import sources
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
@@ -417,9 +418,11 @@ def transition_attachment(request, pk):
     ext = os.path.splitext(transition.attachment.name)[1]
     name = f"{plan.title}-{transition.get_to_status_display()}{ext}"
     try:
-        return serve_scoped_file(transition.attachment, name)
+        response = serve_scoped_file(transition.attachment, name)
     except FileNotFoundError as exc:
         raise Http404 from exc
+    downloaded(request, plan, _("计划办理附件"), name)
+    return response
 
 
 @login_required
@@ -437,4 +440,5 @@ def plan_export(request, pk):
     """The plan's items as an Excel list, for whoever may see the plan."""
     require(request.user, "plans.view_inspectionplan")
     plan = _get_plan(request.user, pk)  # out of scope → 404
+    exported(request, _("年度计划检查单位名单"), exporting.plan_items(plan).count(), {"plan": plan.pk}, obj=plan)
     return FileResponse(exporting.write_plan_items(plan), as_attachment=True, filename=exporting.workbook_name(plan))
