@@ -9,10 +9,12 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.filters import OrganisationFilter, StableOrderingFilter, UserFilter
+from enforcement.api.parsers import BoundedJSONParser
 from enforcement.api.serializers import (
     AuditEventSerializer,
     EnterpriseSerializer,
@@ -61,7 +63,10 @@ class RedocView(LocalAssetsOnlyMixin, SpectacularRedocView):
 
 
 class TokenView(ObtainAuthToken):
-    # Username + password → the caller's API token.
+    # Username + password → the caller's API token. ObtainAuthToken names DRF's plain JSONParser; anonymous
+    # callers get the bounded one like every other view (a 950-level body answered 500).
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+
     @extend_schema(
         request=TokenRequestSerializer,
         responses=TokenResponseSerializer,
