@@ -225,6 +225,14 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON nested too deep or with infinite numbers is the client's error (400), never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "enforcement.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Protected deletions answer 409; anything unexpected is a JSON 500 with an error id (enforcement/api/errors.py).
+    "EXCEPTION_HANDLER": "enforcement.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "enforcement.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

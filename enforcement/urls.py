@@ -13,3 +13,6 @@ urlpatterns = [
     path("audit/", include("enforcement.audit.urls")),
     path("", include("enforcement.web.urls")),
 ]
+
+# API callers get JSON even when an error escapes every view (enforcement/api/errors.py).
+handler500 = "enforcement.api.errors.server_error"

@@ -21,14 +21,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases.inspections import corrections, services
 from cases.inspections.filters import HazardFilter, InspectionFilter
 from cases.inspections.models import CheckResult, Hazard, HazardPhoto, Inspection, InspectionCorrection, ReInspection
 from cases.inspections.views import photo_response
-from enforcement.api.fields import ScopedPrimaryKeyField
+from enforcement.api.fields import IdField, ScopedPrimaryKeyField
+from enforcement.api.filters import BoundedFilterSet
+from enforcement.api.parsers import BoundedJSONParser
 from enforcement.api.serializers import OrganisationBriefSerializer, PersonSerializer
 from enforcement.api.viewsets import RestrictedViewSetMixin, ScopedCreateListRetrieveViewSet
 from enforcement.enterprises.models import Enterprise
@@ -74,9 +76,7 @@ def _officers_field(label):
 
 
 class CheckResultSerializer(serializers.ModelSerializer):
-    check_item = serializers.PrimaryKeyRelatedField(
-        label=_("检查事项"), queryset=CheckItem.objects.all(), allow_null=True, required=False
-    )
+    check_item = IdField(label=_("检查事项"), queryset=CheckItem.objects.all(), allow_null=True, required=False)
     text = serializers.CharField(label=_("检查内容"), max_length=300, required=False, allow_blank=True)
     compliant = serializers.BooleanField(
         label=_("符合要求"),
@@ -361,7 +361,7 @@ class ReInspectionSerializer(serializers.ModelSerializer):
 
 
 # Plain ids, not model choices: a choice field would tell "exists elsewhere" from "does not exist".
-class ReInspectionFilter(django_filters.FilterSet):
+class ReInspectionFilter(BoundedFilterSet):
     hazard = django_filters.NumberFilter(label=_("隐患ID"), field_name="hazard_id")
 
     class Meta:
@@ -369,7 +369,7 @@ class ReInspectionFilter(django_filters.FilterSet):
         fields = ["hazard", "result"]
 
 
-class HazardPhotoFilter(django_filters.FilterSet):
+class HazardPhotoFilter(BoundedFilterSet):
     hazard = django_filters.NumberFilter(label=_("隐患ID"), field_name="hazard_id")
 
     class Meta:
@@ -462,7 +462,7 @@ class HazardViewSet(ScopedCreateListRetrieveViewSet):
     )
     serializer_class = HazardSerializer
     filterset_class = HazardFilter
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
 
 class PassthroughRenderer(renderers.BaseRenderer):

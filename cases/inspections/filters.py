@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.inspections.models import Hazard, Inspection
+from enforcement.api.filters import BoundedFilterSet
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import choices_in_scope
 
@@ -19,7 +20,7 @@ def open_hazards_exist():
     return Exists(Hazard.objects.filter(inspection=OuterRef("pk"), status__in=OPEN_STATES))
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(BoundedFilterSet):
     date_from = django_filters.DateFilter(label=_("检查日期自"), field_name="inspected_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("检查日期至"), field_name="inspected_on", lookup_expr="lte")
     q = django_filters.CharFilter(label=_("被检查单位"), method="filter_q")
@@ -47,7 +48,7 @@ class InspectionFilter(django_filters.FilterSet):
         return queryset.filter(exists if value else ~exists)
 
 
-class HazardFilter(django_filters.FilterSet):
+class HazardFilter(BoundedFilterSet):
     """state: 未闭环 (open or rectified, awaiting re-inspection) / 逾期 / 已闭环 (R-13)."""
 
     STATES = (("open", _("未闭环")), ("overdue", _("逾期未整改")), ("closed", _("已闭环")))

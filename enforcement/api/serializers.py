@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from enforcement.api.fields import IdField, OptionalEmailField
 from enforcement.audit.models import AuditEvent
 from enforcement.enterprises import services
 from enforcement.enterprises.credit_code import validate_credit_code
@@ -29,8 +30,8 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     authority_label = serializers.CharField(source="get_authority_display", read_only=True)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
-    delegated_by_name = serializers.CharField(source="delegated_by.name", read_only=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    delegated_by_name = serializers.CharField(source="delegated_by.name", read_only=True, default=None, allow_null=True)
     delegated_powers = serializers.ListField(child=serializers.CharField(), read_only=True)
     depth = serializers.IntegerField(read_only=True)
 
@@ -75,6 +76,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("今天是否持有有效的行政执法证（R-50）")
     )
     can_enforce = serializers.SerializerMethodField(help_text=_("执法人员且持有有效执法证，可从事执法工作"))
+    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = User
@@ -118,6 +120,7 @@ class MeSerializer(serializers.ModelSerializer):
     data_scope_label = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
     can_enforce = serializers.SerializerMethodField()
+    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = User
@@ -181,7 +184,7 @@ def _with_companions(names, companions):
     return result
 
 
-class OrganisationField(serializers.PrimaryKeyRelatedField):
+class OrganisationField(IdField):
     """Resolves any active organisation's id, but offers (browsable API forms) only those in scope.
 
     Resolution is deliberately unscoped: whether the caller may assign that organisation is the
@@ -220,12 +223,12 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("省略时默认为属地单位（R-03）"),
     )
-    sector = serializers.PrimaryKeyRelatedField(
+    sector = IdField(
         label=Enterprise._meta.get_field("sector").verbose_name, queryset=Sector.objects.filter(is_active=True)
     )
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     responsible_org_name = serializers.CharField(source="responsible_org.name", read_only=True)
-    sector_name = serializers.CharField(source="sector.name", read_only=True)
+    sector_name = serializers.CharField(source="sector.name", read_only=True, allow_null=True)
     supervision_class_label = serializers.CharField(source="get_supervision_class_display", read_only=True)
     standardisation_grade_label = serializers.CharField(source="get_standardisation_grade_display", read_only=True)
     credit_status_label = serializers.CharField(source="get_credit_status_display", read_only=True)
@@ -262,8 +265,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 class AuditEventSerializer(serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
-    actor_name = serializers.CharField(source="actor.full_name", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None, allow_null=True)
+    actor_name = serializers.CharField(source="actor.full_name", read_only=True, default=None, allow_null=True)
     changes = serializers.DictField(child=serializers.ListField(), read_only=True, help_text=_("字段 → [原值, 新值]"))
 
     class Meta:

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.api.filters import BoundedFilterSet
 from enforcement.enterprises.credit_code import VALUES, normalise
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
@@ -12,7 +13,7 @@ from enforcement.orgs.scoping import choices_in_scope
 _organisations = choices_in_scope(Organisation)
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(BoundedFilterSet):
     """q: name or credit code; organisation: that organisation and everything below it."""
 
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")

@@ -14,10 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from enforcement.api.fields import ScopedPrimaryKeyField
+from enforcement.api.fields import IdField, ScopedPrimaryKeyField
+from enforcement.api.filters import BoundedFilterSet
+from enforcement.api.parsers import BoundedJSONParser
 from enforcement.api.viewsets import RestrictedModelViewSet
 from enforcement.audit.services import downloaded
 from enforcement.enterprises.models import Enterprise
@@ -114,7 +116,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
     status = PlanStatusField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
-    item_count = serializers.IntegerField(read_only=True, default=None)
+    item_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     overdue = serializers.SerializerMethodField(help_text=_("逾期未批准（R-04）"))
 
     class Meta:
@@ -221,7 +223,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
     plan = ScopedPrimaryKeyField(InspectionPlan, label=_("计划"))
     enterprise = ScopedPrimaryKeyField(Enterprise, label=_("生产经营单位"))
     officers = ScopedPrimaryKeyField(User, label=_("执法人员"), many=True, required=False)
-    check_items = serializers.PrimaryKeyRelatedField(
+    check_items = IdField(
         label=_("检查事项"), many=True, required=False, queryset=CheckItem.objects.filter(is_active=True)
     )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -292,7 +294,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
 
 
 class CheckItemSerializer(serializers.ModelSerializer):
-    sector_name = serializers.CharField(source="sector.name", read_only=True, default=None)
+    sector_name = serializers.CharField(source="sector.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CheckItem
@@ -303,7 +305,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
 # --- filters -------------------------------------------------------------------------------------
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     plan_type = django_filters.ChoiceFilter(label=_("计划类型"), choices=PlanType.choices)
     organisation = django_filters.ModelChoiceFilter(label=_("编制单位"), queryset=reachable_organisations)
@@ -321,7 +323,7 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(organisation__path__startswith=value.path)
 
 
-class PlanItemFilter(django_filters.FilterSet):
+class PlanItemFilter(BoundedFilterSet):
     plan = django_filters.ModelChoiceFilter(label=_("计划"), queryset=reachable_plans)
     planned_month = django_filters.NumberFilter(label=_("计划月份"))
     mode = django_filters.ChoiceFilter(label=_("检查方式"), choices=InspectionMode.choices)
@@ -332,7 +334,7 @@ class PlanItemFilter(django_filters.FilterSet):
         fields = ["plan", "planned_month", "mode", "enterprise"]
 
 
-class CheckItemFilter(django_filters.FilterSet):
+class CheckItemFilter(BoundedFilterSet):
     sector = django_filters.NumberFilter(label=_("行业领域（含通用事项）"), method="filter_sector")
     principal_duty = django_filters.BooleanFilter(label=_("主要负责人履职事项"))
     category = django_filters.CharFilter(label=_("类别"))
@@ -376,7 +378,7 @@ class InspectionPlanViewSet(RestrictedModelViewSet):
     serializer_class = InspectionPlanSerializer
     filterset_class = PlanFilter
     http_method_names = ["get", "post", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -13,8 +13,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from enforcement.api.fields import ScopedPrimaryKeyField
-from enforcement.api.filters import StableOrderingFilter
+from enforcement.api.fields import IdField, ScopedPrimaryKeyField
+from enforcement.api.filters import BoundedFilterSet, StableOrderingFilter
 from enforcement.api.viewsets import RestrictedModelViewSet, RestrictedViewSetMixin
 from enforcement.enterprises.models import Enterprise, Sector
 from enforcement.orgs.models import Organisation
@@ -30,9 +30,7 @@ HEAVY_DRAW_FIELDS = ("enterprise_pool", "officer_pool", "excluded_pairs", "resul
 
 
 class DrawDefinitionSerializer(serializers.Serializer):
-    sectors = serializers.PrimaryKeyRelatedField(
-        label=_("行业领域"), many=True, required=False, queryset=Sector.objects.filter(is_active=True)
-    )
+    sectors = IdField(label=_("行业领域"), many=True, required=False, queryset=Sector.objects.filter(is_active=True))
     organisations = ScopedPrimaryKeyField(Organisation, label=_("属地范围"), many=True, required=False)
     supervision_class = serializers.ChoiceField(
         label=_("监管类别"), choices=Enterprise.SupervisionClass.choices, required=False, allow_blank=True, default=""
@@ -193,7 +191,7 @@ class ConflictDeclarationSerializer(serializers.ModelSerializer):
 # --- filters -------------------------------------------------------------------------------------
 
 
-class DrawFilter(django_filters.FilterSet):
+class DrawFilter(BoundedFilterSet):
     organisation = django_filters.ModelChoiceFilter(label=_("组织单位"), queryset=reachable_organisations)
     plan = django_filters.ModelChoiceFilter(label=_("所属计划"), queryset=reachable_plans)
     published = django_filters.BooleanFilter(

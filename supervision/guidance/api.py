@@ -17,14 +17,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from enforcement.api.fields import ScopedPrimaryKeyField
+from enforcement.api.fields import IdField, ScopedPrimaryKeyField
+from enforcement.api.filters import BoundedFilterSet
 from enforcement.api.serializers import PersonSerializer
 from enforcement.api.viewsets import (
     RestrictedModelViewSet,
@@ -88,7 +95,7 @@ def _choices_field(choices, **kwargs):
 _reachable_organisations = choices_in_scope(Organisation)
 
 
-class ScheduleFilter(django_filters.FilterSet):
+class ScheduleFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     county = django_filters.ModelChoiceFilter(label=_("县区"), queryset=_reachable_organisations)
 
@@ -97,7 +104,7 @@ class ScheduleFilter(django_filters.FilterSet):
         fields = ["year", "county"]
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(label=_("年度"), field_name="visit_date__year")
     county = django_filters.ModelChoiceFilter(label=_("县区"), queryset=_reachable_organisations)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=GuidanceVisit.Status.choices)
@@ -107,7 +114,7 @@ class VisitFilter(django_filters.FilterSet):
         fields = ["year", "county", "status"]
 
 
-class LetterFilter(django_filters.FilterSet):
+class LetterFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(label=_("年度（指导日期）"), field_name="visit__visit_date__year")
     county = django_filters.ModelChoiceFilter(
         label=_("县区"), field_name="visit__county", queryset=_reachable_organisations
@@ -317,12 +324,12 @@ class VisitSerializer(serializers.ModelSerializer):
     def get_spot_checked(self, visit) -> bool:
         return bool(visit.spot_result)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_letter(self, visit) -> int | None:
         letter = getattr(visit, "letter", None)
         return letter.pk if letter else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_letter_number(self, visit) -> str | None:
         letter = getattr(visit, "letter", None)
         return letter.document.number if letter and letter.document_id else None
@@ -336,7 +343,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class VisitDetailSerializer(VisitSerializer):
     checks = CheckSerializer(many=True, read_only=True, label=_("指导事项（R-41）"))
-    spot_plan = serializers.PrimaryKeyRelatedField(read_only=True, label=_("抽查所依据的计划"))
+    spot_plan = IdField(read_only=True, label=_("抽查所依据的计划"))
     spot_seed = serializers.CharField(read_only=True, label=_("抽查随机种子"))
     spot_result = serializers.SerializerMethodField(label=_("抽查结果"))
 
@@ -354,7 +361,7 @@ class CheckInputSerializer(serializers.Serializer):
     conforms = serializers.BooleanField(label=_("是否符合"))
 
 
-class VisitCheckField(serializers.PrimaryKeyRelatedField):
+class VisitCheckField(IdField):
     """A checklist item of the visit in the URL; another visit's item reads "does not exist"."""
 
     def __init__(self, **kwargs):
@@ -432,11 +439,11 @@ class ReportSerializer(serializers.ModelSerializer):
     def get_file_url(self, report) -> str:
         return _absolute(self, reverse("supervision:guidance_report_file", args=[report.pk]))
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_submitted_by_name(self, report) -> str | None:
         return _name(report.submitted_by)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reviewed_by_name(self, report) -> str | None:
         return _name(report.reviewed_by)
 
@@ -481,11 +488,11 @@ class LetterSerializer(serializers.ModelSerializer):
     def get_overdue(self, letter) -> bool:
         return letter.is_overdue(timezone.localdate())
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_issued_by_name(self, letter) -> str | None:
         return _name(letter.issued_by)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_document_url(self, letter) -> str | None:
         if not (letter.document_id and letter.document.pdf):
             return None
@@ -558,6 +565,8 @@ class LedgerLetterSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
+# One object, not a list, although the view is a ViewSet's ``list`` (drf-spectacular would say array).
+@extend_schema_serializer(many=False)
 class LedgerSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     rows = LedgerRowSerializer(many=True, label=_("县区汇总"))

@@ -13,6 +13,7 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from enforcement.api.filters import BoundedFilterSet
 from enforcement.api.viewsets import RestrictedReadOnlyViewSet, ServiceExceptionsMixin
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import choices_in_scope
@@ -34,7 +35,7 @@ class MonthFilter(django_filters.Filter):
 _reachable_organisations = choices_in_scope(Organisation)
 
 
-class MonthlyProgressFilter(django_filters.FilterSet):
+class MonthlyProgressFilter(BoundedFilterSet):
     month = MonthFilter(label=_("月份（如 2026-06）"), field_name="month")
     organisation = django_filters.ModelChoiceFilter(label=_("执法主体"), queryset=_reachable_organisations)
     within = django_filters.ModelChoiceFilter(
@@ -54,7 +55,7 @@ class MonthlyProgressFilter(django_filters.FilterSet):
         return queryset.filter(confirmed_at__isnull=not value)
 
 
-class MonthlyProgressRunFilter(django_filters.FilterSet):
+class MonthlyProgressRunFilter(BoundedFilterSet):
     month = MonthFilter(label=_("月份（如 2026-06）"), field_name="month")
 
     class Meta:
@@ -106,7 +107,7 @@ class MonthlyProgressSerializer(serializers.ModelSerializer):
     def get_month_label(self, report) -> str:
         return month_label(report.month)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_confirmed_by_name(self, report) -> str | None:
         user = report.confirmed_by
         return (user.full_name or user.username) if user else None
