@@ -14,7 +14,9 @@ walks every form, serializer and model text field to prove it.
 Single-line or multi-line: a form field is multi-line when its widget is a ``Textarea``; a serializer field
 when it is rendered as a textarea (ModelSerializer does so for a model ``TextField``) or has no
 ``max_length`` (an unbounded plain ``CharField`` is how the APIs take remarks, reasons and findings).
-Passwords are exempt: they are never shown nor stored as text, and refusing them would only lock people out.
+Characters no document font can draw (an emoji newer than the fonts) are refused the same way (see
+enforcement.documents.glyphs). Passwords are exempt: they are never shown nor stored as text, and refusing
+them would only lock people out.
 
 The form keeps what the user typed: the refusal is an ordinary field error, so the page re-displays the value.
 """
@@ -26,9 +28,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from enforcement.documents import glyphs
 from enforcement.text.characters import LINE_BREAKS, code_point, first_forbidden
 
 CODE = "control_character"
+UNDRAWABLE = "undrawable_character"
 
 
 def refusal(char: str, label: str | None) -> str:
@@ -42,6 +46,15 @@ def refusal(char: str, label: str | None) -> str:
     return _("%(field)s不能包含控制字符或文字方向控制符（如 U+202E），发现 %(char)s。") % {
         "field": field,
         "char": code_point(char),
+    }
+
+
+def undrawable(char: str, label: str | None) -> str:
+    field = f"“{label}”" if label else _("此项")
+    return _("%(field)s含有公文字体无法显示的字符“%(char)s”（%(code)s），请删除或改用文字表述。") % {
+        "field": field,
+        "char": char,
+        "code": code_point(char),
     }
 
 
@@ -61,14 +74,22 @@ def _serializer_field_is_exempt(field) -> bool:
     return field.style.get("input_type") == "password"
 
 
-def _first_refused(value, multiline) -> str | None:
-    """The first refused character of a cleaned value: a string, or the strings of a list (a field edited
-    one item per line cleans to a list)."""
-    strings = value if isinstance(value, list | tuple) else [value]
-    for string in strings:
-        if isinstance(string, str) and (char := first_forbidden(string, multiline)) is not None:
-            return char
-    return None
+def _strings(value):
+    """The text of a converted value: a string, or the strings of a list (one item per line)."""
+    return [item for item in (value if isinstance(value, list | tuple) else [value]) if isinstance(item, str)]
+
+
+def _check(value, multiline, label):
+    """Raise the refusal (a Django ValidationError) for the first refused character of ``value``."""
+    label = label and str(label)
+    for string in _strings(value):
+        if (char := first_forbidden(string, multiline)) is not None:
+            raise ValidationError(refusal(char, label), code=CODE)
+    for string in _strings(value):
+        # Text ends up in official documents (and registers printed from them): an emoji no document font
+        # draws would vanish from the paper, so it is refused here, where the user can still reword it.
+        if (char := glyphs.first_undrawable(string)) is not None:
+            raise ValidationError(undrawable(char, label), code=UNDRAWABLE)
 
 
 def _checked_form_to_python(original):
@@ -76,9 +97,7 @@ def _checked_form_to_python(original):
     def to_python(self, value):
         value = original(self, value)
         if not _form_field_is_exempt(self):
-            char = _first_refused(value, multiline=_form_field_is_multiline(self))
-            if char is not None:
-                raise ValidationError(refusal(char, self.label and str(self.label)), code=CODE)
+            _check(value, _form_field_is_multiline(self), self.label)
         return value
 
     to_python.checks_text = True
@@ -90,9 +109,10 @@ def _checked_serializer_to_internal_value(original):
     def to_internal_value(self, data):
         value = original(self, data)
         if not _serializer_field_is_exempt(self):
-            char = _first_refused(value, multiline=_serializer_field_is_multiline(self))
-            if char is not None:
-                raise serializers.ValidationError(refusal(char, self.label and str(self.label)), code=CODE)
+            try:
+                _check(value, _serializer_field_is_multiline(self), self.label)
+            except ValidationError as refused:
+                raise serializers.ValidationError(refused.messages[0], code=refused.code) from None
         return value
 
     to_internal_value.checks_text = True

@@ -3,9 +3,11 @@ field; the API answers 400 naming the field; nothing is stored."""
 
 import pytest
 
+from enforcement.documents import glyphs
 from enforcement.enterprises.models import Enterprise
 from enforcement.text.characters import first_forbidden, neutralise
 from tests.api.test_enterprises import new_enterprise_payload
+from tests.documents.test_undrawable_text import DRAWN_BY_FALLBACK, NEVER_DRAWN
 from tests.web.test_enterprise_pages import new_data
 
 REVERSED = "东城\u202e厂工五金"  # shows as 东城金五工厂 — a reversed name on an official document
@@ -50,3 +52,25 @@ def test_api_keeps_line_breaks_in_multi_line_text(world, api):
 
 def test_neutralise_replaces_what_is_refused_and_keeps_line_breaks():
     assert neutralise("甲\x00乙\u202e丙\n丁\t戊") == "甲\ufffd乙\ufffd丙\n丁\t戊"
+
+
+needs_fonts = pytest.mark.skipif(glyphs.coverage() is None, reason="the document fonts are not installed")
+
+
+@needs_fonts
+@pytest.mark.parametrize("name", [f"东城{NEVER_DRAWN}五金厂", "东城五金厂\U0001f3fb"])
+def test_api_refuses_a_character_no_document_font_draws(world, api, name):
+    response = api.as_(world.people.county_a_officer).post(
+        "/api/enterprises/", new_enterprise_payload(world, name=name), format="json"
+    )
+    assert response.status_code == 400
+    message = response.json()["name"][0]
+    assert "含有公文字体无法显示的字符" in message and "U+1F" in message
+
+
+@needs_fonts
+def test_api_accepts_an_emoji_the_fallback_font_draws(world, api):
+    response = api.as_(world.people.county_a_officer).post(
+        "/api/enterprises/", new_enterprise_payload(world, name=f"东城{DRAWN_BY_FALLBACK}五金厂"), format="json"
+    )
+    assert response.status_code == 201, response.content
