@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "enforcement.enterprises",
     "enforcement.documents",
     "enforcement.web",
+    "enforcement.text",
     "plans",
     "cases",
     "supervision",

@@ -9,12 +9,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.filters import OrganisationFilter, StableOrderingFilter, UserFilter
-from enforcement.api.parsers import BoundedJSONParser
 from enforcement.api.serializers import (
     AuditEventSerializer,
     EnterpriseSerializer,

@@ -12,7 +12,7 @@ import time
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from enforcement.documents import compact_fonts
+from enforcement.documents import compact_fonts, glyphs
 
 
 @functools.cache
@@ -35,7 +35,8 @@ def render_html(template, context, marks="") -> str:
         # The marks are the same for every document type, so they go in here rather than into each template.
         end = html.rfind("</body>")
         html = html[:end] + marks + html[end:] if end >= 0 else html + marks
-    return html
+    # Stored text no font draws, or a control or bidi override, shows as □ rather than blank or reversed.
+    return glyphs.drawable(html)
 
 
 def document_marks(document, voided=False) -> str:

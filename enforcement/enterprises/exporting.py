@@ -1,14 +1,12 @@
 """Excel export of the enterprise register: the same columns as the import, so a file re-imports unchanged."""
 
-import tempfile
 from collections import Counter
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from enforcement import xlsx
 from enforcement.enterprises.importing import COLUMNS, fold
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation
@@ -48,14 +46,10 @@ def organisation_labels(user):
 
 
 def _header_cells(sheet):
-    cells = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cells.append(cell)
-    return cells
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return [
+        xlsx.cell(sheet, column.header, font=HEADER_FONT, fill=HEADER_FILL, alignment=centred) for column in COLUMNS
+    ]
 
 
 def _set_widths(sheet):
@@ -107,25 +101,21 @@ def export_rows(user, queryset):
 
 def write_workbook(user, queryset):
     """Build the export workbook (write-only mode) in a temporary file; returns the open file at 0."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("生产经营单位"))
-    _set_widths(sheet)
-    sheet.freeze_panes = "A2"
-    sheet.append(_header_cells(sheet))
-    for row in export_rows(user, queryset):
-        # Codes and phones are strings, so Excel keeps them as text (no 9.14403E+17).
-        sheet.append(row)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; FileResponse closes it
-    workbook.save(out)
-    out.seek(0)
-    return out
+
+    def fill(workbook):
+        sheet = workbook.create_sheet(_("生产经营单位"))
+        _set_widths(sheet)
+        sheet.freeze_panes = "A2"
+        sheet.append(_header_cells(sheet))
+        for values in export_rows(user, queryset):
+            # Codes and phones are strings, so Excel keeps them as text (no 9.14403E+17).
+            sheet.append(xlsx.row(sheet, values))
+
+    return xlsx.write(fill)
 
 
 def write_template(user):
     """An empty import template: the header row and one example row."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("生产经营单位")
     org = user.organisation
     example = {
         "credit_code": "91350100M000100Y43",
@@ -144,21 +134,23 @@ def write_template(user):
         "contact_person": _("李四"),
         "contact_phone": "0395-1234567",
     }
-    for index, column in enumerate(COLUMNS, start=1):
-        header = sheet.cell(row=1, column=index, value=column.header)
-        header.font = HEADER_FONT
-        header.fill = HEADER_FILL
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        default = _("否") if column.kind == "flag" else ""
-        cell = sheet.cell(row=2, column=index, value=example.get(column.field, default))
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = COLUMN_WIDTHS.get(column.field, 12)
-        if column.kind in ("code", "phone"):
-            # Text format for the whole column so that typed codes and phone numbers stay text.
-            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-            cell.number_format = TEXT_FORMAT
-    sheet.freeze_panes = "A2"
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; FileResponse closes it
-    workbook.save(out)
-    out.seek(0)
-    return out
+
+    def fill(workbook):
+        sheet = workbook.active
+        sheet.title = _("生产经营单位")
+        for index, column in enumerate(COLUMNS, start=1):
+            header = xlsx.put(sheet, 1, index, column.header)
+            header.font = HEADER_FONT
+            header.fill = HEADER_FILL
+            header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            default = _("否") if column.kind == "flag" else ""
+            cell = xlsx.put(sheet, 2, index, example.get(column.field, default))
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = COLUMN_WIDTHS.get(column.field, 12)
+            if column.kind in ("code", "phone"):
+                # Text format for the whole column so that typed codes and phone numbers stay text.
+                sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+                cell.number_format = TEXT_FORMAT
+        sheet.freeze_panes = "A2"
+
+    return xlsx.write(fill, write_only=False)

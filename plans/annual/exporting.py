@@ -1,16 +1,13 @@
 """The annual plan's items as an Excel list (R-04: with the plan text for approval and publication): one row
 per planned inspection, by month, in the order the plan document's attachment lists them."""
 
-import tempfile
-
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from enforcement import xlsx
 from enforcement.orgs.models import User
 from plans.annual.documents import plan_items
 
@@ -45,15 +42,8 @@ COLUMNS = (
 
 
 def _cell(sheet, value, *, font=None, fill=None, number_format=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    if number_format:
-        cell.number_format = number_format
-    return cell
+    alignment = Alignment(horizontal="center", vertical="center", wrap_text=True) if fill else None
+    return xlsx.cell(sheet, value, font=font, fill=fill, number_format=number_format, alignment=alignment)
 
 
 def workbook_name(plan):
@@ -62,24 +52,23 @@ def workbook_name(plan):
 
 def write_plan_items(plan):
     """The plan's items as .xlsx (write-only mode) in a temporary file, returned open at position 0."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("检查单位名单"))
-    for index, (_header, _read, width, _format) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C3"
-    title = _("%(title)s（第%(v)d版，%(status)s）检查单位名单") % {
-        "title": plan.title,
-        "v": plan.version,
-        "status": plan.get_status_display(),
-    }
-    sheet.append([_cell(sheet, title, font=TITLE_FONT)])
-    sheet.append([_cell(sheet, str(header), font=HEADER_FONT, fill=HEADER_FILL) for header, *_rest in COLUMNS])
-    items = plan_items(plan).prefetch_related(
-        Prefetch("officers", queryset=User.objects.order_by("full_name", "username"))
-    )
-    for n, item in enumerate(items, start=1):
-        sheet.append([_cell(sheet, read(item, n), number_format=fmt) for _header, read, _width, fmt in COLUMNS])
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed open to FileResponse, which closes it
-    workbook.save(out)
-    out.seek(0)
-    return out
+
+    def fill(workbook):
+        sheet = workbook.create_sheet(_("检查单位名单"))
+        for index, (_header, _read, width, _format) in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "C3"
+        title = _("%(title)s（第%(v)d版，%(status)s）检查单位名单") % {
+            "title": plan.title,
+            "v": plan.version,
+            "status": plan.get_status_display(),
+        }
+        sheet.append([_cell(sheet, title, font=TITLE_FONT)])
+        sheet.append([_cell(sheet, str(header), font=HEADER_FONT, fill=HEADER_FILL) for header, *_rest in COLUMNS])
+        items = plan_items(plan).prefetch_related(
+            Prefetch("officers", queryset=User.objects.order_by("full_name", "username"))
+        )
+        for n, item in enumerate(items, start=1):
+            sheet.append([_cell(sheet, read(item, n), number_format=fmt) for _header, read, _width, fmt in COLUMNS])
+
+    return xlsx.write(fill)

@@ -5,7 +5,6 @@ go through ``supervision.guidance.services``, which also decides who may act (ci
 """
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enforcement import xlsx
 from enforcement.audit.services import downloaded, exported
 from enforcement.documents.views import pdf_response
 from enforcement.enterprises.models import Enterprise
@@ -475,48 +475,64 @@ def ledger(request):
 @login_required
 @require_GET
 def ledger_export(request):
-    from openpyxl import Workbook
-
     user = request.user
     _require_view(user)
     year = _year(request)
     rows, letters = ledger_data(user, year)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("县区汇总"))
-    sheet.append([_("%(year)d年执法监督台账") % {"year": year}])
-    sheet.append([_("县区"), _("指导次数"), _("最近指导日期"), _("意见书"), _("未销号"), _("逾期"), _("已销号")])
-    for r in rows:
+
+    def fill(workbook):
+        sheet = workbook.create_sheet(_("县区汇总"))
+        sheet.append(xlsx.row(sheet, [_("%(year)d年执法监督台账") % {"year": year}]))
         sheet.append(
-            [
-                r["county"].name,
-                r["visits"],
-                r["last_visit"].isoformat() if r["last_visit"] else "",
-                r["letters"],
-                r["open"],
-                r["overdue"],
-                r["closed"],
-            ]
+            xlsx.row(
+                sheet, [_("县区"), _("指导次数"), _("最近指导日期"), _("意见书"), _("未销号"), _("逾期"), _("已销号")]
+            )
         )
-    detail = workbook.create_sheet(_("意见书明细"))
-    detail.append(
-        [_("县区"), _("指导日期"), _("文号"), _("整改报告期限"), _("状态"), _("是否逾期"), _("报告次数"), _("销号时间")]
-    )
-    for letter in letters:
-        detail.append(
-            [
-                letter.visit.county.name,
-                letter.visit.visit_date.isoformat(),
-                letter.document.number if letter.document else "",
-                letter.report_deadline.isoformat(),
-                letter.get_status_display(),
-                _("是") if letter.overdue else _("否"),
-                letter.report_count,
-                timezone.localtime(letter.closed_at).strftime("%Y-%m-%d") if letter.closed_at else "",
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
+        for r in rows:
+            sheet.append(
+                xlsx.row(
+                    sheet,
+                    [
+                        r["county"].name,
+                        r["visits"],
+                        r["last_visit"].isoformat() if r["last_visit"] else "",
+                        r["letters"],
+                        r["open"],
+                        r["overdue"],
+                        r["closed"],
+                    ],
+                )
+            )
+        detail = workbook.create_sheet(_("意见书明细"))
+        headers = [
+            _("县区"),
+            _("指导日期"),
+            _("文号"),
+            _("整改报告期限"),
+            _("状态"),
+            _("是否逾期"),
+            _("报告次数"),
+            _("销号时间"),
+        ]
+        detail.append(xlsx.row(detail, headers))
+        for letter in letters:
+            detail.append(
+                xlsx.row(
+                    detail,
+                    [
+                        letter.visit.county.name,
+                        letter.visit.visit_date.isoformat(),
+                        letter.document.number if letter.document else "",
+                        letter.report_deadline.isoformat(),
+                        letter.get_status_display(),
+                        _("是") if letter.overdue else _("否"),
+                        letter.report_count,
+                        timezone.localtime(letter.closed_at).strftime("%Y-%m-%d") if letter.closed_at else "",
+                    ],
+                )
+            )
+
+    buffer = xlsx.write(fill)
     exported(request, _("执法监督台账"), len(rows) + len(letters), {"year": year})
     return FileResponse(
         buffer, as_attachment=True, filename=_("执法监督台账_%(year)d.xlsx") % {"year": year}, content_type=XLSX

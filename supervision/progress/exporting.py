@@ -1,15 +1,12 @@
 """Excel export of the monthly progress roll-up: one sheet, a title row, Chinese headers, rates as percentages."""
 
-import tempfile
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from enforcement import xlsx
 from supervision.progress.forms import month_label
 
 PERCENT = "0.0%"
@@ -67,19 +64,6 @@ def _confirmation(report):
     return _("已确认") if report.confirmed_at else _("未确认")
 
 
-def _cell(sheet, value, *, font=None, fill=None, number_format=None, alignment=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if number_format:
-        cell.number_format = number_format
-    if alignment:
-        cell.alignment = alignment
-    return cell
-
-
 def _row_cells(sheet, row, *, bold=False):
     cells = []
     for _header, read, kind, _width in COLUMNS:
@@ -89,7 +73,7 @@ def _row_cells(sheet, row, *, bold=False):
             fraction = None if value is None else round(value / 100, 4)
             low = value is not None and value < 100
             cells.append(
-                _cell(
+                xlsx.cell(
                     sheet,
                     fraction if fraction is not None else "—",
                     number_format=PERCENT,
@@ -98,7 +82,7 @@ def _row_cells(sheet, row, *, bold=False):
                 )
             )
         else:
-            cells.append(_cell(sheet, value, font=TOTAL_FONT if bold else None))
+            cells.append(xlsx.cell(sheet, value, font=TOTAL_FONT if bold else None))
     return cells
 
 
@@ -114,29 +98,30 @@ def write_workbook(user, month, rows, total=None, unranked=()):
     ``rows`` are the ranked units; ``unranked`` (units with nothing planned) follow under a heading of
     their own with no rank; the totals row (of all of them) comes last, then the note on what counts.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("月度调度汇总"))
-    for index, (_header, _read, _kind, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C3"
-    org = user.organisation.name if user.organisation_id else ""
-    title = _("%(month)s 安全生产监督检查计划执行情况月度调度汇总表") % {"month": month_label(month)}
-    if org:
-        title = f"{org} {title}"
-    sheet.append([_cell(sheet, title, font=TITLE_FONT)])
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.append([_cell(sheet, str(h), font=HEADER_FONT, fill=HEADER_FILL, alignment=centred) for h, *_rest in COLUMNS])
-    for row in rows:
-        sheet.append(_row_cells(sheet, row))
-    if unranked:
-        sheet.append([_cell(sheet, _("本月无计划检查任务的单位（不参加排名）"), font=HEADER_FONT)])
-        for row in unranked:
+
+    def fill(workbook):
+        sheet = workbook.create_sheet(_("月度调度汇总"))
+        for index, (_header, _read, _kind, width) in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "C3"
+        org = user.organisation.name if user.organisation_id else ""
+        title = _("%(month)s 安全生产监督检查计划执行情况月度调度汇总表") % {"month": month_label(month)}
+        if org:
+            title = f"{org} {title}"
+        sheet.append([xlsx.cell(sheet, title, font=TITLE_FONT)])
+        centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.append(
+            [xlsx.cell(sheet, str(h), font=HEADER_FONT, fill=HEADER_FILL, alignment=centred) for h, *_rest in COLUMNS]
+        )
+        for row in rows:
             sheet.append(_row_cells(sheet, row))
-    if total is not None:
-        sheet.append(_row_cells(sheet, total, bold=True))
-    sheet.append([])
-    sheet.append([_cell(sheet, str(COUNTING_NOTE))])
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed open to FileResponse, which closes it
-    workbook.save(out)
-    out.seek(0)
-    return out
+        if unranked:
+            sheet.append([xlsx.cell(sheet, _("本月无计划检查任务的单位（不参加排名）"), font=HEADER_FONT)])
+            for row in unranked:
+                sheet.append(_row_cells(sheet, row))
+        if total is not None:
+            sheet.append(_row_cells(sheet, total, bold=True))
+        sheet.append([])
+        sheet.append([xlsx.cell(sheet, str(COUNTING_NOTE))])
+
+    return xlsx.write(fill)

@@ -1,0 +1,76 @@
+"""The refusal as people meet it: the enterprise page re-displays what was typed with the message beside the
+field; the API answers 400 naming the field; nothing is stored."""
+
+import pytest
+
+from enforcement.documents import glyphs
+from enforcement.enterprises.models import Enterprise
+from enforcement.text.characters import first_forbidden, neutralise
+from tests.api.test_enterprises import new_enterprise_payload
+from tests.documents.test_undrawable_text import DRAWN_BY_FALLBACK, NEVER_DRAWN
+from tests.web.test_enterprise_pages import new_data
+
+REVERSED = "东城\u202e厂工五金"  # shows as 东城金五工厂 — a reversed name on an official document
+
+
+def test_web_form_refuses_a_bidi_override_and_keeps_what_was_typed(browse, world):
+    before = Enterprise.objects.count()
+    response = browse.as_(world.people.county_a_officer).post("/enterprises/new/", new_data(world, name=REVERSED))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "“单位名称”不能包含控制字符或文字方向控制符（如 U+202E），发现 U+202E。" in body
+    assert f'value="{REVERSED}"' in body  # the rest of what was typed is still there
+    assert 'value="东城区新华路8号"' in body
+    assert Enterprise.objects.count() == before
+
+
+def test_web_form_refuses_a_line_break_in_a_single_line_field(browse, world):
+    response = browse.as_(world.people.county_a_officer).post(
+        "/enterprises/new/", new_data(world, address="东城区\n新华路8号")
+    )
+    assert response.status_code == 200
+    assert "为单行文本，不能包含换行符或制表符（发现 U+000A）。" in response.content.decode()
+    assert not Enterprise.objects.filter(address__contains="新华路").exists()
+
+
+@pytest.mark.parametrize("hostile", ["东城\x00五金厂", "东城\x08五金厂", REVERSED, "东城\u2067五金厂"])
+def test_api_refuses_control_characters_naming_the_field(world, api, hostile):
+    client = api.as_(world.people.county_a_officer)
+    response = client.post("/api/enterprises/", new_enterprise_payload(world, name=hostile), format="json")
+    assert response.status_code == 400
+    message = response.json()["name"][0]
+    assert "不能包含控制字符或文字方向控制符" in message
+    assert f"U+{ord(first_forbidden(hostile)):04X}" in message
+    assert not Enterprise.objects.filter(name=hostile).exists()
+
+
+def test_api_keeps_line_breaks_in_multi_line_text(world, api):
+    """A remark keeps its paragraphs: TAB, LF and CR are refused only in single-line fields."""
+    assert first_forbidden("第一段\r\n\t第二段", multiline=True) is None
+    assert first_forbidden("第一段\r\n第二段", multiline=False) == "\r"
+
+
+def test_neutralise_replaces_what_is_refused_and_keeps_line_breaks():
+    assert neutralise("甲\x00乙\u202e丙\n丁\t戊") == "甲\ufffd乙\ufffd丙\n丁\t戊"
+
+
+needs_fonts = pytest.mark.skipif(glyphs.coverage() is None, reason="the document fonts are not installed")
+
+
+@needs_fonts
+@pytest.mark.parametrize("name", [f"东城{NEVER_DRAWN}五金厂", "东城五金厂\U0001f3fb"])
+def test_api_refuses_a_character_no_document_font_draws(world, api, name):
+    response = api.as_(world.people.county_a_officer).post(
+        "/api/enterprises/", new_enterprise_payload(world, name=name), format="json"
+    )
+    assert response.status_code == 400
+    message = response.json()["name"][0]
+    assert "含有公文字体无法显示的字符" in message and "U+1F" in message
+
+
+@needs_fonts
+def test_api_accepts_an_emoji_the_fallback_font_draws(world, api):
+    response = api.as_(world.people.county_a_officer).post(
+        "/api/enterprises/", new_enterprise_payload(world, name=f"东城{DRAWN_BY_FALLBACK}五金厂"), format="json"
+    )
+    assert response.status_code == 201, response.content
