@@ -15,6 +15,7 @@ from enforcement.enterprises.credit_code import make_code
 from enforcement.enterprises.models import Enterprise, ImportBatch
 from enforcement.enterprises.tasks import apply_enterprise_import
 from tests.celery_fixture import wait_until
+from tests.enterprises.test_import_support import registrar
 
 pytestmark = pytest.mark.celery_worker
 
@@ -48,7 +49,7 @@ def test_confirmed_import_is_written_by_the_worker_process(celery_worker, world,
     THEN the worker process (not this one) writes both rows and marks the batch applied."""
     settings.MEDIA_ROOT = tmp_path
     assert not app.conf.task_always_eager
-    officer = world.people.county_a_officer
+    officer = registrar(world)
     upload = workbook([[code, name, "东城区应急管理局", "机械"] for code, name in NEW.items()])
     batch = importing.create_preview(officer, upload)
     assert (batch.status, batch.create_count, batch.error_count) == (ImportBatch.Status.PREVIEWED, 2, 0)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.inspections.filters import OPEN_STATES
 from cases.inspections.models import Hazard, Inspection, ReInspection
+from cases.inspections.services import carries_out
 from cases.inspections.todo import DEADLINE, start_inspection_url
 from cases.inspections.views import EFFECTIVE_PLANS, hazard_urgency
 from enforcement.documents.sources import source_key
@@ -35,7 +36,7 @@ def _may_start(user, item):
     """Only the plan's own bureau carries out its items (the inspection list's due panel says the same)."""
     return (
         user.has_perm("cases.add_inspection")
-        and user.organisation_id == item.plan.organisation_id
+        and carries_out(user, item)
         and item.plan.status in EFFECTIVE_PLANS
         and not item.completed
         and not item.open_inspection

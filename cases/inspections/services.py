@@ -59,6 +59,28 @@ def partner_ids(officers, organisation):
     return sorted({u.organisation_id for u in officers if u.organisation_id and u.organisation_id != organisation.pk})
 
 
+def carries_out(user, item) -> bool:
+    """Only the plan's own bureau carries out its items: a city or neighbouring user who may read a county's
+    plan must not record an inspection in that county's name (issue 9 item 1)."""
+    return user.organisation_id is not None and user.organisation_id == item.plan.organisation_id
+
+
+def plan_item_to_carry_out(user, plan_item_id):
+    """The plan item ``user`` records an inspection for.
+
+    Out of the user's scope: ``PlanItem.DoesNotExist`` (404). Another bureau's item: PermissionDenied."""
+    item = (
+        PlanItem.objects.restrict(user, "view")
+        .select_related("plan__organisation", "enterprise__sector")
+        .get(pk=plan_item_id)
+    )
+    if not carries_out(user, item):
+        raise PermissionDenied(
+            _("该计划事项属于%(org)s的检查计划，只能由%(org)s录入检查。") % {"org": item.plan.organisation.name}
+        )
+    return item
+
+
 def record_inspection(
     user,
     *,
@@ -80,7 +102,7 @@ def record_inspection(
     if inspected_on > timezone.localdate():
         raise ValidationError({"inspected_on": _("检查日期不能晚于今天。")})
     if plan_item_id:
-        item = PlanItem.objects.restrict(user, "view").select_related("plan", "enterprise").get(pk=plan_item_id)
+        item = plan_item_to_carry_out(user, plan_item_id)
         enterprise, organisation = item.enterprise, item.plan.organisation
     else:
         item = None

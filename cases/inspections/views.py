@@ -215,10 +215,10 @@ def inspection_create(request):
         raise PermissionDenied(_("您没有录入执法检查的权限。"))
     plan_item = None
     if request.GET.get("plan_item"):
-        plan_item = get_object_or_404(
-            PlanItem.objects.restrict(user, "view").select_related("plan__organisation", "enterprise__sector"),
-            pk=_int_or_404(request.GET["plan_item"]),
-        )
+        try:
+            plan_item = services.plan_item_to_carry_out(user, _int_or_404(request.GET["plan_item"]))
+        except PlanItem.DoesNotExist:
+            raise Http404 from None
         enterprise, organisation = plan_item.enterprise, plan_item.plan.organisation
         planned_officers = list(plan_item.officers.all())
         draft_key = f"inspection:plan_item:{plan_item.pk}"

@@ -13,6 +13,16 @@ from enforcement.orgs.scoping import ensure_in_scope
 ORG_FIELDS = ("organisation_id", "responsible_org_id")
 
 
+def manages_register(user) -> bool:
+    """Register administrators (法规科, 业务科室, 系统管理员) hold full control of the register; officers and
+    leaders may add or correct one enterprise but do not load county workbooks, so 导入 is not theirs.
+
+    The one rule for the import pages, the import service and the navigation that offers them."""
+    return user.is_authenticated and all(
+        user.has_perm(f"enterprises.{action}_enterprise") for action in ("add", "change", "delete")
+    )
+
+
 def _check_org_in_scope(user, enterprise, fields=ORG_FIELDS):
     """The organisations a user assigns must be ones the user can reach."""
     reachable = Organisation.objects.restrict(user, "view")

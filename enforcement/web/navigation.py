@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.enterprises.services import manages_register
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -44,12 +46,6 @@ def in_namespace(namespace: str, *, with_word: str = "", without_word: str = "")
         return (not with_word or with_word in name) and (not without_word or without_word not in name)
 
     return active
-
-
-def manages_register(user) -> bool:
-    """Register administrators (法规科, 业务科室, 系统管理员) hold full control of the register; officers and
-    leaders may add or correct one enterprise but do not load county workbooks, so 导入 is not theirs."""
-    return all(user.has_perm(f"enterprises.{action}_enterprise") for action in ("add", "change", "delete"))
 
 
 def reads_api_docs(user) -> bool:

@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from enforcement.enterprises.models import Enterprise
+from enforcement.enterprises.services import manages_register
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import DataScope
-from enforcement.web.navigation import manages_register, reads_api_docs
+from enforcement.web.navigation import reads_api_docs
 from enforcement.web.todo import figures_for, todo_for
 
 TOP_ORGS_SHOWN = 12

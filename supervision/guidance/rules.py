@@ -32,15 +32,15 @@ PER_MONTH = 1
 SPOT_CHECK_MAX = 2
 
 
-def supervised_units(city, organisations=None):
+def supervised_units(city, organisations):
     """The units a city guides: its active counties and development zones (各县区、经开区).
 
-    ``organisations``: the rows to pick them from — a user's ``Organisation.objects.restrict(user)`` whenever
-    the answer goes to a user; all organisations otherwise.
+    ``organisations``: the rows to pick them from, always given — a user's
+    ``Organisation.objects.restrict(user)`` whenever the answer goes to a user (``queries.city_units``), so no
+    caller can list every county by forgetting it (the warnings API did, issue 9 item 1).
     """
     from enforcement.orgs.models import Organisation
 
-    organisations = Organisation.objects.all() if organisations is None else organisations
     return list(
         organisations.filter(
             parent=city, is_active=True, level__in=(Organisation.Level.COUNTY, Organisation.Level.ZONE)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from enforcement.web.todo import ROWS, Figure, Severity, TodoItem, TodoRow, listed_item, month_end
 from plans.annual.todo import oversees_execution
 from supervision.guidance.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit
-from supervision.guidance.rules import LAST_MONTH, supervised_units
+from supervision.guidance.queries import city_units
+from supervision.guidance.rules import LAST_MONTH
 from supervision.guidance.services import is_city_user, may_answer
 
 
@@ -114,7 +115,7 @@ def _counties_not_visited(user, today):
     """R-40: every county guided at least once a year, by the end of November, in its scheduled month."""
     if not is_city_user(user) or not oversees_execution(user) or not user.has_perm("supervision.view_guidanceschedule"):
         return []
-    units = supervised_units(user.organisation)
+    units = city_units(user)
     visited = set(
         GuidanceVisit.objects.restrict(user, "view")
         .filter(visit_date__year=today.year, visit_date__lte=today)

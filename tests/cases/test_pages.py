@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from cases.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspection
 from enforcement.uploads import PHOTO
@@ -22,7 +23,7 @@ from tests.cases.helpers import (
     record,
 )
 from tests.dates import today
-from tests.factories import EnterpriseFactory
+from tests.factories import CertificateFactory, EnterpriseFactory, UserFactory
 
 LIST = reverse("cases:inspection_list")
 NEW = reverse("cases:inspection_create")
@@ -177,6 +178,32 @@ def test_new_inspection_scoping(planning, due_item, world, as_):
     )
     assert response.status_code == 404
     assert not Inspection.objects.exists()
+
+
+def test_another_bureau_cannot_record_the_plan_item_it_may_read(planning, due_item, world, as_):
+    """GIVEN county A's due plan item, which a city officer may read (the city's scope covers county A)
+    WHEN the city officer opens the inspection form for it, posts it, or posts it to the API
+    THEN each is refused, saying only county A records it, and no inspection is written in county A's name."""
+    city_officer = UserFactory(username="city_officer", organisation=world.orgs.city, roles=["officer"])
+    CertificateFactory(holder=city_officer)
+    said = f"只能由{world.orgs.county_a.name}录入检查"
+    client = as_(city_officer)
+    page = client.get(NEW, {"plan_item": due_item.pk})
+    assert page.status_code == 403 and said in page.content.decode()
+    response = client.post(f"{NEW}?plan_item={due_item.pk}", inspection_post(planning.officers))
+    assert response.status_code == 403
+    payload = {
+        "plan_item": due_item.pk,
+        "inspected_on": today().isoformat(),
+        "officers": [o.pk for o in planning.officers],
+    }
+    api = APIClient()
+    api.force_login(city_officer)
+    response = api.post("/api/inspections/", payload, format="json")
+    assert response.status_code == 403 and said in response.json()["detail"]
+    assert not Inspection.objects.exists()
+    # County A's own officer still records it.
+    assert as_(world.people.county_a_officer).get(NEW, {"plan_item": due_item.pk}).status_code == 200
 
 
 def test_recording_an_inspection_through_the_page(planning, due_item, world, as_):

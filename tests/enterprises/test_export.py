@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from enforcement.enterprises.importing import COLUMNS
 from enforcement.enterprises.models import Enterprise, ImportBatch
-from tests.enterprises.test_import_support import HEADERS, read_sheet, upload
+from tests.enterprises.test_import_support import HEADERS, read_sheet, registrar, upload
 from tests.factories import EnterpriseFactory, OrganisationFactory
 
 CODE_COL = HEADERS.index("统一社会信用代码")
@@ -115,7 +115,7 @@ def test_export_round_trips_through_import_as_all_unchanged(client, world):
     ent.credit_status = "dishonest"
     ent.contact_phone = "0395-1234567"
     ent.save()
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     content = export(client)
     response = client.post(reverse("enterprises:import"), {"file": upload(content)})
     assert response.status_code == 302
@@ -146,7 +146,7 @@ def test_ambiguous_organisation_names_are_exported_as_division_codes(client, wor
 
 
 def test_template_has_the_import_columns_and_an_example_row(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     response = client.get(reverse("enterprises:import_template"))
     assert response.status_code == 200
     rows = read_sheet(b"".join(response.streaming_content))
@@ -158,7 +158,7 @@ def test_template_has_the_import_columns_and_an_example_row(client, world):
 
 
 def test_the_template_example_previews_as_one_new_row(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     content = b"".join(client.get(reverse("enterprises:import_template")).streaming_content)
     client.post(reverse("enterprises:import"), {"file": upload(content, name="模板.xlsx")})
     batch = ImportBatch.objects.get()

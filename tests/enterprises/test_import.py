@@ -17,10 +17,12 @@ from tests.enterprises.test_import_support import (
     XLSX,
     exact_integers,
     post_workbook,
+    registrar,
     row,
     upload,
     workbook_bytes,
 )
+from tests.factories import UserFactory
 
 CODE_NEW = make_code("91419901000000001")
 CODE_FW = make_code("91419901000000002")
@@ -102,7 +104,7 @@ def page(client, batch, tab=None):
 def test_preview_lists_every_bad_row_and_writes_nothing(client, world):
     """GIVEN a county A workbook with good and bad rows WHEN previewed THEN each bad row is listed with
     its row number, column and reason, and no enterprise or audit event is written."""
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     enterprises, events = Enterprise.objects.count(), AuditEvent.objects.count()
 
     batch = preview(client, mixed_workbook(world))
@@ -132,7 +134,7 @@ def test_preview_lists_every_bad_row_and_writes_nothing(client, world):
 
 
 def test_confirm_writes_the_valid_rows_and_skips_the_bad_ones(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     before = Enterprise.objects.count()
     batch = confirm(client, preview(client, mixed_workbook(world)))
 
@@ -158,7 +160,7 @@ def test_confirm_writes_the_valid_rows_and_skips_the_bad_ones(client, world):
     # History shows the import
     (event,) = history_for(new)
     assert event.action == AuditEvent.Action.IMPORT
-    assert event.actor == world.people.county_a_officer
+    assert event.actor == registrar(world)
     assert event.changes["name"] == [None, "东城新材料有限公司"]
     html = page(client, batch)
     assert "导入完成：新增 5 家" in html
@@ -166,7 +168,7 @@ def test_confirm_writes_the_valid_rows_and_skips_the_bad_ones(client, world):
 
 
 def test_reimporting_the_same_workbook_changes_nothing(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     content = mixed_workbook(world)
     confirm(client, preview(client, content))
     enterprises, events = Enterprise.objects.count(), AuditEvent.objects.count()
@@ -184,7 +186,7 @@ def test_reimporting_the_same_workbook_changes_nothing(client, world):
 
 
 def test_an_updated_cell_updates_that_enterprise_and_records_history(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     rows = [row(CODE_NEW, "东城新材料有限公司", "东城区应急管理局", "建材", 主要负责人="王五")]
     confirm(client, preview(client, workbook_bytes(rows)))
     rows[0]["主要负责人"] = "赵六"
@@ -217,7 +219,7 @@ def test_an_updated_cell_updates_that_enterprise_and_records_history(client, wor
 def test_full_width_variants_of_existing_values_are_not_changes(client, world):
     """The register has "河川化工集团有限公司"; a workbook with full-width punctuation or stray spaces in
     text cells, a lower-case code and flags as 1/0 does not count as a change."""
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     ent = world.ent.a_general
     ent.name = "东城机械厂（一分厂）"
     ent.save()
@@ -237,7 +239,7 @@ def test_full_width_variants_of_existing_values_are_not_changes(client, world):
 
 
 def test_header_aliases_spaces_full_width_and_trailing_columns(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     header = ["序号", "企业 名称", "统一社会\n信用代码", "所属单位", "行业", "地 址", "主要负责人（法人）", "备注"]
     rows = [[1, "东城新材料有限公司", CODE_NEW, "东城区应急管理局", "建材", "东城区工业路8号", "王五", "", None, None]]
     batch = preview(client, workbook_bytes(rows, header=header, before=[[], ["名录"], []]))
@@ -255,7 +257,7 @@ def test_header_aliases_spaces_full_width_and_trailing_columns(client, world):
 
 
 def test_absent_optional_columns_leave_existing_values_alone(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     ent = world.ent.city_key  # county A territory, city responsible, key with reason
     header = ["统一社会信用代码", "单位名称", "属地", "行业领域"]
     rows = [[ent.credit_code, ent.name, "东城区应急管理局", ent.sector.name]]
@@ -264,7 +266,7 @@ def test_absent_optional_columns_leave_existing_values_alone(client, world):
 
 
 def test_rows_for_another_countys_organisation_are_rejected(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     rows = [
         row(make_code("91419902000000001"), "西山新厂", "西山县应急管理局"),
         row(make_code("91419902000000002"), "西山镇新厂", "419902001"),
@@ -291,7 +293,7 @@ def test_city_user_may_name_the_city_as_responsible_body(client, world):
 
 def test_county_user_keeps_the_city_as_responsible_body_of_an_existing_enterprise(client, world):
     """A county may update an enterprise for which the city is responsible without re-assigning it."""
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     ent = world.ent.city_key
     rows = [
         row(
@@ -313,7 +315,10 @@ def test_county_user_keeps_the_city_as_responsible_body_of_an_existing_enterpris
 
 
 def test_a_township_user_cannot_update_a_county_enterprise(client, world):
-    client.force_login(world.people.township_a_user)
+    township_registrar = UserFactory(
+        username="township_registrar", organisation=world.orgs.township_a, roles=["business"]
+    )
+    client.force_login(township_registrar)
     ent = world.ent.a_general
     batch = preview(client, workbook_bytes([row(ent.credit_code, "改名", "城关镇人民政府")]))
     assert batch.error_count == 1
@@ -321,7 +326,7 @@ def test_a_township_user_cannot_update_a_county_enterprise(client, world):
 
 
 def test_numbers_as_floats_give_a_clear_message(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     rows = [row(float(CODE_NUM), "浮点数代码公司", "东城区应急管理局")]
     batch = preview(client, workbook_bytes(rows))
     assert batch.error_count == 1
@@ -332,7 +337,7 @@ def test_numbers_as_floats_give_a_clear_message(client, world):
 
 
 def test_another_users_batch_is_404(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     batch = preview(client, mixed_workbook(world))
     for other in (world.people.county_b_officer, world.people.county_a_officer2, world.people.city_legal):
         client.force_login(other)
@@ -344,7 +349,7 @@ def test_another_users_batch_is_404(client, world):
 
 
 def test_a_batch_is_confirmed_only_once(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     batch = confirm(client, preview(client, mixed_workbook(world)))
     events = AuditEvent.objects.count()
     response = client.post(reverse("enterprises:import_confirm", args=[batch.pk]), follow=True)
@@ -361,7 +366,7 @@ def confirmed(batch):
 
 
 def test_task_claims_the_batch_so_a_duplicate_delivery_does_nothing(world):
-    user = world.people.county_a_officer
+    user = registrar(world)
     batch = confirmed(importing.create_preview(user, _file(mixed_workbook(world))))
     assert tasks.apply_enterprise_import(batch.pk) == ImportBatch.Status.APPLIED
     events = AuditEvent.objects.count()
@@ -371,7 +376,7 @@ def test_task_claims_the_batch_so_a_duplicate_delivery_does_nothing(world):
 
 
 def test_a_failed_apply_rolls_back_and_says_why(world, monkeypatch):
-    user = world.people.county_a_officer
+    user = registrar(world)
     batch = confirmed(importing.create_preview(user, _file(mixed_workbook(world))))
     real_bulk_create = AuditEvent.objects.bulk_create
 
@@ -390,7 +395,7 @@ def test_a_failed_apply_rolls_back_and_says_why(world, monkeypatch):
 def test_scope_is_checked_again_when_confirming(client, world):
     """GIVEN a preview by county A WHEN the township is moved to county B before the confirm THEN its row
     is refused at confirmation and the other rows are written."""
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     rows = [row(CODE_NEW, "东城新材料有限公司", "东城区应急管理局"), row(CODE_FW, "城关新厂", "城关镇人民政府")]
     batch = preview(client, workbook_bytes(rows))
     assert batch.create_count == 2
@@ -405,7 +410,7 @@ def test_scope_is_checked_again_when_confirming(client, world):
 
 
 def test_a_user_who_lost_the_permission_cannot_apply(client, world):
-    user = world.people.county_a_officer
+    user = registrar(world)
     batch = confirmed(importing.create_preview(user, _file(mixed_workbook(world))))
     user.roles.clear()
     assert tasks.apply_enterprise_import(batch.pk) == ImportBatch.Status.FAILED
@@ -415,7 +420,7 @@ def test_a_user_who_lost_the_permission_cannot_apply(client, world):
 
 
 def test_result_page_refreshes_while_applying(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     batch = preview(client, mixed_workbook(world))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
     response = client.get(reverse("enterprises:import_batch", args=[batch.pk]))
@@ -442,7 +447,7 @@ def test_result_page_refreshes_while_applying(client, world):
     ],
 )
 def test_a_file_that_is_not_an_xlsx_gets_a_message(client, world, content, name, content_type, message):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     response = post_workbook(client, content, name=name, content_type=content_type)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -453,14 +458,14 @@ def test_a_zip_that_is_no_workbook_gets_a_message(client, world):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "not a workbook")
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     response = post_workbook(client, buffer.getvalue())
     assert response.status_code == 400
     assert "文件已损坏或不是有效的Excel（.xlsx）工作簿" in response.content.decode()
 
 
 def test_size_and_row_limits(client, world, settings):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     rows = [row(make_code(f"914199010000001{i:02d}"), f"公司{i}", "东城区应急管理局") for i in range(5)]
     content = workbook_bytes(rows)
     settings.ENTERPRISE_IMPORT_MAX_BYTES = len(content) - 1
@@ -475,7 +480,7 @@ def test_size_and_row_limits(client, world, settings):
 
 
 def test_missing_header_or_required_columns(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     response = post_workbook(client, workbook_bytes([["a", "b"]], header=["名字", "电话"]))
     assert "未找到表头" in response.content.decode()
     response = post_workbook(client, workbook_bytes([[CODE_NEW, "某公司"]], header=["统一社会信用代码", "单位名称"]))
@@ -493,7 +498,7 @@ def test_import_pages_need_the_permission(client, world):
 
 
 def test_import_page_lists_columns_and_links_the_template(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     html = client.get(reverse("enterprises:import")).content.decode()
     assert reverse("enterprises:import_template") in html
     assert "统一社会信用代码" in html and "上传并预览" in html
@@ -514,7 +519,7 @@ def _many_rows(world, n):
 @pytest.mark.parametrize("n", [5, 60])
 def test_preview_and_confirm_queries_do_not_grow_with_rows(world, n, django_assert_max_num_queries):
     """The import resolves organisations, sectors and existing codes in a few set queries, not per row."""
-    user = world.people.county_a_officer
+    user = registrar(world)
     content = workbook_bytes(_many_rows(world, n))
     # 11: one more than before issue 9 for the sector aliases, still not per row.
     with django_assert_max_num_queries(11):
@@ -530,7 +535,7 @@ def test_preview_and_confirm_queries_do_not_grow_with_rows(world, n, django_asse
 
 def test_updates_of_several_rows_write_only_what_changed(client, world):
     """Several rows, each with its own changes (organisation, flags, text): each row gets exactly its own."""
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     machine, textile, park = world.ent.a_general, world.ent.a_township, world.ent.a_park
 
     def as_row(ent, **extra):
@@ -560,3 +565,16 @@ def test_updates_of_several_rows_write_only_what_changed(client, world):
         "organisation": [world.orgs.county_a.pk, world.orgs.township_a.pk],
         "confined_space": [False, True],
     }
+
+
+def test_an_officer_cannot_open_the_import_by_its_url(client, world):
+    """GIVEN a county officer, who may add or correct one enterprise but is no register administrator
+    WHEN they open the import page, the template or post a workbook by URL
+    THEN each is refused (403), as the navigation that never offers them 导入 says, and nothing is previewed."""
+    client.force_login(world.people.county_a_officer)
+    assert client.get(reverse("enterprises:import")).status_code == 403
+    assert client.get(reverse("enterprises:import_template")).status_code == 403
+    assert post_workbook(client, mixed_workbook(world)).status_code == 403
+    assert not ImportBatch.objects.exists()
+    assert not importing.can_import(world.people.county_a_officer)
+    assert importing.can_import(registrar(world))

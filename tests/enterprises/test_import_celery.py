@@ -8,7 +8,7 @@ from enforcement.enterprises.credit_code import make_code
 from enforcement.enterprises.models import Enterprise, ImportBatch
 from enforcement.enterprises.tasks import apply_enterprise_import
 from tests.celery_fixture import wait_until
-from tests.enterprises.test_import_support import post_workbook, row, workbook_bytes
+from tests.enterprises.test_import_support import post_workbook, registrar, row, workbook_bytes
 
 CODES = [make_code(f"9141990120000000{i}") for i in range(3)]
 
@@ -23,7 +23,7 @@ def test_confirm_is_applied_by_a_real_worker(client, world, celery_worker, setti
     """GIVEN a previewed workbook WHEN its owner confirms THEN the view only queues the task, the worker
     process writes the rows, and the result page stops refreshing once the batch is applied."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     rows = [row(code, f"工人进程测试{i}有限公司", "东城区应急管理局") for i, code in enumerate(CODES)]
     rows.append(row(make_code("91419901300000001")[:17] + "0", "校验位错误公司", "东城区应急管理局"))
     assert post_workbook(client, workbook_bytes(rows)).status_code == 302

@@ -68,3 +68,16 @@ def exact_integers(content, numbers):
                     data = data.replace(f"<v>{float(number)!r}</v>".encode(), f"<v>{number}</v>".encode())
             target.writestr(item, data)
     return out.getvalue()
+
+
+def registrar(world):
+    """County A's business section (业务科室): a register administrator, who may load county workbooks (an
+    officer may not: issue 9 item 1). Made once per test world."""
+    from tests.factories import UserFactory
+
+    people = world.people
+    if not hasattr(people, "county_a_registrar"):
+        people.county_a_registrar = UserFactory(
+            username="county_a_registrar", organisation=world.orgs.county_a, roles=["business"]
+        )
+    return people.county_a_registrar

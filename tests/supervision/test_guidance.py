@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from enforcement.audit.models import AuditEvent
+from enforcement.orgs.models import Organisation
 from supervision.guidance import services
 from supervision.guidance.rules import CHECKLIST, schedule_warnings, supervised_units
 from supervision.models import GuidanceLetter, GuidanceSchedule, GuidanceVisit, RectificationReport
@@ -69,7 +70,7 @@ def test_schedule_warnings(world, guidance):
     WHEN the schedule misses one, puts one in December or two in one month
     THEN each problem is named in Chinese; a good schedule has none."""
     city, a, b = world.orgs.city, world.orgs.county_a, world.orgs.county_b
-    units = supervised_units(city)
+    units = supervised_units(city, Organisation.objects.all())
     assert [u.pk for u in units] == [a.pk, b.pk]
 
     services.add_schedule_entry(guidance.city, a, 2026, 12)
@@ -92,7 +93,7 @@ def test_twelve_counties_cannot_fit(world, guidance):
     """GIVEN a city with 12 counties, one a month cannot finish by November."""
     for i in range(10):
         OrganisationFactory(name=f"县{i}", short_name=f"县{i}", level="county", parent=world.orgs.city)
-    units = supervised_units(world.orgs.city)
+    units = supervised_units(world.orgs.city, Organisation.objects.all())
     assert len(units) == 12
     assert any("无法在11月底前全部完成" in w for w in schedule_warnings(units, []))
 
@@ -312,3 +313,29 @@ def test_letter_pdf_renders(world, guidance, django_capture_on_commit_callbacks,
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(guidance.b_user)
     assert client.get(f"/supervision/guidance/letters/{letter.pk}/pdf/").status_code == 404
+
+
+def test_the_home_page_lists_only_the_counties_the_user_may_see(world):
+    """GIVEN a city user who oversees plans and reads the guidance schedule, but whose scope is their own
+    organisation (the counties' rows are outside it)
+    WHEN their to-do list names the counties not yet guided this year
+    THEN none is named: the counties are read through restrict() (they were read unscoped, issue 9 item 1)."""
+    from django.contrib.auth.models import Permission
+
+    from enforcement.orgs.models import Role
+    from enforcement.orgs.scoping import DataScope
+    from supervision.guidance.todo import guidance_todo
+    from tests.dates import today
+    from tests.factories import UserFactory
+
+    role = Role.objects.create(code="city_observer", name="市局观察", data_scope=DataScope.OWN)
+    role.permissions.set(
+        Permission.objects.filter(codename__in=["approve_inspectionplan", "view_guidanceschedule", "view_organisation"])
+    )
+    observer = UserFactory(username="observer", organisation=world.orgs.city)
+    observer.roles.set([role])
+    listed = {row.label for item in guidance_todo(observer, today()) for row in item.rows}
+    assert not listed & {world.orgs.county_a.name, world.orgs.county_b.name}, listed
+    # The city legal section (its subtree) still sees both.
+    listed = {row.label for item in guidance_todo(world.people.city_legal, today()) for row in item.rows}
+    assert {world.orgs.county_a.name, world.orgs.county_b.name} <= listed
