@@ -12,7 +12,7 @@ import pytest
 
 from enforcement.enterprises import importing
 from tests.enterprises import bombs
-from tests.enterprises.test_import_support import post_workbook, upload
+from tests.enterprises.test_import_support import post_workbook, registrar, upload
 
 TOO_LARGE = "工作簿解压后过大或压缩比异常"
 
@@ -55,7 +55,7 @@ def test_a_workbook_of_too_many_parts_is_refused(tmp_path, settings):
 def test_the_upload_page_says_why_a_bomb_was_refused(client, world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     content = bombs.shared_strings_bomb(tmp_path / "bomb.xlsx", inflated_mb=20).read_bytes()
     response = post_workbook(client, content)
     assert response.status_code == 400

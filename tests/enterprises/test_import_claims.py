@@ -16,7 +16,7 @@ from django.utils import timezone
 from enforcement.enterprises import import_claims, importing, tasks
 from enforcement.enterprises.models import Enterprise, ImportBatch
 from tests.enterprises.county_sheet import code
-from tests.enterprises.test_import_support import post_workbook, row, upload, workbook_bytes
+from tests.enterprises.test_import_support import post_workbook, registrar, row, upload, workbook_bytes
 
 S = ImportBatch.Status
 
@@ -52,7 +52,7 @@ def broker_down(*args, **kwargs):
 def test_an_upload_is_parsed_by_a_task_and_its_page_says_parsing_until_then(client, world, monkeypatch):
     """GIVEN the broker is down WHEN a workbook is uploaded THEN it is kept, the page says 解析中 (refreshing)
     and that the queue is down; once the broker is back the sweep has it parsed."""
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     monkeypatch.setattr(tasks.parse_enterprise_import, "delay", broker_down)
     response = post_workbook(client, workbook_bytes(rows()), name="名录.xlsx")
     batch = ImportBatch.objects.get()
@@ -71,7 +71,7 @@ def test_an_upload_is_parsed_by_a_task_and_its_page_says_parsing_until_then(clie
 
 
 def test_a_batch_killed_mid_apply_is_queued_again_once_its_claim_is_stale(world, settings):
-    batch = confirmed_batch(world.people.county_a_officer)
+    batch = confirmed_batch(registrar(world))
     # What a worker child killed mid-apply leaves: the claim, nothing written.
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=S.APPLYING, claimed_at=timezone.now(), claimed_by="worker:123", attempts=1
@@ -88,7 +88,7 @@ def test_a_batch_killed_mid_apply_is_queued_again_once_its_claim_is_stale(world,
 
 
 def test_a_confirmed_batch_whose_message_was_lost_is_queued_again(world):
-    batch = confirmed_batch(world.people.county_a_officer)
+    batch = confirmed_batch(registrar(world))
     ImportBatch.objects.filter(pk=batch.pk).update(confirmed_at=timezone.now() - timedelta(minutes=2))
     assert tasks.resume_enterprise_imports()["apply"] == 1
     batch.refresh_from_db()
@@ -96,7 +96,7 @@ def test_a_confirmed_batch_whose_message_was_lost_is_queued_again(world):
 
 
 def test_the_last_attempt_shows_as_failed_with_a_retry(client, world, settings):
-    user = world.people.county_a_officer
+    user = registrar(world)
     batch = confirmed_batch(user)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=S.APPLYING, claimed_at=long_ago(settings), attempts=settings.ENTERPRISE_IMPORT_MAX_ATTEMPTS
@@ -120,7 +120,7 @@ def test_the_last_attempt_shows_as_failed_with_a_retry(client, world, settings):
 
 
 def test_a_retry_with_the_broker_down_says_so_and_the_sweep_takes_over(client, world, settings, monkeypatch):
-    user = world.people.county_a_officer
+    user = registrar(world)
     batch = confirmed_batch(user)
     ImportBatch.objects.filter(pk=batch.pk).update(status=S.FAILED, error_message="x")
     client.force_login(user)
@@ -132,14 +132,14 @@ def test_a_retry_with_the_broker_down_says_so_and_the_sweep_takes_over(client, w
 
 
 def test_only_the_owner_may_retry(client, world):
-    batch = confirmed_batch(world.people.county_a_officer)
+    batch = confirmed_batch(registrar(world))
     ImportBatch.objects.filter(pk=batch.pk).update(status=S.FAILED)
     client.force_login(world.people.county_a_officer2)
     assert client.post(reverse("enterprises:import_retry", args=[batch.pk])).status_code == 404
 
 
 def test_the_claim_records_time_worker_and_attempt(world):
-    batch = confirmed_batch(world.people.county_a_officer)
+    batch = confirmed_batch(registrar(world))
     assert import_claims.claim_apply(batch.pk)
     batch.refresh_from_db()
     assert batch.status == S.APPLYING and batch.attempts == 1 and batch.claimed_at is not None

@@ -22,7 +22,7 @@ from tests.enterprises.county_sheet import (
     county_workbook,
     sheet_row,
 )
-from tests.enterprises.test_import_support import post_workbook, row, upload, workbook_bytes
+from tests.enterprises.test_import_support import post_workbook, registrar, row, upload, workbook_bytes
 from tests.factories import OrganisationFactory
 
 
@@ -48,7 +48,7 @@ def test_a_county_workbook_imports_all_its_valid_rows(client, world):
     """GIVEN 东城区's own register (short township names, no reason column, two units listed twice, dialect
     sectors, signature lines) WHEN previewed and confirmed THEN all 53 valid rows are written."""
     townships = county_townships(world.orgs.county_a)
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
 
     batch = preview(client, county_workbook())
 
@@ -95,7 +95,7 @@ def test_a_county_workbook_imports_all_its_valid_rows(client, world):
 
 def test_a_batch_wide_reason_chosen_in_the_preview_is_given_to_key_rows(client, world):
     county_townships(world.orgs.county_a)
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     batch = preview(client, county_workbook())
     client.post(reverse("enterprises:import_confirm", args=[batch.pk]), {"key_reason": "县级确定的重点监管单位"})
     key = Enterprise.objects.get(credit_code=code(5))
@@ -148,7 +148,7 @@ def test_a_short_name_is_unique_within_the_importing_county_only(world):
 
 
 def test_messages_name_the_sheets_own_header(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     header = ["企业名称", "社会信用代码", "所属乡镇", "行业"]
     rows = [{"企业名称": "", "社会信用代码": code(90), "所属乡镇": "城关镇", "行业": "造船"}]
     batch = preview(client, workbook_bytes(rows, header=header))
@@ -160,7 +160,7 @@ def test_messages_name_the_sheets_own_header(client, world):
 
 def test_an_alias_an_administrator_adds_is_used_by_the_next_import(client, world):
     SectorAlias.objects.create(alias="造船", sector=Sector.objects.get(code="machinery"))
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     batch = preview(client, workbook_bytes([row(code(91), "船厂", "城关镇", "造船")]))
     assert (batch.create_count, batch.error_count) == (1, 0)
 
@@ -196,7 +196,7 @@ def encrypted_workbook():
 
 
 def test_an_encrypted_workbook_is_called_encrypted(client, world):
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     response = post_workbook(client, encrypted_workbook())
     assert response.status_code == 400
     html = response.content.decode()
@@ -205,7 +205,7 @@ def test_an_encrypted_workbook_is_called_encrypted(client, world):
 
 def test_formatted_empty_rows_below_the_table_end_it(client, world, settings):
     """A sheet formatted down to its last row yields a run of empty rows; reading stops after the run."""
-    client.force_login(world.people.county_a_officer)
+    client.force_login(registrar(world))
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["统一社会信用代码", "单位名称", "属地", "行业领域"])
