@@ -76,3 +76,24 @@ def test_an_in_process_render_over_the_limit_fails_the_document_and_keeps_its_nu
     document.refresh_from_db()
     assert document.render_status == RS.FAILED and "超过1秒的时间限制" in document.render_error
     assert document.number == "（川）应急指导〔2026〕1号"
+
+
+def _render_in_pool_child(queue):
+    try:
+        queue.put(run_bounded(bytes, (b"%PDF-1.7",), seconds=30, memory_mb=256))
+    except BaseException as exc:
+        queue.put(repr(exc))
+
+
+def test_a_celery_prefork_child_may_run_a_bounded_render():
+    """A prefork pool child is daemonic, and multiprocessing refuses children to daemonic processes: the render's
+    child is forked directly."""
+    import billiard
+
+    queue = billiard.Queue()
+    pool_child = billiard.Process(target=_render_in_pool_child, args=(queue,), daemon=True)
+    pool_child.start()
+    try:
+        assert queue.get(timeout=30) == b"%PDF-1.7"
+    finally:
+        pool_child.join(timeout=10)
