@@ -87,3 +87,20 @@ def test_asking_again_does_not_wait_on_an_abandoned_job(world, settings):
     assert created and job.pk != abandoned.pk
     again, created = export_jobs.create_job(owner, "")
     assert (again.pk, created) == (job.pk, False)
+
+
+def test_an_export_whose_message_was_lost_is_sent_again(world, monkeypatch):
+    """GIVEN an export queued whose message the broker lost (restarted without persistence) THEN the sweep
+    sends it again once QUEUE_GRACE has passed, and it is written."""
+    owner = world.people.county_a_officer
+    lost = []
+    monkeypatch.setattr(export_enterprises, "delay", lambda *a: lost.append(a))
+    job, _created = export_jobs.create_job(owner, "")
+    assert export_jobs.send(job.pk) and lost == [(job.pk,)]
+    monkeypatch.undo()
+
+    assert resume_exports() == {"sent": 0, "given_up": 0}  # a normal wait in the queue
+    ExportJob.objects.filter(pk=job.pk).update(queued_at=F("queued_at") - jobs.QUEUE_GRACE)
+    assert resume_exports() == {"sent": 1, "given_up": 0}
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.row_count) == ("done", 1, 4)
