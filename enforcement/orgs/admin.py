@@ -149,6 +149,8 @@ class CertificateValidFilter(admin.SimpleListFilter):
 
 @admin.register(User)
 class UserAdmin(AccountSecurityAdminMixin, ScopedAdminMixin, KeepsAuditedUsersAdminMixin, DjangoUserAdmin):
+    # Both mixins bring admin actions; a class attribute would keep only the first one's.
+    actions = (*AccountSecurityAdminMixin.actions, *KeepsAuditedUsersAdminMixin.actions)
     list_display = ("username", "full_name", "organisation", "role_names", "is_staff", "is_active", "is_locked_out")
     list_filter = ("is_active", "is_staff", "roles", ("organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("username", "full_name", "phone", "email")

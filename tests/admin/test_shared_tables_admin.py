@@ -36,7 +36,17 @@ def test_county_admin_cannot_edit_the_check_item_library(world, admin_as, county
 def test_city_admin_maintains_the_sector_table(world, admin_as, city_admin):
     client = admin_as(city_admin)
     response = client.post(
-        f"{SECTORS}add/", {"name": "储能电站", "code": "ES1", "sort_order": 99, "high_risk": "on", "is_active": "on"}
+        f"{SECTORS}add/",
+        {
+            "name": "储能电站",
+            "code": "ES1",
+            "sort_order": 99,
+            "high_risk": "on",
+            "is_active": "on",
+            # The sector's aliases inline (issue 9 item 7), left empty.
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Sector.objects.filter(code="ES1", name="储能电站").exists()
