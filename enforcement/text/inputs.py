@@ -79,8 +79,12 @@ def _strings(value):
     return [item for item in (value if isinstance(value, list | tuple) else [value]) if isinstance(item, str)]
 
 
-def _check(value, multiline, label):
-    """Raise the refusal (a Django ValidationError) for the first refused character of ``value``."""
+def check_text(value, *, multiline=False, label=None):
+    """Raise the refusal (a Django ValidationError) for the first refused character of ``value``.
+
+    Forms and serializers call this through ``install()``; a path that takes text without either (the
+    workbook import reads cells, not fields) calls it itself, so that it refuses exactly what they do.
+    """
     label = label and str(label)
     for string in _strings(value):
         if (char := first_forbidden(string, multiline)) is not None:
@@ -97,7 +101,7 @@ def _checked_form_to_python(original):
     def to_python(self, value):
         value = original(self, value)
         if not _form_field_is_exempt(self):
-            _check(value, _form_field_is_multiline(self), self.label)
+            check_text(value, multiline=_form_field_is_multiline(self), label=self.label)
         return value
 
     to_python.checks_text = True
@@ -110,7 +114,7 @@ def _checked_serializer_to_internal_value(original):
         value = original(self, data)
         if not _serializer_field_is_exempt(self):
             try:
-                _check(value, _serializer_field_is_multiline(self), self.label)
+                check_text(value, multiline=_serializer_field_is_multiline(self), label=self.label)
             except ValidationError as refused:
                 raise serializers.ValidationError(refused.messages[0], code=refused.code) from None
         return value

