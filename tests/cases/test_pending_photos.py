@@ -144,6 +144,8 @@ def test_stale_kept_photos_expire_daily(
     with django_capture_on_commit_callbacks(execute=True):  # files go once the rows are gone for good
         assert expire_pending_photos() == 1
     assert not pending_rows().exists() and not stored.exists()
-    # Coming back too late: the photo is gone, the hazard is saved without it.
+    # Coming back too late (signing in again: the idle session ended long ago): the photo is gone, the
+    # hazard is saved without it.
+    client.force_login(world.people.county_a_officer)
     client.post(url, {"description": "迟到", "rectification_deadline": deadline(inspection), "keep_photo": [kept]})
     assert Hazard.objects.get().photos.count() == 0

@@ -100,7 +100,8 @@ def test_export_query_count_does_not_grow_with_rows(client, world, django_assert
     client.force_login(world.people.county_a_officer)
     for i in range(40):
         EnterpriseFactory(name=f"批量单位{i}", organisation=world.orgs.county_a)
-    with django_assert_max_num_queries(12):
+    # 13: the export's audit row (issue 9 item 3) is one more query, still not one per row.
+    with django_assert_max_num_queries(13):
         content = export(client)
     assert len(read_sheet(content)) == 45
 
