@@ -15,4 +15,6 @@ urlpatterns = [
 ]
 
 # API callers get JSON even when an error escapes every view (enforcement/api/errors.py).
+handler400 = "enforcement.api.errors.bad_request"
+handler404 = "enforcement.api.errors.page_not_found"
 handler500 = "enforcement.api.errors.server_error"

@@ -14,7 +14,9 @@ from collections import Counter
 from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import status
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -51,10 +53,30 @@ def server_error_body(request, exc=None):
     }
 
 
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+def _json(body, status):
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def server_error(request, *args, **kwargs):
     """handler500: JSON for /api/ (errors raised outside a DRF view, e.g. in middleware), the HTML page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(server_error_body(request), status=500, json_dumps_params={"ensure_ascii": False})
-    from django.views.defaults import server_error as html_server_error
+    if _is_api(request):
+        return _json(server_error_body(request), 500)
+    return defaults.server_error(request, *args, **kwargs)
 
-    return html_server_error(request, *args, **kwargs)
+
+def page_not_found(request, exception, *args, **kwargs):
+    """handler404: an /api/ path no route matches answers DRF's JSON "not found", not the HTML page."""
+    if _is_api(request):
+        return _json({"detail": str(NotFound.default_detail)}, 404)
+    return defaults.page_not_found(request, exception, *args, **kwargs)
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """handler400 (e.g. a SuspiciousOperation raised before any view): JSON for /api/."""
+    if _is_api(request):
+        return _json({"detail": str(ParseError.default_detail)}, 400)
+    return defaults.bad_request(request, exception, *args, **kwargs)

@@ -222,3 +222,13 @@ def test_schema_admits_the_nulls_and_shapes_the_api_returns():
     assert {"maxLength": 0} in schemas["User"]["properties"]["email"]["anyOf"]
     ledger = api_schema()["paths"]["/api/guidance-ledger/"]["get"]["responses"]["200"]
     assert ledger["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Ledger"}
+
+
+def test_an_api_path_no_route_matches_is_a_json_404(db, client, settings):
+    settings.DEBUG = False
+    response = client.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "未找到。"}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
