@@ -12,9 +12,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from enforcement.api.parsers import BoundedJSONParser
 from enforcement.api.viewsets import ServiceExceptionsMixin
 from enforcement.enterprises import import_flow, importing
 from enforcement.enterprises.import_forms import ImportConfirmForm, ImportUploadForm
@@ -235,7 +236,7 @@ class ImportBatchViewSet(
     queryset = ImportBatch.objects.all()
     serializer_class = ImportBatchSerializer
     permission_classes = [permissions.IsAuthenticated, CanImport]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     filter_backends = []
 
     def get_queryset(self):
