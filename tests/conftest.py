@@ -58,6 +58,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_outlive_clock_jumps(settings):
+    # Many tests move the clock by hours or days between two requests of one signed-in client (a deadline
+    # passes, a photo expires); a real user would sign in again after the 30-minute idle limit. The idle
+    # limit itself is tested in tests/accounts/test_deployment.py, which sets it back.
+    settings.SESSION_COOKIE_AGE = 14 * 24 * 3600
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # DRF's throttles (the token endpoint) count in the cache: one test's requests must not slow the next.
     from django.core.cache import cache

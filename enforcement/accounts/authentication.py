@@ -1,5 +1,6 @@
 """The API's token authentication (a module of its own: DRF imports it while its views are loading)."""
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 
 from enforcement.accounts import first_login
@@ -12,3 +13,11 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user, auth_token = super().authenticate_credentials(token)
         first_login.refuse_api(user)
         return user, auth_token
+
+
+class ExpiringTokenScheme(KnoxTokenScheme):
+    """The schema's security scheme for these tokens: "Authorization: Token <token>" (drf-spectacular's knox
+    extension, pointed at our subclass)."""
+
+    target_class = "enforcement.accounts.authentication.ExpiringTokenAuthentication"
+    name = "tokenAuth"

@@ -43,6 +43,7 @@ class DocsPageMixin:
 
     permission_classes = []  # checked in get(): a redirect to the login page rather than a bare 403
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

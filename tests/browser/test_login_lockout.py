@@ -17,7 +17,7 @@ def try_login(page, base, username, password):
 
 
 @pytest.mark.browser
-def test_sixth_attempt_is_locked_and_an_unlock_lets_the_user_in(live_server, world, page):
+def test_sixth_attempt_is_locked_and_an_unlock_lets_the_user_in(live_server, transactional_db, world, page):
     officer = world.people.county_a_officer
     refused_scripts = []
     page.on(

@@ -540,7 +540,7 @@ def test_onsite_plan_groups_check_items_with_their_basis(client, world, planning
     assert "现场检查方案" in page and planning.key.name in page
     assert "主要负责人履职" in page and "安全生产法 第21条第1项" in page  # included by include_principal_duties
     assert "执法证号" in page and planning.officers[0].full_name in page
-    assert "data-print" in page  # the print button (static/js/app.js; no inline script under the CSP)
+    assert "data-print" in page  # static/js/app.js prints (no inline onclick: CSP)
 
 
 def test_items_table_paginates_and_pins_its_query_count(client, world, planning, django_assert_max_num_queries):

@@ -118,7 +118,7 @@ def test_publish_and_public_list(client, world, planning, draw):
     draw.refresh_from_db()
     assert draw.published_at is not None
     page = body(client.get(f"/plans/draws/{draw.pk}/public/"))
-    assert "抽查结果公示" in page and "data-print" in page
+    assert "抽查结果公示" in page and "data-print" in page  # static/js/app.js prints (no inline onclick: CSP)
     names = {e.name for e in planning.general if e.pk in {r["enterprise"] for r in draw.result}}
     assert all(name in page for name in names)
     # A published draw cannot be redrawn, nor published twice.
