@@ -265,8 +265,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 class AuditEventSerializer(serializers.ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None, allow_null=True)
-    actor_name = serializers.CharField(source="actor.full_name", read_only=True, default=None, allow_null=True)
+    # The actor as they were when they acted (copied into the row), not as the account reads today.
+    actor = serializers.CharField(source="actor_username", read_only=True)
+    actor_name = serializers.CharField(read_only=True)
     changes = serializers.DictField(child=serializers.ListField(), read_only=True, help_text=_("字段 → [原值, 新值]"))
 
     class Meta:

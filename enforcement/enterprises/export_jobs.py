@@ -55,6 +55,11 @@ def filter_summary(user, query):
     filterset = filter_for(user, QueryDict(query))
     if not filterset.is_valid():
         return [(_("筛选条件"), _("已失效"))]
+    return describe(filterset)
+
+
+def describe(filterset):
+    """(label, value) pairs of a validated filterset's conditions."""
     summary = []
     for name, value in filterset.form.cleaned_data.items():
         if value in (None, ""):

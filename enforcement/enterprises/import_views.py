@@ -190,7 +190,7 @@ def export(request):
     count = filterset.qs.count()
     query = export_jobs.filter_query(request.GET)
     # Audited when asked for, inline or as a job: what left (or will leave) the system, under which filter.
-    conditions = {"query": query, **dict(export_jobs.filter_summary(request.user, query))}
+    conditions = {"query": query, **dict(export_jobs.describe(filterset))}
     exported(request, _("生产经营单位名录"), count, conditions)
     if count > settings.ENTERPRISE_EXPORT_INLINE_MAX:
         return _queue_export(request, query)
