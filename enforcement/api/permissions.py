@@ -85,7 +85,8 @@ class ModelActionPermission(permissions.BasePermission):
 
     Refused on a route naming a record the user may not read: 404, as for any record out of scope (whether
     it exists is not told). Refused elsewhere: 403 saying what is missing. A request that
-    reaches no action (a method the route does not map) goes on to its 405, or OPTIONS to its description.
+    reaches no action (a method the route does not map) goes on to its 405, and OPTIONS to DRF's description
+    of the route, which lists the write fields only to those this permission lets write.
     """
 
     def has_permission(self, request, view):
@@ -93,8 +94,11 @@ class ModelActionPermission(permissions.BasePermission):
         if not (user and user.is_authenticated and user.is_active):
             return False
         action = getattr(view, "action", None)
+        if action == "metadata":
+            # OPTIONS: DRF asks again as each write method to decide which write fields to describe.
+            action = getattr(view, "action_map", {}).get(request.method.lower())
         if action is None:
-            return True
+            return True  # 405 for a method the route does not map; OPTIONS itself describes, shows no records
         model = _model(view)
         try:
             needed = required_permissions(view, action)

@@ -151,3 +151,14 @@ def test_a_user_without_any_permission_is_refused_every_list(route, world, clien
     for method in ("GET", "POST"):
         response = client.generic(method, "/" + route.pattern.replace("^", "").replace("$", ""))
         assert response.status_code in (403, 405), f"{method} {route}: {response.status_code}"
+
+
+def test_options_describes_a_route_without_an_error(world, client):
+    """GIVEN a signed-in user WHEN they ask OPTIONS of an API list THEN it is described (DRF's "metadata"
+    action needs no declaration), and its write fields only to those who may write."""
+    client.force_login(world.people.county_a_officer)
+    described = client.options("/api/enterprises/")
+    assert described.status_code == 200 and "POST" in described.json()["actions"]
+    client.force_login(world.people.technical)
+    described = client.options("/api/enterprises/")
+    assert described.status_code == 200 and "actions" not in described.json()
