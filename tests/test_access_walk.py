@@ -108,6 +108,27 @@ def test_the_walk_covers_pages_and_every_api_operation():
         assert any(pattern.startswith(f"api/^{prefix}/") for pattern in api_patterns), prefix
 
 
+def test_the_filter_probe_names_every_api_filter(db, walk):
+    """Every filter of every API list is walked with one of county A's values (or is listed, with a reason,
+    as naming no county's record), so a filter added tomorrow cannot answer an outsider unwalked."""
+    from tests.access.arguments import UNPROBED_FILTERS, filter_probe
+    from tests.access.walk import api_filters
+
+    probe = filter_probe(walk.world)
+    unwalked = set()
+    for route in ROUTES:
+        filterset = getattr(route.view_class, "filterset_class", None)
+        for name in api_filters(route):
+            kind = type(filterset.base_filters[name]).__name__
+            if kind in ("ChoiceFilter", "BooleanFilter", "DateFilter") or name in UNPROBED_FILTERS:
+                continue  # a fixed choice, a flag or a date names no record
+            if name not in probe:
+                unwalked.add(f"{route.name} ?{name}= ({kind})")
+    assert not unwalked, "add a county-A value to filter_probe() in tests/access/arguments.py: " + ", ".join(
+        sorted(unwalked)
+    )
+
+
 def test_every_builder_names_a_route():
     """An entry of ARGUMENTS whose route was renamed or removed would silently stop guarding anything."""
     names = {route.name for route in ROUTES}

@@ -398,6 +398,7 @@ SERVICE_WRITE = _(
     ),
 )
 class InspectionViewSet(ScopedCreateListRetrieveViewSet):
+    action_permissions = {"complete": "change", "correct": "change"}
     queryset = (
         Inspection.objects.select_related("enterprise", "organisation")
         .prefetch_related(
@@ -481,6 +482,7 @@ class PassthroughRenderer(renderers.BaseRenderer):
     retrieve=extend_schema(summary=_("隐患照片信息（范围外返回404）"), description=SCOPED_DETAIL),
 )
 class HazardPhotoViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    action_permissions = {"download": "view"}
     queryset = HazardPhoto.objects.select_related("hazard").order_by("uploaded_at", "id")
     serializer_class = HazardPhotoSerializer
     filterset_class = HazardPhotoFilter

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.urls import include, path
 from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from enforcement.accounts import tokens
 from enforcement.api import views
@@ -13,7 +14,16 @@ app_name = "api"
 
 # No ".json" twins of every route: the custom actions do not take the suffix's ``format`` argument (each
 # twin answered 500), and JSON is the only format served anyway.
+
+
+class ApiRootView(APIRootView):
+    # The links to the API's lists, for any signed-in user: route names, no records (declared here rather
+    # than left to the default, as every API view declares its permission).
+    permission_classes = [IsAuthenticated]
+
+
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 router.include_format_suffixes = False
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("users", views.UserViewSet, basename="user")

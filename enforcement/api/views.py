@@ -9,10 +9,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enforcement.api.filters import OrganisationFilter, StableOrderingFilter, UserFilter
+from enforcement.api.permissions import ReferenceData
 from enforcement.api.serializers import (
     AuditEventSerializer,
     EnterpriseSerializer,
@@ -70,6 +72,9 @@ class RedocView(DocsPageMixin, SpectacularRedocView):
 
 class MeView(APIView):
     # The signed-in user: organisation, roles, data scope and the permissions the UI acts on.
+    # Every signed-in user reads their own account; it names no one else's record.
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(
         responses=MeSerializer,
         tags=[_("认证")],
@@ -135,6 +140,7 @@ class UserViewSet(RestrictedReadOnlyViewSet):
 @_summaries(_("行业领域"), scoped=False)
 class SectorViewSet(viewsets.ReadOnlyModelViewSet):
     # Industry sectors: a shared reference table, not owned by any organisation, so not scoped.
+    permission_classes = [ReferenceData]
 
     queryset = Sector.objects.filter(is_active=True)
     serializer_class = SectorSerializer
@@ -143,6 +149,7 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema(tags=[_("生产经营单位")])
 @_summaries(_("生产经营单位"), write=True)
 class EnterpriseViewSet(RestrictedModelViewSet):
+    action_permissions = {"history": "view"}
     queryset = Enterprise.objects.select_related("organisation", "responsible_org", "sector")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter

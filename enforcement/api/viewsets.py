@@ -7,6 +7,8 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from enforcement.api.permissions import SCOPED
+
 ACTION_BY_METHOD = {
     "GET": "view",
     "HEAD": "view",
@@ -38,8 +40,11 @@ class ServiceExceptionsMixin:
 class RestrictedViewSetMixin(ServiceExceptionsMixin):
     """Narrows ``self.queryset`` to the caller's scope for the request's action.
 
-    Objects outside it are simply not found, so detail routes answer 404, never 403.
+    Objects outside it are simply not found, so detail routes answer 404, never 403. Before that, the
+    caller needs the model permission of the action (``enforcement.api.permissions``).
     """
+
+    permission_classes = SCOPED
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from enforcement.api.fields import IdField, ScopedPrimaryKeyField
 from enforcement.api.filters import BoundedFilterSet
 from enforcement.api.parsers import BoundedJSONParser
+from enforcement.api.permissions import ReferenceData
 from enforcement.api.viewsets import RestrictedModelViewSet
 from enforcement.audit.services import downloaded
 from enforcement.enterprises.models import Enterprise
@@ -369,7 +370,19 @@ def _step_doc(summary, request, description=""):
     ),
 )
 class InspectionPlanViewSet(RestrictedModelViewSet):
-    # Annual plans (R-01…R-04): list, retrieve, create; the workflow as POST actions.
+    # Annual plans (R-01…R-04): list, retrieve, create; the workflow as POST actions, each needing the
+    # permission its service checks (a revision is a new plan).
+    action_permissions = {
+        "submit": "submit",
+        "approve": "approve",
+        "file_plan": "file",
+        "publish": "publish",
+        "acknowledge": "acknowledge",
+        "revise": "add",
+        "check": "view",
+        "transitions": "view",
+        "attachment": "view",
+    }
     queryset = (
         InspectionPlan.objects.select_related("organisation", "created_by")
         .annotate(item_count=Count("items"))
@@ -532,6 +545,7 @@ class PlanItemViewSet(RestrictedModelViewSet):
 @docs(_("检查事项库"))
 class CheckItemViewSet(viewsets.ReadOnlyModelViewSet):
     # The check-item library: shared reference data maintained by administrators, not scoped.
+    permission_classes = [ReferenceData]
     queryset = CheckItem.objects.filter(is_active=True).select_related("sector")
     serializer_class = CheckItemSerializer
     filterset_class = CheckItemFilter

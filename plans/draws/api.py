@@ -209,6 +209,8 @@ class DrawFilter(BoundedFilterSet):
 @extend_schema(tags=[_("双随机抽查")])
 @docs(_("双随机抽取"), create=(_("新建抽取"), _("保存企业库、执法人员库快照、随机种子和算法版本，可随时复核。")))
 class DrawViewSet(RestrictedModelViewSet):
+    # Each action needs what its service checks: a redraw is a new draw, publishing changes it.
+    action_permissions = {"add_to_plan": "plans.add_planitem", "publish": "change", "redraw": "add", "verify": "view"}
     queryset = Draw.objects.select_related("organisation", "created_by").annotate(
         redrawn=Exists(Draw.objects.filter(redraw_of=OuterRef("pk")))
     )
@@ -291,7 +293,9 @@ class ConflictDeclarationViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    # Own declarations, plus (with the view permission) those of the officers in scope.
+    # Own declarations, plus (with the view permission) those of the officers in scope: an officer who may
+    # declare reads and withdraws their own.
+    action_permissions = {"list": ("view", "add"), "retrieve": ("view", "add"), "destroy": "add"}
     queryset = ConflictDeclaration.objects.select_related("officer", "enterprise").order_by("-declared_at", "-pk")
     serializer_class = ConflictDeclarationSerializer
 

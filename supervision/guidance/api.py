@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
     extend_schema_view,
 )
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -32,6 +32,7 @@ from rest_framework.response import Response
 
 from enforcement.api.fields import IdField, ScopedPrimaryKeyField
 from enforcement.api.filters import BoundedFilterSet
+from enforcement.api.permissions import SCOPED
 from enforcement.api.serializers import PersonSerializer
 from enforcement.api.viewsets import (
     RestrictedModelViewSet,
@@ -616,11 +617,6 @@ def _step_doc(summary, request, responses, description=CITY_STEP, **kwargs):
     return extend_schema(summary=summary, description=description, request=request, responses=responses, **kwargs)
 
 
-class CanViewGuidance(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("supervision.view_guidancevisit")
-
-
 @extend_schema(tags=TAGS)
 @extend_schema_view(
     list=extend_schema(summary=_("执法指导年度安排列表"), description=SCOPED_LIST),
@@ -639,9 +635,10 @@ class GuidanceScheduleViewSet(RestrictedModelViewSet):
     )
     serializer_class = ScheduleEntrySerializer
     filterset_class = ScheduleFilter
-    # Like its siblings: the warnings action reads no scoped queryset, so the permission must keep out users
-    # without guidance rights (a shared-only user at the city read every county's name there).
-    permission_classes = [permissions.IsAuthenticated, CanViewGuidance]
+    # The warnings action reads no scoped queryset, so the permission must keep out users without guidance
+    # rights (a shared-only user at the city read every county's name there, issue 9 item 1).
+    action_permissions = {"warnings": "view"}
+    action_refusals = {"create": services.CITY_ONLY, "destroy": services.CITY_ONLY}
     http_method_names = ["get", "post", "delete", "head", "options"]
     delete_service = services.delete_schedule_entry
 
@@ -695,6 +692,18 @@ class GuidanceScheduleViewSet(RestrictedModelViewSet):
     ),
 )
 class GuidanceVisitViewSet(ScopedCreateListRetrieveViewSet):
+    # A visit's steps need what services._locked_visit checks: changing the visit (the letter: issuing it).
+    action_permissions = {
+        "checks": "change",
+        "evidence": "change",
+        "spot_check": "change",
+        "complete": "change",
+        "issue_letter": "supervision.issue_guidanceletter",
+        "verify": "view",
+    }
+    action_refusals = dict.fromkeys(
+        ("create", "checks", "evidence", "spot_check", "complete", "issue_letter"), services.CITY_ONLY
+    )
     queryset = (
         GuidanceVisit.objects.select_related("county", "city", "letter__document")
         .prefetch_related("team")
@@ -809,6 +818,8 @@ class GuidanceVisitViewSet(ScopedCreateListRetrieveViewSet):
     retrieve=extend_schema(summary=_("执法指导意见书详情（含整改报告）"), description=SCOPED_DETAIL),
 )
 class GuidanceLetterViewSet(RestrictedReadOnlyViewSet):
+    action_permissions = {"report": "answer", "review": "review"}
+    action_refusals = {"report": services.COUNTY_ANSWERS, "review": services.CITY_REVIEWS}
     queryset = GuidanceLetter.objects.select_related("visit__county", "document", "issued_by").order_by(
         "-issued_at", "-id"
     )
@@ -861,7 +872,9 @@ class GuidanceLetterViewSet(RestrictedReadOnlyViewSet):
 
 @extend_schema(tags=TAGS)
 class GuidanceLedgerViewSet(ServiceExceptionsMixin, viewsets.ViewSet):
-    permission_classes = [permissions.IsAuthenticated, CanViewGuidance]
+    # No queryset of its own: the ledger reads visits and letters through restrict().
+    permission_classes = SCOPED
+    action_permissions = {"list": "supervision.view_guidancevisit"}
 
     @extend_schema(
         summary=_("执法监督台账"),

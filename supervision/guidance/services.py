@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record
@@ -37,10 +38,16 @@ def is_city_user(user):
     return org is not None and org.level in CITY_LEVELS
 
 
+# Refusals the API's permission check gives too (supervision.guidance.api action_refusals).
+CITY_ONLY = gettext_lazy("只有市应急管理局可以办理此事项。")
+COUNTY_ANSWERS = gettext_lazy("只能由收到意见书的县区报送整改报告。")
+CITY_REVIEWS = gettext_lazy("只有下达意见书的市应急管理局可以审核整改报告。")
+
+
 def _require_city_of(user, county, perm):
     """The acting user must sit in the county's parent (the city) and hold ``perm``."""
     if not user.has_perm(perm) or user.organisation_id is None or county.parent_id != user.organisation_id:
-        raise PermissionDenied(_("只有市应急管理局可以办理此事项。"))
+        raise PermissionDenied(CITY_ONLY)
 
 
 def _require_county(county):
@@ -344,7 +351,7 @@ def submit_report(user, letter_id, text, upload):
     with transaction.atomic():
         letter = _locked_letter(user, letter_id)
         if not user.has_perm("supervision.answer_guidanceletter") or user.organisation_id != letter.visit.county_id:
-            raise PermissionDenied(_("只能由收到意见书的县区报送整改报告。"))
+            raise PermissionDenied(COUNTY_ANSWERS)
         if letter.status not in GuidanceLetter.AWAITING_REPORT:
             raise ValidationError(_("当前状态（%(s)s）不能报送整改报告。") % {"s": letter.get_status_display()})
         now = timezone.now()
@@ -374,7 +381,7 @@ def review_report(user, letter_id, accept, reasons=""):
     with transaction.atomic():
         letter = _locked_letter(user, letter_id)
         if not user.has_perm("supervision.review_guidanceletter") or user.organisation_id != letter.visit.city_id:
-            raise PermissionDenied(_("只有下达意见书的市应急管理局可以审核整改报告。"))
+            raise PermissionDenied(CITY_REVIEWS)
         if letter.status != GuidanceLetter.Status.REPORT_SUBMITTED:
             raise ValidationError(_("没有待审核的整改报告。"))
         report = letter.reports.select_for_update().filter(decision=RectificationReport.Decision.PENDING).last()

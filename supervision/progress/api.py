@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from enforcement.api.filters import BoundedFilterSet
+from enforcement.api.permissions import SCOPED
 from enforcement.api.viewsets import RestrictedReadOnlyViewSet, ServiceExceptionsMixin
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.scoping import choices_in_scope
@@ -161,6 +162,7 @@ class RebuildResponseSerializer(serializers.Serializer):
     ),
 )
 class MonthlyProgressViewSet(RestrictedReadOnlyViewSet):
+    action_permissions = {"confirm": "confirm"}
     queryset = MonthlyProgress.objects.select_related("organisation", "confirmed_by")
     serializer_class = MonthlyProgressSerializer
     filterset_class = MonthlyProgressFilter
@@ -180,11 +182,6 @@ class MonthlyProgressViewSet(RestrictedReadOnlyViewSet):
         return Response(self.get_serializer(report).data)
 
 
-class CanViewProgress(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.user.has_perm("supervision.view_monthlyprogress")
-
-
 @extend_schema(tags=TAGS)
 @extend_schema_view(
     list=extend_schema(
@@ -199,7 +196,12 @@ class MonthlyProgressRunViewSet(ServiceExceptionsMixin, viewsets.ReadOnlyModelVi
     queryset = MonthlyProgressRun.objects.order_by("-month")
     serializer_class = MonthlyProgressRunSerializer
     filterset_class = MonthlyProgressRunFilter
-    permission_classes = [permissions.IsAuthenticated, CanViewProgress]
+    permission_classes = SCOPED
+    action_permissions = {
+        "list": "supervision.view_monthlyprogress",
+        "retrieve": "supervision.view_monthlyprogress",
+        "rebuild": "supervision.rebuild_monthlyprogress",
+    }
 
     @extend_schema(
         request=RebuildRequestSerializer,

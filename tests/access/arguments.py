@@ -169,14 +169,33 @@ def arguments_for(route):
 
 
 def filter_probe(world):
-    """Query parameters the lists and exports filter by, each naming one of county A's records."""
+    """Query parameters the lists and exports filter by, each naming one of county A's records (or, for a
+    search, the word that starts county A's enterprise names; for a period, the one county A's records are in).
+
+    An API filter that names a record must have a value here (tests/test_access_walk.py checks it), so a
+    filter added tomorrow is walked as well."""
     county = world.base.orgs.county_a.pk
+    progress = world.sample[MonthlyProgress]
     return {
         **dict.fromkeys(("organisation", "within", "parent", "county"), county),
         "plan": world.pk(InspectionPlan),
         "plan_item": world.pk(PlanItem),
         "enterprise": world.pk(Enterprise),
+        "inspection": world.pk(Inspection),
+        "hazard": world.pk(Hazard),
+        "q": "东城",
+        "year": world.sample[GuidanceVisit].visit_date.year,
+        "month": progress.month.strftime("%Y-%m"),
     }
+
+
+# API filters that name no county's record, each with the reason it is not probed.
+UNPROBED_FILTERS = {
+    "sector": "industry sectors: one reference list for the whole system",
+    "role": "roles: the same list for every organisation",
+    "planned_month": "a month number (1-12), no record",
+    "category": "a category of the check-item library (reference data)",
+}
 
 
 # The object's id in admin URLs: "object_id", or "id" (the user admin's password page).

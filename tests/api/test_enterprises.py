@@ -6,7 +6,7 @@ from guardian.shortcuts import assign_perm
 from enforcement.audit.models import AuditEvent
 from enforcement.enterprises.credit_code import make_code
 from enforcement.enterprises.models import Enterprise, Sector
-from tests.api.helpers import names, results
+from tests.api.helpers import REFUSED, names, refused, results
 from tests.factories import EnterpriseFactory
 
 URL = "/api/enterprises/"
@@ -45,11 +45,14 @@ def new_enterprise_payload(world, **overrides):
         ("township_a_user", {"城关纺织有限公司"}),
         ("social_supervisor", set()),
         ("technical", set()),
-        ("nobody", set()),
+        ("nobody", REFUSED),
     ],
 )
 def test_list_shows_exactly_the_personas_scope(world, api, persona, expected):
     response = api.as_(getattr(world.people, persona)).get(URL)
+    if expected == REFUSED:
+        assert refused(response)
+        return
     assert names(response) == expected
     assert response.json()["count"] == len(expected)
 
@@ -66,8 +69,9 @@ def test_social_supervisor_sees_an_enterprise_once_shared(world, api):
     assert names(response) == {"西山矿业有限公司"}
     assert response.json()["count"] == 1
     assert client.get(detail(world.ent.b_general)).json()["name"] == "西山矿业有限公司"
-    # A view share is not a change share.
-    assert client.patch(detail(world.ent.b_general), {"name": "改名"}, format="json").status_code == 404
+    # A view share is not a change share: the supervisor may read the record, so the refusal says why.
+    assert refused(client.patch(detail(world.ent.b_general), {"name": "改名"}, format="json"))
+    assert Enterprise.objects.get(pk=world.ent.b_general.pk).name == "西山矿业有限公司"
 
 
 def test_retrieve_in_scope_has_names_and_labels(world, api):
@@ -228,8 +232,9 @@ def test_put_with_unchanged_out_of_scope_responsible_org_is_allowed(world, api):
 
 def test_delete_needs_delete_permission_and_is_audited(world, api):
     target = world.ent.a_general
-    # Officers may edit but not delete: for them the row is simply not there to delete.
-    assert api.as_(world.people.county_a_officer).delete(detail(target)).status_code == 404
+    # Officers may edit but not delete: refused, saying so (they read the record, so 404 would be a lie).
+    response = api.as_(world.people.county_a_officer).delete(detail(target))
+    assert refused(response) and response.json()["detail"] == "您没有删除生产经营单位的权限。"
     assert Enterprise.objects.filter(pk=target.pk).exists()
 
     assert api.as_(world.people.city_legal).delete(detail(target)).status_code == 204

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from enforcement.orgs.models import EnforcementCertificate
-from tests.api.helpers import names, results
+from tests.api.helpers import REFUSED, names, refused, results
 from tests.factories import CertificateFactory, OrganisationFactory, UserFactory
 
 ORGS = "/api/organisations/"
@@ -23,12 +23,15 @@ COUNTY_B_ORGS = {"西山县应急管理局", "西山镇人民政府"}
         ("county_a_officer", COUNTY_A_ORGS),
         ("county_b_officer", COUNTY_B_ORGS),
         ("township_a_user", {"城关镇人民政府"}),
-        ("social_supervisor", set()),
-        ("nobody", set()),
+        ("social_supervisor", REFUSED),
+        ("nobody", REFUSED),
     ],
 )
 def test_organisation_list_is_scoped(world, api, persona, expected):
     response = api.as_(getattr(world.people, persona)).get(ORGS)
+    if expected == REFUSED:
+        assert refused(response)
+        return
     assert names(response) == expected
     assert response.json()["count"] == len(expected)
 
@@ -90,11 +93,14 @@ def usernames(response):
         ("county_a_officer", {"county_a_officer", "county_a_officer2", "township_a_user", "nobody"}),
         ("county_b_officer", {"county_b_officer"}),
         ("township_a_user", {"township_a_user"}),
-        ("social_supervisor", set()),
+        ("social_supervisor", REFUSED),
     ],
 )
 def test_user_list_is_scoped(world, api, persona, expected):
     response = api.as_(getattr(world.people, persona)).get(USERS)
+    if expected == REFUSED:
+        assert refused(response)
+        return
     assert usernames(response) == expected
     assert response.json()["count"] == len(expected)
 

@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases.models import Hazard, HazardPhoto, Inspection, ReInspection
+from tests.api.helpers import refused
 from tests.cases.helpers import add_hazard, photo_upload, png_bytes, publish_plan_with_due_item, record
 from tests.dates import today
 
@@ -57,7 +58,8 @@ def test_inspections_list_and_retrieve_are_scoped(planning, inspection, world, a
     assert ids(api.as_(world.people.county_a_officer).get("/api/inspections/")) == {inspection.pk}
     assert ids(api.as_(world.people.city_legal).get("/api/inspections/")) == {inspection.pk}
     assert ids(api.as_(world.people.county_b_officer).get("/api/inspections/")) == set()
-    assert ids(api.as_(world.people.social_supervisor).get("/api/inspections/")) == set()
+    # No permission to view inspections: refused, not an empty page.
+    assert refused(api.as_(world.people.social_supervisor).get("/api/inspections/"))
 
     data = api.as_(world.people.county_a_officer).get(url).json()
     assert data["enterprise_name"] == planning.general[2].name

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from plans.annual import services
 from plans.draws import services as draw_services
 from plans.models import ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition, PlanType
+from tests.api.helpers import refused
 from tests.factories import CertificateFactory, UserFactory
 from tests.planning import fill_valid_plan
 from tests.plans import test_pages
@@ -63,7 +64,7 @@ def test_plan_list_is_scoped(api, world, planning, county_b_plan):
     assert titles(world.people.county_a_officer) == {planning.plan.title}
     assert titles(world.people.county_b_officer) == {county_b_plan.title}
     assert titles(world.people.township_a_user) == set()
-    assert api.as_(world.people.social_supervisor).get("/api/plans/").json()["results"] == []
+    assert refused(api.as_(world.people.social_supervisor).get("/api/plans/"))
 
 
 def test_plan_list_filters_and_fields(api, world, planning, county_b_plan):
@@ -340,7 +341,9 @@ def test_conflict_declarations(api, world, planning, county_b_legal):
     )
     for user in (planning.legal, world.people.city_legal):
         assert [d["id"] for d in rows(api.as_(user).get("/api/conflict-declarations/"))] == [declaration_id]
-        assert api.as_(user).delete(f"/api/conflict-declarations/{declaration_id}/").status_code == 404
+        # They read it but declare nothing themselves: refused, and it stays.
+        assert api.as_(user).delete(f"/api/conflict-declarations/{declaration_id}/").status_code == 403
+        assert ConflictDeclaration.objects.filter(pk=declaration_id).exists()
     assert rows(api.as_(county_b_legal).get("/api/conflict-declarations/")) == []
     assert api.as_(county_b_legal).get(f"/api/conflict-declarations/{declaration_id}/").status_code == 404
     # The officer withdraws it.

@@ -205,8 +205,10 @@ def test_county_a_cannot_run_the_citys_steps(world, guidance, api):  # noqa: F81
     assert (
         county.post(SCHEDULE, {"county": world.orgs.county_a.pk, "year": 2026, "planned_month": 4}).status_code == 403
     )
-    # Deleting needs the delete permission in scope: without it the entry is simply not found.
-    assert county.delete(f"{SCHEDULE}{entry.pk}/").status_code == 404
+    # Deleting needs the delete permission: the county reads the entry, so it is told who may delete it.
+    refused = county.delete(f"{SCHEDULE}{entry.pk}/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "只有市应急管理局可以办理此事项。"
+    assert GuidanceSchedule.objects.filter(pk=entry.pk).exists()
     assert ok(county.get(f"{SCHEDULE}warnings/"))["warnings"] == []
 
     letter = services.issue_letter(
