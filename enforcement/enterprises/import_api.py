@@ -109,8 +109,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ColumnMappingSerializer(many=True))
     def get_column_mapping(self, batch):
-        fields = batch.columns.get("fields", {})
-        return [{"sheet_header": fields[c.field], "field": c.header} for c in importing.COLUMNS if c.field in fields]
+        return [{"sheet_header": sheet, "field": field} for sheet, field in importing.column_mapping(batch)]
 
     def get_ignored_columns(self, batch) -> list[str]:
         return list(batch.columns.get("ignored", []))
