@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enforcement.enterprises import export_jobs, exporting, import_flow, importing
+from enforcement.enterprises import export_jobs, exporting, import_claims, import_flow, importing
 from enforcement.enterprises.import_forms import ImportConfirmForm, ImportUploadForm
 from enforcement.enterprises.models import ExportJob, ImportBatch
 from enforcement.enterprises.tasks import export_enterprises
@@ -96,6 +96,7 @@ def import_batch(request, pk):
             "tabs": [(t, len(rows_by_tab[t])) for t in TABS],
             "page": page,
             "refresh": REFRESH_SECONDS if batch.is_in_progress else None,
+            "stalled": import_claims.stalled(batch),
             "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and batch.confirmed_at is None,
             "confirm_form": ImportConfirmForm(),
             "column_map": importing.column_mapping(batch),
