@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from enforcement.celery import app
 from enforcement.enterprises import importing
@@ -54,6 +55,8 @@ def test_confirmed_import_is_written_by_the_worker_process(celery_worker, world,
     batch = importing.create_preview(officer, upload)
     assert (batch.status, batch.create_count, batch.error_count) == (ImportBatch.Status.PREVIEWED, 2, 0)
     assert not Enterprise.objects.filter(credit_code__in=NEW).exists()
+    # What the confirm view does first: the task claims only a confirmed batch (issue 9).
+    ImportBatch.objects.filter(pk=batch.pk).update(confirmed_at=timezone.now())
 
     result = apply_enterprise_import.delay(batch.pk)
 

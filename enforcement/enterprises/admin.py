@@ -8,11 +8,6 @@ from enforcement.enterprises.models import Enterprise, Sector, SectorAlias
 from enforcement.orgs.admin_scoping import ScopedAdminMixin, SharedTableAdminMixin
 
 
-class SectorAliasInline(SharedTableAdminMixin, admin.TabularInline):
-    model = SectorAlias
-    extra = 1
-
-
 @admin.register(SectorAlias)
 class SectorAliasAdmin(SharedTableAdminMixin, admin.ModelAdmin):
     """Names counties write for a sector (危化, 工贸(机械) …); the register import maps them (shared table)."""
@@ -26,8 +21,6 @@ class SectorAliasAdmin(SharedTableAdminMixin, admin.ModelAdmin):
 @admin.register(Sector)
 class SectorAdmin(SharedTableAdminMixin, admin.ModelAdmin):
     """Sectors are a shared reference table (not owned by an organisation)."""
-
-    inlines = (SectorAliasInline,)
 
     list_display = ("name", "code", "high_risk", "sort_order", "is_active")
     list_filter = ("high_risk", "is_active")

@@ -187,12 +187,12 @@ def delete_old_exports(cutoff):
 def clear_old_import_files(cutoff):
     """Delete the uploaded files of import batches finished with before ``cutoff``; rows stay (history).
 
-    Finished with: applied or failed (neither can be confirmed again), or previewed and never confirmed.
+    Finished with: applied, failed or rejected (none can be confirmed again), or previewed and never confirmed.
     A batch that is queued or being applied keeps its file whatever its age.
     """
     storage = ImportBatch._meta.get_field("file").storage
     S = ImportBatch.Status
-    done = Q(status__in=[S.APPLIED, S.FAILED], finished_at__lt=cutoff) | Q(
+    done = Q(status__in=[S.APPLIED, S.FAILED, S.REJECTED], finished_at__lt=cutoff) | Q(
         status=S.PREVIEWED, confirmed_at__isnull=True, created_at__lt=cutoff
     )
     cleared = 0

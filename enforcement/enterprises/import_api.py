@@ -110,8 +110,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ColumnMappingSerializer(many=True))
     def get_column_mapping(self, batch):
-        fields = batch.columns.get("fields", {})
-        return [{"sheet_header": fields[c.field], "field": c.header} for c in importing.COLUMNS if c.field in fields]
+        return [{"sheet_header": sheet, "field": field} for sheet, field in importing.column_mapping(batch)]
 
     def get_ignored_columns(self, batch) -> list[str]:
         return list(batch.columns.get("ignored", []))
@@ -154,6 +153,10 @@ class ConfirmSerializer(serializers.Serializer):
         if not form.is_valid():
             raise serializers.ValidationError(form.errors["key_reason"])
         return form.cleaned_data["key_reason"]
+
+
+# A 400 answer: field name → its messages (Chinese).
+FIELD_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
 
 
 class DetailSerializer(serializers.Serializer):
@@ -223,7 +226,7 @@ class Conflict(exceptions.APIException):
             "恢复后自动解析。"
         ),
         request={"multipart/form-data": UploadSerializer},
-        responses={201: ImportBatchSerializer},
+        responses={201: ImportBatchSerializer, 400: FIELD_ERRORS},
     ),
 )
 class ImportBatchViewSet(
@@ -260,7 +263,7 @@ class ImportBatchViewSet(
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(ROW_STATUSES), description=_("只看某一类行")),
             OpenApiParameter("page", OpenApiTypes.INT, description=_("页码，每页200行")),
         ],
-        responses=ReportPageSerializer,
+        responses={200: ReportPageSerializer, 400: FIELD_ERRORS},
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def rows(self, request, pk=None):
@@ -290,7 +293,7 @@ class ImportBatchViewSet(
             "只能确认一次（重复确认返回409）。在后台任务中写入，错误行跳过；任务队列不可用时返回503，可稍后再确认。"
         ),
         request=ConfirmSerializer,
-        responses={202: ImportBatchSerializer, 409: DetailSerializer, 503: DetailSerializer},
+        responses={202: ImportBatchSerializer, 400: FIELD_ERRORS, 409: DetailSerializer, 503: DetailSerializer},
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):

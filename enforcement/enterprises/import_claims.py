@@ -41,6 +41,15 @@ def _stale(now, limit_seconds):
     return now - timedelta(seconds=limit_seconds) - GRACE
 
 
+def stalled(batch, now=None):
+    """The batch's task has been gone longer than its hard time limit: its worker died (the page says so)."""
+    limit = {
+        S.PARSING: settings.ENTERPRISE_IMPORT_PARSE_TIME_LIMIT,
+        S.APPLYING: settings.ENTERPRISE_IMPORT_APPLY_TIME_LIMIT,
+    }.get(batch.status)
+    return bool(limit and batch.claimed_at and batch.claimed_at < _stale(now or timezone.now(), limit))
+
+
 def parse_claimable_q(now):
     """Uploads waiting to be parsed, or whose parser has been gone longer than its hard time limit."""
     stale = _stale(now, settings.ENTERPRISE_IMPORT_PARSE_TIME_LIMIT)

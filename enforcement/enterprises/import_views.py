@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enforcement.audit.services import downloaded, exported
-from enforcement.enterprises import export_jobs, exporting, import_flow, importing
+from enforcement.enterprises import export_jobs, exporting, import_claims, import_flow, importing
 from enforcement.enterprises.import_forms import ImportConfirmForm, ImportUploadForm
 from enforcement.enterprises.models import ExportJob, ImportBatch
 from enforcement.enterprises.tasks import export_enterprises
@@ -97,16 +97,17 @@ def import_batch(request, pk):
             "tabs": [(t, len(rows_by_tab[t])) for t in TABS],
             "page": page,
             "refresh": REFRESH_SECONDS if batch.is_in_progress else None,
+            "stalled": import_claims.stalled(batch),
             "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and batch.confirmed_at is None,
             "confirm_form": ImportConfirmForm(),
-            "column_map": column_map(batch),
+            "column_map": importing.column_mapping(batch),
             "ignored": batch.columns.get("ignored", []),
             "footer": batch.columns.get("footer", []),
             "sector_aliases": sorted(batch.columns.get("sector_aliases", {}).items()),
             "unknown_sectors": batch.columns.get("unknown_sectors", []),
-            "warning_rows": [r for r in batch.report if r.get("warnings")],
+            "warning_rows": rows_by_tab["warning"],
             "can_add_alias": request.user.has_perm("enterprises.add_sectoralias"),
-            "needs_key_reason": any(r.get("warnings") for r in batch.report),
+            "needs_key_reason": bool(rows_by_tab["warning"]),
         },
     )
     if batch.is_in_progress:
@@ -149,12 +150,6 @@ def import_retry(request, pk):
     elif outcome == import_flow.Outcome.BROKER_DOWN:
         messages.error(request, BROKER_DOWN_RETRY)
     return redirect("enterprises:import_batch", pk=batch.pk)
-
-
-def column_map(batch):
-    """(the sheet's header, the register field it was read as), in the register's column order."""
-    fields = batch.columns.get("fields", {})
-    return [(fields[c.field], c.header) for c in importing.COLUMNS if c.field in fields]
 
 
 @login_required

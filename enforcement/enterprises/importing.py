@@ -832,6 +832,12 @@ def _store_parse(batch, user, parsed):
     _store_counts(batch, resolve_rows(user, parsed.rows, parsed.columns))
 
 
+def column_mapping(batch):
+    """(the sheet's own header, the register column it was read as), in the register's column order."""
+    fields = batch.columns.get("fields", {})
+    return [(fields[c.field], c.header) for c in COLUMNS if c.field in fields]
+
+
 STORED_COUNTS = ("report", "row_count", "create_count", "update_count", "unchanged_count", "error_count", "columns")
 
 

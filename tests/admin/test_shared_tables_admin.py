@@ -50,3 +50,20 @@ def test_city_admin_maintains_the_sector_table(world, admin_as, city_admin):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Sector.objects.filter(code="ES1", name="储能电站").exists()
+
+
+ALIASES = "/admin/enterprises/sectoralias/"
+
+
+def test_city_admin_extends_the_sector_aliases_counties_only_look(world, admin_as, city_admin, county_a_admin, sector):
+    """Issue 9 item 7: the names counties write for sectors are a table the city's administrators extend."""
+    from enforcement.enterprises.models import SectorAlias
+
+    county = admin_as(county_a_admin)
+    assert county.get(ALIASES).status_code == 200
+    assert county.post(f"{ALIASES}add/", {"alias": "县里别名", "sector": sector.pk}).status_code == 403
+    city = admin_as(city_admin)
+    response = city.post(f"{ALIASES}add/", {"alias": "储能", "sector": sector.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SectorAlias.objects.get(alias="储能").sector == sector
+    assert "危化" in city.get(ALIASES).content.decode()  # the seeded aliases are listed

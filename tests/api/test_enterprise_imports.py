@@ -97,5 +97,5 @@ def test_the_schema_describes_the_import(world, api):
     schema = yaml.safe_load(api.as_(world.people.city_legal).get("/api/schema/").content)
     paths = schema["paths"]
     assert "multipart/form-data" in paths["/api/enterprise-imports/"]["post"]["requestBody"]["content"]
-    assert set(paths["/api/enterprise-imports/{id}/confirm/"]["post"]["responses"]) == {"202", "409", "503"}
+    assert set(paths["/api/enterprise-imports/{id}/confirm/"]["post"]["responses"]) == {"202", "400", "409", "503"}
     assert "/api/enterprise-imports/{id}/rows/" in paths

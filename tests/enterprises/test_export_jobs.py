@@ -245,6 +245,8 @@ def test_cleanup_deletes_month_old_import_uploads_but_keeps_the_batches(world, m
     now = timezone.now()
     applied_old = _import_batch(owner, 31, status=S.APPLIED, finished_at=now)
     failed_old = _import_batch(owner, 31, status=S.FAILED, finished_at=now)
+    rejected_old = _import_batch(owner, 31, status=S.REJECTED, finished_at=now)  # issue 9: refused workbooks
+    parsing_old = _import_batch(owner, 31, status=S.PARSING)
     abandoned_old = _import_batch(owner, 31, status=S.PREVIEWED)
     applied_recent = _import_batch(owner, 10, status=S.APPLIED, finished_at=now)
     queued_old = _import_batch(owner, 31, status=S.PREVIEWED, confirmed_at=now)
@@ -253,12 +255,12 @@ def test_cleanup_deletes_month_old_import_uploads_but_keeps_the_batches(world, m
 
     _jobs, cleared = tasks.cleanup_enterprise_files()
 
-    assert cleared == 3
-    assert ImportBatch.objects.count() == 6  # the rows are the import history
-    for batch in (applied_old, failed_old, abandoned_old):
+    assert cleared == 4
+    assert ImportBatch.objects.count() == 8  # the rows are the import history
+    for batch in (applied_old, failed_old, rejected_old, abandoned_old):
         batch.refresh_from_db()
         assert not batch.file and not paths[batch.pk].exists()
-    for batch in (applied_recent, queued_old, applying_old):
+    for batch in (applied_recent, queued_old, applying_old, parsing_old):
         batch.refresh_from_db()
         assert batch.file and paths[batch.pk].exists()
     assert tasks.cleanup_enterprise_files() == (0, 0)  # nothing left to do

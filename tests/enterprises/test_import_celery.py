@@ -22,13 +22,22 @@ def finished_tasks(worker):
 def test_confirm_is_applied_by_a_real_worker(client, world, celery_worker, settings, tmp_path):
     """GIVEN a previewed workbook WHEN its owner confirms THEN the view only queues the task, the worker
     process writes the rows, and the result page stops refreshing once the batch is applied."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = celery_worker.media_root  # the worker reads the uploaded workbook from there
     client.force_login(registrar(world))
     rows = [row(code, f"工人进程测试{i}有限公司", "东城区应急管理局") for i, code in enumerate(CODES)]
     rows.append(row(make_code("91419901300000001")[:17] + "0", "校验位错误公司", "东城区应急管理局"))
     assert post_workbook(client, workbook_bytes(rows)).status_code == 302
     batch = ImportBatch.objects.get()
+
+    # Issue 9: the workbook is parsed by the worker too, never in the request; the page says 解析中 meanwhile.
+    def parsed():
+        batch.refresh_from_db()
+        return batch.status != ImportBatch.Status.PARSING
+
+    assert wait_until(parsed, timeout=30), f"worker did not parse; log:\n{celery_worker.log()[-3000:]}"
+    assert batch.status == ImportBatch.Status.PREVIEWED, batch.error_message
     assert (batch.create_count, batch.error_count) == (3, 1)
+    assert "enterprises.parse_import[" in celery_worker.log()
 
     response = client.post(reverse("enterprises:import_confirm", args=[batch.pk]))
     assert response.status_code == 302

@@ -77,9 +77,13 @@ def test_a_batch_killed_mid_apply_is_queued_again_once_its_claim_is_stale(world,
         status=S.APPLYING, claimed_at=timezone.now(), claimed_by="worker:123", attempts=1
     )
     assert tasks.resume_enterprise_imports() == {"given_up": 0, "parse": 0, "apply": 0}  # it may still run
+    batch.refresh_from_db()
+    assert not import_claims.stalled(batch)
     assert tasks.apply_enterprise_import(batch.pk) is None  # a duplicate delivery finds it claimed
 
     ImportBatch.objects.filter(pk=batch.pk).update(claimed_at=long_ago(settings))
+    batch.refresh_from_db()
+    assert import_claims.stalled(batch)  # the page no longer says 正在导入 but that it will be tried again
     assert tasks.resume_enterprise_imports()["apply"] == 1
     batch.refresh_from_db()
     assert (batch.status, batch.create_count, batch.attempts) == (S.APPLIED, 3, 2)
@@ -145,3 +149,13 @@ def test_the_claim_records_time_worker_and_attempt(world):
     assert batch.status == S.APPLYING and batch.attempts == 1 and batch.claimed_at is not None
     assert batch.claimed_by == import_claims.worker_id()
     assert not import_claims.claim_apply(batch.pk)  # a second claim finds nothing
+
+
+def test_the_page_of_a_stalled_batch_says_it_will_be_tried_again(client, world, settings):
+    user = world.people.county_a_officer
+    batch = confirmed_batch(user)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=S.APPLYING, claimed_at=long_ago(settings), attempts=1)
+    client.force_login(user)
+    html = client.get(reverse("enterprises:import_batch", args=[batch.pk])).content.decode()
+    assert "后台任务已中断（第1次尝试），所有更改均未写入；系统将在一分钟内自动重试。" in html
+    assert "正在导入，请稍候" not in html

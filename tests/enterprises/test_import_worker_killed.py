@@ -32,19 +32,10 @@ ROWS = 10_000
 QUEUE = f"import-recovery-{uuid.uuid4().hex[:6]}"
 
 
-@pytest.fixture(scope="module")
-def prefork_worker(django_db_setup, django_db_blocker, tmp_path_factory):
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker:
-        pytest.skip("needs a real Celery worker: set CELERY_BROKER_URL and a PostgreSQL DATABASE_URL")
-    from django.db import connection
-
+def start_prefork_worker(url, broker, tmp_path_factory):
+    """A prefork worker (the production pool, one child) in a session of its own, on this module's queue."""
     from enforcement.celery import app
 
-    with django_db_blocker.unblock():
-        url = database_url(connection.settings_dict)
-    if url is None:
-        pytest.skip("a worker process cannot share SQLite's in-memory test database: use PostgreSQL")
     hostname = f"pytest-prefork-{uuid.uuid4().hex[:8]}@localhost"
     log_path = tmp_path_factory.mktemp("celery-prefork") / "worker.log"
     env = {
@@ -74,26 +65,63 @@ def prefork_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         "--without-heartbeat",
     ]
     with log_path.open("wb") as log_file:
+        # A session of its own: the whole-worker kill takes its process group, never pytest's.
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     worker = Worker(app=app, hostname=hostname, process=process, log_path=log_path, media_root=None)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not worker.ping():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the prefork worker did not start:\n{worker.log()[-4000:]}")
-        yield worker
-    finally:
-        _stop(process)
+    deadline = time.monotonic() + START_TIMEOUT
+    while not worker.ping():
+        if process.poll() is not None or time.monotonic() > deadline:
+            _stop(process)
+            pytest.fail(f"the prefork worker did not start:\n{worker.log()[-4000:]}")
+    return worker
 
 
 @pytest.fixture
-def to_prefork_worker(prefork_worker, settings, monkeypatch):
-    """The import's tasks go to the prefork worker's queue (the views and the sweep still call delay())."""
+def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory):
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        pytest.skip("needs a real Celery worker: set CELERY_BROKER_URL and a PostgreSQL DATABASE_URL")
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        url = database_url(connection.settings_dict)
+    if url is None:
+        pytest.skip("a worker process cannot share SQLite's in-memory test database: use PostgreSQL")
+    started = []
+
+    def start():
+        started.append(start_prefork_worker(url, broker, tmp_path_factory))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        _stop(worker.process)
+
+
+@pytest.fixture
+def prefork_worker(worker_factory):
+    # One per test: a worker left from another test would take the queue's messages too.
+    return worker_factory()
+
+
+@pytest.fixture
+def to_queue(settings, monkeypatch):
+    """The import's tasks go to this module's queue (the views and the sweep still call delay())."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     for task in (tasks.apply_enterprise_import, tasks.parse_enterprise_import):
         monkeypatch.setattr(task, "delay", lambda batch_id, task=task: task.apply_async((batch_id,), queue=QUEUE))
+
+
+@pytest.fixture
+def to_prefork_worker(prefork_worker, to_queue):
     return prefork_worker
 
 
@@ -131,14 +159,7 @@ def child_of(worker, pid):
         return int(stat.read().split(")")[1].split()[1]) == worker.process.pid
 
 
-@pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
-def test_an_import_whose_worker_child_is_killed_mid_apply_is_recovered(client, world, to_prefork_worker):
-    worker = to_prefork_worker
-    user = world.people.county_a_officer
-    batch = big_batch(user)
-    before = Enterprise.objects.count()
-    client.force_login(user)
+def confirm_and_wait_for_the_claim(client, worker, batch):
     assert client.post(reverse("enterprises:import_confirm", args=[batch.pk])).status_code == 302
 
     def claimed():
@@ -146,16 +167,13 @@ def test_an_import_whose_worker_child_is_killed_mid_apply_is_recovered(client, w
         return batch.status == S.APPLYING and batch.claimed_by
 
     assert wait_until(claimed, timeout=60), worker.log()[-3000:]
-    pid = int(batch.claimed_by.rsplit(":", 1)[1])
-    assert pid != worker.process.pid and child_of(worker, pid)  # the pool's child, not the worker itself
     time.sleep(1.0)  # well inside the ~5 s the 10,000-row write takes
     batch.refresh_from_db()
     assert batch.status == S.APPLYING, "the write finished before the kill; the test needs a slower batch"
-    os.kill(pid, signal.SIGKILL)
-    assert wait_until(lambda: "WorkerLostError" in worker.log() or "SIGKILL" in worker.log(), timeout=30)
+    return int(batch.claimed_by.rsplit(":", 1)[1])
 
-    # Nothing was written, the claim is left behind, and a second confirm is refused.
-    time.sleep(1.0)
+
+def nothing_written_and_claim_kept(client, batch, before):
     batch.refresh_from_db()
     assert (batch.status, batch.attempts) == (S.APPLYING, 1)
     assert Enterprise.objects.count() == before
@@ -163,7 +181,9 @@ def test_an_import_whose_worker_child_is_killed_mid_apply_is_recovered(client, w
     assert "该批次已经确认过，不能重复导入。" in again.content.decode()
     assert tasks.resume_enterprise_imports()["apply"] == 0  # the claim is fresh: it might still be running
 
-    # Once the claim is older than the hard time limit the sweep queues it again; the new child writes it.
+
+def swept_and_written_once(client, worker, batch, before):
+    # Once the claim is older than the hard time limit the sweep queues it again; a worker writes it.
     stale = timezone.now() - timedelta(seconds=django_settings.ENTERPRISE_IMPORT_APPLY_TIME_LIMIT + 60)
     ImportBatch.objects.filter(pk=batch.pk).update(claimed_at=stale)
     assert tasks.resume_enterprise_imports()["apply"] == 1
@@ -179,3 +199,37 @@ def test_an_import_whose_worker_child_is_killed_mid_apply_is_recovered(client, w
     assert Enterprise.objects.count() == before + ROWS
     page = client.get(reverse("enterprises:import_batch", args=[batch.pk])).content.decode()
     assert "导入完成：新增 10000 家" in page
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_child_is_killed_mid_apply_is_recovered(client, world, to_prefork_worker):
+    worker = to_prefork_worker
+    user = world.people.county_a_officer
+    batch = big_batch(user)
+    before = Enterprise.objects.count()
+    client.force_login(user)
+    pid = confirm_and_wait_for_the_claim(client, worker, batch)
+    assert pid != worker.process.pid and child_of(worker, pid)  # the pool's child, not the worker itself
+    os.kill(pid, signal.SIGKILL)
+    assert wait_until(lambda: "WorkerLostError" in worker.log() or "SIGKILL" in worker.log(), timeout=30)
+    time.sleep(1.0)
+    nothing_written_and_claim_kept(client, batch, before)
+    swept_and_written_once(client, worker, batch, before)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_whole_worker_is_killed_mid_apply_is_recovered(client, world, worker_factory, to_queue):
+    """The whole worker (main process and child) SIGKILLed: its unacknowledged message waits for the broker's
+    visibility timeout, but the sweep does not — a new worker writes the batch once the claim is stale."""
+    worker = worker_factory()
+    user = world.people.county_a_officer
+    batch = big_batch(user)
+    before = Enterprise.objects.count()
+    client.force_login(user)
+    confirm_and_wait_for_the_claim(client, worker, batch)
+    os.killpg(worker.process.pid, signal.SIGKILL)
+    worker.process.wait(timeout=10)
+    nothing_written_and_claim_kept(client, batch, before)
+    swept_and_written_once(client, worker_factory(), batch, before)
