@@ -37,6 +37,7 @@ from enforcement.enterprises.import_guard import WorkbookRefused, check_workbook
 from enforcement.enterprises.import_lookup import OrgIndex, SectorIndex, fold
 from enforcement.enterprises.models import Enterprise, ImportBatch
 from enforcement.enterprises.services import manages_register
+from enforcement.text.inputs import check_text
 
 __all__ = ["OrgIndex", "SectorIndex", "fold"]  # re-exported: callers and tests import them from here
 
@@ -442,6 +443,16 @@ def _parse_row(number, values, positions):
     for column, _index, header in positions:
         value = cells[column.field]
         label = header  # messages name the sheet's own column header
+        if isinstance(value, str):
+            # The refusal every form and serializer applies (issue 9 item 6): control characters, bidi
+            # overrides and characters no document font draws. Line breaks typed in a cell (Alt+Enter) are
+            # allowed here as in a multi-line field.
+            try:
+                check_text(value, multiline=True)
+            except ValidationError as exc:
+                errors.append(cell_error(number, label, exc.messages[0]))
+                out[column.field] = None
+                continue
         if column.kind == "code":
             code = normalise_code(value)
             out["credit_code"] = code

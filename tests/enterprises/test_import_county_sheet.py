@@ -216,3 +216,20 @@ def test_formatted_empty_rows_below_the_table_end_it(client, world, settings):
     book.save(out)
     parsed = importing.parse_workbook(upload(out.getvalue()))
     assert [r["values"]["credit_code"] for r in parsed.rows] == [code(92)]
+
+
+def test_a_cell_with_a_bidi_override_or_control_character_is_refused_like_a_form_field(client, world):
+    """GIVEN a sheet whose unit name hides U+202E (which reverses text in printed documents) and whose address
+    holds a control character WHEN previewed THEN those rows are refused naming the column and the code point,
+    and a clean row beside them still imports (issue 9 item 6 applies to the import as to every form)."""
+    client.force_login(registrar(world))
+    rows = [
+        row(code(901), "东城\u202e司公限有工化", "城关镇"),
+        row(code(902), "东城控制符有限公司", "城关镇", 地址="东城区\x85人民路1号"),
+        row(code(903), "东城干净有限公司", "城关镇"),
+    ]
+    batch = preview(client, workbook_bytes(rows))
+    assert (batch.create_count, batch.error_count) == (1, 2), batch.report
+    errors = page(client, batch, "error")
+    assert "单位名称" in errors and "U+202E" in errors
+    assert "地址" in errors and "U+0085" in errors
