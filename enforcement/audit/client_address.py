@@ -1,7 +1,7 @@
 """The client's IP address for the audit log.
 
 REMOTE_ADDR is the peer that connected to us. X-Forwarded-For is written by whoever sent the request, so
-it is believed only when that peer is one of AUDIT_TRUSTED_PROXIES (the reverse proxy in front of
+it is believed only when that peer is one of TRUSTED_PROXIES (the reverse proxy in front of
 gunicorn), and then read from the right: the rightmost address that is not itself a trusted proxy is the
 one our proxy saw (OWASP: never trust the leftmost X-Forwarded-For entry).
 
@@ -31,7 +31,7 @@ def _trusted(address, proxies):
 
 
 def trusted_proxies():
-    return [ipaddress.ip_network(entry, strict=False) for entry in settings.AUDIT_TRUSTED_PROXIES]
+    return [ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES]
 
 
 def client_address(request):

@@ -38,6 +38,24 @@ def test_the_lock_covers_the_address_for_other_accounts_too(client, world):
     assert elsewhere.status_code == 302
 
 
+def test_behind_the_proxy_the_client_address_is_locked_not_the_proxys(client, world, settings):
+    """GIVEN nginx (a trusted proxy) in front WHEN one client fails five times THEN that client's address is
+    locked, and another client coming through the same proxy still logs in (locking the proxy's address would
+    lock out everybody); an X-Forwarded-For sent by a client that is not the proxy changes nothing."""
+    settings.TRUSTED_PROXIES = ["172.28.0.10"]
+    proxy = {"REMOTE_ADDR": "172.28.0.10"}
+    fail(client, "/login/", "county_a_officer", 5, HTTP_X_FORWARDED_FOR="10.9.0.1", **proxy)
+    other = {"username": "county_b_officer", "password": PASSWORD}
+    assert client.post("/login/", other, HTTP_X_FORWARDED_FOR="10.9.0.1", **proxy).status_code == 429
+    assert client.post("/login/", other, HTTP_X_FORWARDED_FOR="10.9.0.2", **proxy).status_code == 302
+    assert AccessAttempt.objects.filter(ip_address="10.9.0.1").exists()
+    assert not AccessAttempt.objects.filter(ip_address="172.28.0.10").exists()
+    # Not through the proxy: the forged header is ignored and the peer's own address is what counts.
+    client.logout()
+    forged = client.post("/login/", other, HTTP_X_FORWARDED_FOR="10.9.0.1", REMOTE_ADDR="10.9.0.3")
+    assert forged.status_code == 302
+
+
 def test_the_lock_covers_the_account_from_every_address(client, world):
     for n in range(5):
         fail(client, "/login/", "county_a_officer", 1, REMOTE_ADDR=f"10.0.1.{n}")

@@ -87,23 +87,23 @@ def _request(remote, forwarded=None):
 
 
 def test_x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(settings):
-    settings.AUDIT_TRUSTED_PROXIES = []
+    settings.TRUSTED_PROXIES = []
     assert client_address(_request("10.0.0.5", "1.2.3.4")) == "10.0.0.5"
-    settings.AUDIT_TRUSTED_PROXIES = ["172.18.0.0/16"]
+    settings.TRUSTED_PROXIES = ["172.18.0.0/16"]
     assert client_address(_request("10.0.0.5", "1.2.3.4")) == "10.0.0.5"  # not from our proxy: spoofed
 
 
 def test_behind_the_trusted_proxy_the_address_it_saw_is_taken(settings):
     """OWASP: the client may send its own X-Forwarded-For; the proxy appends the address it saw, so the
     rightmost untrusted entry is the client, and a forged leftmost entry is never believed."""
-    settings.AUDIT_TRUSTED_PROXIES = ["172.18.0.0/16"]
+    settings.TRUSTED_PROXIES = ["172.18.0.0/16"]
     assert client_address(_request("172.18.0.2", "6.6.6.6, 203.0.113.7")) == "203.0.113.7"
     assert client_address(_request("172.18.0.2", "203.0.113.7, 172.18.0.9")) == "203.0.113.7"
     assert client_address(_request("172.18.0.2", "not-an-ip")) == "172.18.0.2"
 
 
 def test_the_trusted_proxy_setting_reaches_login_rows(client, world, settings):
-    settings.AUDIT_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     officer = world.people.county_a_officer
     client.post(
         "/login/",
