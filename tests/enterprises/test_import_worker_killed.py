@@ -11,8 +11,6 @@ database, and sends the import's tasks there. Celery's own settings are left as 
 
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -25,7 +23,8 @@ from django.utils import timezone
 from enforcement.enterprises import tasks
 from enforcement.enterprises.credit_code import make_code
 from enforcement.enterprises.models import Enterprise, ImportBatch
-from tests.celery_fixture import ROOT, START_TIMEOUT, Worker, _stop, database_url, wait_until
+from tests.celery_fixture import _stop, start_worker, wait_until, worker_database_url
+from tests.enterprises.test_import_support import registrar
 
 S = ImportBatch.Status
 ROWS = 10_000
@@ -33,68 +32,23 @@ QUEUE = f"import-recovery-{uuid.uuid4().hex[:6]}"
 
 
 def start_prefork_worker(url, broker, tmp_path_factory):
-    """A prefork worker (the production pool, one child) in a session of its own, on this module's queue."""
+    """A prefork worker (the production pool, one child) in a process group of its own, on this module's queue."""
     from enforcement.celery import app
 
-    hostname = f"pytest-prefork-{uuid.uuid4().hex[:8]}@localhost"
-    log_path = tmp_path_factory.mktemp("celery-prefork") / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DB_CONN_MAX_AGE": "0",
-        "CELERY_BROKER_URL": broker,
-        "DJANGO_SETTINGS_MODULE": "enforcement.settings",
-        "MEDIA_ROOT": str(tmp_path_factory.mktemp("prefork-media")),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "tests.celery_worker_app",
-        "worker",
-        "--pool=prefork",
-        "--concurrency=1",
-        "-Q",
-        QUEUE,
-        "--loglevel=INFO",
-        f"--hostname={hostname}",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    with log_path.open("wb") as log_file:
-        # A session of its own: the whole-worker kill takes its process group, never pytest's.
-        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    worker = Worker(app=app, hostname=hostname, process=process, log_path=log_path, media_root=None)
-    deadline = time.monotonic() + START_TIMEOUT
-    while not worker.ping():
-        if process.poll() is not None or time.monotonic() > deadline:
-            _stop(process)
-            pytest.fail(f"the prefork worker did not start:\n{worker.log()[-4000:]}")
-    return worker
+    return start_worker(
+        app,
+        url,
+        broker,
+        tmp_path_factory.mktemp("celery-prefork") / "worker.log",
+        tmp_path_factory.mktemp("prefork-media"),
+        pool="prefork",
+        queue=QUEUE,
+    )
 
 
 @pytest.fixture
 def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory):
-    broker = os.environ.get("CELERY_BROKER_URL")
-    if not broker:
-        pytest.skip("needs a real Celery worker: set CELERY_BROKER_URL and a PostgreSQL DATABASE_URL")
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        url = database_url(connection.settings_dict)
-    if url is None:
-        pytest.skip("a worker process cannot share SQLite's in-memory test database: use PostgreSQL")
+    url, broker = worker_database_url(django_db_blocker)
     started = []
 
     def start():
@@ -205,7 +159,7 @@ def swept_and_written_once(client, worker, batch, before):
 @pytest.mark.django_db(transaction=True)
 def test_an_import_whose_worker_child_is_killed_mid_apply_is_recovered(client, world, to_prefork_worker):
     worker = to_prefork_worker
-    user = world.people.county_a_officer
+    user = registrar(world)
     batch = big_batch(user)
     before = Enterprise.objects.count()
     client.force_login(user)
@@ -224,7 +178,7 @@ def test_an_import_whose_whole_worker_is_killed_mid_apply_is_recovered(client, w
     """The whole worker (main process and child) SIGKILLed: its unacknowledged message waits for the broker's
     visibility timeout, but the sweep does not — a new worker writes the batch once the claim is stale."""
     worker = worker_factory()
-    user = world.people.county_a_officer
+    user = registrar(world)
     batch = big_batch(user)
     before = Enterprise.objects.count()
     client.force_login(user)
