@@ -14,7 +14,7 @@ from knox.models import get_token_model
 from knox.settings import knox_settings
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
@@ -99,6 +99,7 @@ class TokenView(APIView):
 
 class LogoutView(knox_views.LogoutView):
     # Revokes the token this request carries.
+    permission_classes = [IsAuthenticated]
     authentication_classes = [ExpiringTokenAuthentication]
 
     @extend_schema(
@@ -114,6 +115,7 @@ class LogoutView(knox_views.LogoutView):
 
 class LogoutAllView(knox_views.LogoutAllView):
     # Revokes every token of the caller.
+    permission_classes = [IsAuthenticated]
     authentication_classes = [ExpiringTokenAuthentication]
 
     @extend_schema(

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.urls import include, path
 from django.utils.module_loading import import_string
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import APIRootView, DefaultRouter
 
@@ -34,7 +33,7 @@ for module in settings.API_MODULES:
     import_string(f"{module}.register")(router)
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("auth/token/", tokens.TokenView.as_view(), name="token"),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -55,6 +55,11 @@ class DocsPageMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Security-Policy"] = DOCS_CSP
         return response
+
+
+class SchemaView(SpectacularAPIView):
+    # The OpenAPI description: every signed-in user may read it (issue 9 item 2: not strangers).
+    permission_classes = [IsAuthenticated]
 
 
 class SwaggerView(DocsPageMixin, SpectacularSwaggerSplitView):

@@ -27,7 +27,7 @@ ROWS_PER_PAGE = 200
 
 
 class CanImport(permissions.BasePermission):
-    """The web import's permission: adding or changing enterprises (importing.can_import)."""
+    """The web import's permission: register administrators (importing.can_import, the navigation's rule)."""
 
     message = _("您没有导入生产经营单位的权限。")
 

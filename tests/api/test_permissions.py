@@ -13,6 +13,8 @@ from rest_framework.permissions import IsAuthenticated
 
 from enforcement.api import permissions as api_permissions
 from enforcement.api.permissions import ModelActionPermission, ReferenceData, UndeclaredAction, required_permissions
+from enforcement.api.views import DocsPageMixin
+from enforcement.enterprises.import_api import CanImport
 from tests.access.routes import project_routes
 from tests.test_access_walk import PUBLIC
 
@@ -21,6 +23,16 @@ API_ROUTES = [route for route in project_routes() if route.is_api]
 SIGNED_IN = {
     "api:me": "the caller's own account",
     "api:api-root": "the links to the API's lists: route names, no records",
+    "api:schema": "the API's description: operations and fields, no records",
+    "api:logout": "the caller's own token",
+    "api:logoutall": "the caller's own tokens",
+}
+# HTML pages of the API docs: an anonymous browser is sent to the login page (DocsPageMixin), signed-in users
+# read the same description as api:schema.
+LOGIN_PAGES = {"api:docs", "api:redoc"}
+# Views whose rule is not one model permission, with the project permission class that states the rule.
+RULES = {
+    "api:enterprise-import": (CanImport, "register administrators: add, change and delete enterprises"),
 }
 PROJECT_PACKAGES = ("enforcement.", "plans.", "cases.", "supervision.")
 # Actions read without the model's "view": a reference table's rows are everyone's.
@@ -59,6 +71,13 @@ def test_every_api_view_declares_its_permission(route):
         "(IsAuthenticated + ModelActionPermission)"
     )
     declared = list(route.view_class.permission_classes)
+    if route.name in LOGIN_PAGES:
+        assert issubclass(route.view_class, DocsPageMixin), f"{route}: a docs page sends strangers to the login page"
+        return
+    rule = next((rule for prefix, rule in RULES.items() if route.name.startswith(prefix)), None)
+    if rule is not None:
+        assert rule[0] in declared and IsAuthenticated in declared, f"{route}: {rule[1]}; declare {rule[0]}"
+        return
     if route.name in SIGNED_IN:
         assert declared == [IsAuthenticated], f"{route}: {SIGNED_IN[route.name]}; declare [IsAuthenticated]"
         return
@@ -139,6 +158,7 @@ def test_the_check_is_the_action_of_the_request(world):
         for route in _checked_routes()
         if not route.arguments
         and route.name not in SIGNED_IN
+        and route.name not in LOGIN_PAGES
         and ReferenceData not in route.view_class.permission_classes
     ],
     ids=_id,
