@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE = {
         # Expire before the next run so a backlog never executes twice.
         "options": {"expires": 20 * 24 * 3600},
     },
+    # The audit log's hash chain is walked every night; a broken link is logged as an ERROR (audit/tasks.py).
+    "verify-audit-chain": {
+        "task": "audit.verify_chain",
+        "schedule": crontab(minute=30, hour=2),
+        "options": {"expires": 20 * 3600},
+    },
     # Photos kept from failed hazard-form submits (cases.inspections.pending) expire.
     "expire-pending-photos": {
         "task": "cases.expire_pending_photos",

@@ -144,3 +144,20 @@ def test_concurrent_writers_do_not_fork_the_chain(world):
     assert AuditEvent.objects.filter(actor__username__startswith="concurrent").count() == 40
     passed, output = verify_audit()
     assert passed, output
+
+
+def test_the_nightly_check_logs_an_error_naming_an_edited_row(world, caplog):
+    """GIVEN an intact chain THEN the nightly beat task (audit.verify_chain) reports it intact; GIVEN a row then
+    edited behind the application's back THEN the next run logs an ERROR naming that row."""
+    from django.conf import settings
+
+    from enforcement.audit.tasks import verify_audit_chain
+
+    assert settings.CELERY_BEAT_SCHEDULE["verify-audit-chain"]["task"] == verify_audit_chain.name
+    _first, edited, _last = some_events(world)
+    assert verify_audit_chain()["breaks"] == 0
+    with pgtrigger.ignore("audit.AuditEvent:append_only"):
+        _raw("UPDATE audit_auditevent SET target_repr = %s WHERE id = %s", ["别的单位", edited.pk])
+    with caplog.at_level("ERROR", logger="enforcement.audit.tasks"):
+        assert verify_audit_chain()["breaks"] == 1
+    assert f"#{edited.pk}：内容与其哈希不符" in caplog.text
