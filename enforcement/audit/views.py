@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from enforcement.audit import exporting
+from enforcement.audit.display import change_rows
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.search import AuditSearchForm
 from enforcement.audit.services import exported
@@ -44,6 +45,8 @@ def log(request):
     _require(request.user, "audit.view_auditevent")
     form, events = _searched(request)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    for event in page:
+        event.change_rows = change_rows(event)
     context = {
         "form": form,
         "page": page,

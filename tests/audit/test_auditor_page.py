@@ -107,3 +107,13 @@ def test_a_too_large_export_asks_for_narrower_conditions(client, world, history,
     response = client.get(EXPORT, follow=True)
     assert "超过单次导出上限1条" in response.content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_a_change_reads_with_the_fields_label_old_and_new(client, world, history, auditor):
+    """GIVEN an address changed from 旧 to 新 WHEN the auditor reads the log THEN the row says 地址：旧 → 新
+    (the field's label, not its column name, nor a Python list)."""
+    client.force_login(auditor)
+    page = client.get(LOG).content.decode()
+    label = str(world.ent.a_general._meta.get_field("address").verbose_name)
+    assert f"<strong>{label}</strong>：<del>旧</del> → 新" in page
+    assert "[&#x27;旧&#x27;, &#x27;新&#x27;]" not in page and "['旧', '新']" not in page
