@@ -6,13 +6,26 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 
+def _fact_labels():
+    # The facts security events keep (enforcement/audit/security.py, services.exported / downloaded).
+    return {
+        "username": _("用户名"),
+        "locked_address": _("锁定地址"),
+        "export": _("导出内容"),
+        "filters": _("筛选条件"),
+        "rows": _("行数"),
+        "file": _("文件类型"),
+        "name": _("文件名"),
+    }
+
+
 def _label(model, name):
-    if model is None:
-        return name
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            pass
+    return str(_fact_labels().get(name, name))
 
 
 def _text(value):

@@ -117,3 +117,9 @@ def test_a_change_reads_with_the_fields_label_old_and_new(client, world, history
     label = str(world.ent.a_general._meta.get_field("address").verbose_name)
     assert f"<strong>{label}</strong>：<del>旧</del> → 新" in page
     assert "[&#x27;旧&#x27;, &#x27;新&#x27;]" not in page and "['旧', '新']" not in page
+
+
+def test_a_failed_login_reads_with_chinese_labels(client, world, history, auditor):
+    client.force_login(auditor)
+    page = client.get(LOG, {"action": AuditEvent.Action.LOGIN_FAILED}).content.decode()
+    assert "<strong>用户名</strong>：=HYPERLINK" in page and "<strong>username</strong>" not in page
