@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "enforcement.accounts.first_login.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Stored bidi overrides (from before the input refused them) never reverse text on a page.
+    "enforcement.text.middleware.NeutraliseBidiMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a request flagged as locked out into the lockout answer.
     "axes.middleware.AxesMiddleware",

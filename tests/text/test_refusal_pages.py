@@ -21,7 +21,9 @@ def test_web_form_refuses_a_bidi_override_and_keeps_what_was_typed(browse, world
     assert response.status_code == 200
     body = response.content.decode()
     assert "“单位名称”不能包含控制字符或文字方向控制符（如 U+202E），发现 U+202E。" in body
-    assert f'value="{REVERSED}"' in body  # the rest of what was typed is still there
+    # What was typed is still there, the invisible override shown as � where the user can see and delete it
+    # (enforcement/text/middleware.py: no page carries a bidi override).
+    assert 'value="东城\ufffd厂工五金"' in body and "\u202e" not in body
     assert 'value="东城区新华路8号"' in body
     assert Enterprise.objects.count() == before
 
@@ -86,3 +88,15 @@ def test_api_accepts_an_emoji_the_fallback_font_draws(world, api):
         "/api/enterprises/", new_enterprise_payload(world, name=f"东城{DRAWN_BY_FALLBACK}五金厂"), format="json"
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_name_stored_before_the_refusal_never_reads_reversed_on_a_page(browse, world):
+    """GIVEN an enterprise whose name was stored with U+202E before input refused it WHEN its page and the
+    register list are opened THEN neither carries the override: it shows as � and the text reads as stored."""
+    enterprise = world.ent.a_general
+    Enterprise.objects.filter(pk=enterprise.pk).update(name=REVERSED)
+    client = browse.as_(world.people.county_a_officer)
+    for url in (f"/enterprises/{enterprise.pk}/", "/enterprises/"):
+        body = client.get(url).content.decode()
+        assert "\u202e" not in body, url
+        assert "东城\ufffd厂工五金" in body, url
