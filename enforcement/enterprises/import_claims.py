@@ -118,16 +118,6 @@ def needing_apply(now):
     return ImportBatch.objects.filter(apply_claimable_q(now)).exclude(claimed_at=None, confirmed_at__gte=now - FRESH)
 
 
-def queue(task, batch_id):
-    """Send a task; False when the broker cannot be reached (the sweep sends it later)."""
-    try:
-        task.delay(batch_id)
-    except Exception:
-        logger.exception("could not queue %s for import batch %s", task.name, batch_id)
-        return False
-    return True
-
-
 def retry(batch):
     """A failed batch is tried again from where it failed, with fresh attempts. False if not failed."""
     now = timezone.now()

@@ -9,6 +9,7 @@ import enum
 
 from django.utils import timezone
 
+from enforcement import jobs
 from enforcement.enterprises import import_claims, importing
 from enforcement.enterprises.models import ImportBatch
 from enforcement.enterprises.tasks import apply_enterprise_import, parse_enterprise_import
@@ -26,7 +27,7 @@ class Outcome(enum.Enum):
 def upload(user, uploaded):
     """Store the workbook and queue its parse. (batch, outcome); a batch refused in-process is deleted."""
     batch = importing.start_upload(user, uploaded)
-    if not import_claims.queue(parse_enterprise_import, batch.pk):
+    if not jobs.send(parse_enterprise_import, batch.pk):
         return batch, Outcome.BROKER_DOWN  # kept as 解析中: the sweep parses it once the broker is back
     batch.refresh_from_db()
     if batch.status == S.REJECTED:
@@ -45,7 +46,7 @@ def confirm(batch, key_reason=""):
     )
     if not queued:
         return Outcome.NOT_ALLOWED
-    if not import_claims.queue(apply_enterprise_import, batch.pk):
+    if not jobs.send(apply_enterprise_import, batch.pk):
         # The broker is down: un-queue so that the user can confirm again later.
         ImportBatch.objects.filter(pk=batch.pk, status=S.PREVIEWED).update(confirmed_at=None)
         return Outcome.BROKER_DOWN
@@ -58,6 +59,6 @@ def retry(batch):
         return Outcome.NOT_ALLOWED
     batch.refresh_from_db(fields=["status"])
     task = parse_enterprise_import if batch.status == S.PARSING else apply_enterprise_import
-    if not import_claims.queue(task, batch.pk):
+    if not jobs.send(task, batch.pk):
         return Outcome.BROKER_DOWN  # left waiting: the sweep queues it once the broker is back
     return Outcome.QUEUED

@@ -92,9 +92,9 @@ def resume_enterprise_imports():
     parse_ids = list(import_claims.needing_parse(now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
     apply_ids = list(import_claims.needing_apply(now).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
     for batch_id in parse_ids:
-        import_claims.queue(parse_enterprise_import, batch_id)
+        jobs.send(parse_enterprise_import, batch_id)
     for batch_id in apply_ids:
-        import_claims.queue(apply_enterprise_import, batch_id)
+        jobs.send(apply_enterprise_import, batch_id)
     return {"given_up": given_up, "parse": len(parse_ids), "apply": len(apply_ids)}
 
 
