@@ -13,7 +13,6 @@ Self-contained on purpose (monthly runs and exports have their own claims); it c
 generic helper.
 """
 
-import logging
 import os
 import socket
 from datetime import timedelta
@@ -26,7 +25,6 @@ from django.utils.translation import gettext as _
 from enforcement.enterprises.models import ImportBatch
 
 S = ImportBatch.Status
-logger = logging.getLogger(__name__)
 # A batch queued this recently still has its own message on the way; the sweep leaves it alone.
 FRESH = timedelta(minutes=1)
 GRACE = timedelta(seconds=30)  # past the hard time limit: the child is surely gone
