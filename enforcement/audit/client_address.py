@@ -10,6 +10,7 @@ row written while serving it — including those the services write, who are not
 carries the address. Celery tasks have none.
 """
 
+import functools
 import ipaddress
 from contextvars import ContextVar
 
@@ -31,7 +32,13 @@ def _trusted(address, proxies):
 
 
 def trusted_proxies():
-    return [ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES]
+    return _networks(tuple(settings.TRUSTED_PROXIES))
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries):
+    # Parsed once per setting value, not on every request (the middleware asks for each one).
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
 def client_address(request):

@@ -15,7 +15,9 @@ import re
 REPLACEMENT = "\ufffd"
 LINE_BREAKS = "\t\n\r"
 
-_ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# Bidirectional formatting characters, a regex character class (also neutralised on pages: text/middleware.py).
+BIDI_CLASS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_ALWAYS = f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CLASS}\ud800-\udfff"
 _MULTILINE = re.compile(f"[{_ALWAYS}]")
 _SINGLE_LINE = re.compile(f"[{_ALWAYS}{LINE_BREAKS}]")
 
@@ -38,3 +40,9 @@ def neutralise(value: str, replacement: str = REPLACEMENT) -> str:
     """``value`` with every refused character replaced, line breaks kept: for text stored before the refusal,
     written where a control character would break the file or a bidi override would reverse the text."""
     return _MULTILINE.sub(replacement, value)
+
+
+def bidi_characters() -> list[str]:
+    """Every character of BIDI_CLASS, its ranges expanded."""
+    bidi = re.compile(f"[{BIDI_CLASS}]")
+    return [chr(code) for code in range(0x0600, 0x2070) if bidi.fullmatch(chr(code))]

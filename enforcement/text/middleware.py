@@ -8,9 +8,10 @@ PDFs do (characters.neutralise). One pass over the page's bytes, only where such
 
 import re
 
-# The bidirectional formatting characters of characters._ALWAYS, as UTF-8 bytes: U+061C, U+200E–U+200F,
-# U+202A–U+202E, U+2066–U+2069.
-_BIDI_UTF8 = re.compile(rb"\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+from enforcement.text.characters import bidi_characters
+
+# The bidirectional formatting characters the input refuses (characters.BIDI_CLASS), as UTF-8 byte sequences.
+_BIDI_UTF8 = re.compile(b"|".join(re.escape(char.encode()) for char in bidi_characters()))
 _REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
