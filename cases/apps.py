@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = "执法检查与案件"
 
     def ready(self):
+        import cases.penalties.signals  # noqa: F401  (the case history receiver)
         from cases.inspections.documents import register_sources
         from cases.inspections.enterprise_history import inspection_history
         from cases.inspections.services import last_inspector_pairs

@@ -35,6 +35,16 @@ CASES_VIEW = {
     "cases.reinspectionvisit": VIEW,
     "cases.hazardphoto": VIEW,
 }
+# Penalty cases (R-14…R-22): officers handle them; leaders approve; legal reviewers review (案审分离); the city
+# reads its counties' cases for supervision — acting in a case is for its own organisation only (services check).
+PENALTIES_VIEW = {"cases.penaltycase": VIEW, "cases.evidence": VIEW, "cases.deadline": VIEW}
+PENALTIES_HANDLE = {"cases.penaltycase": EDIT, "cases.evidence": ("view", "add"), "cases.deadline": VIEW}
+PENALTIES_APPROVE = {
+    "cases.penaltycase": ("view", "approve", "archive"),
+    "cases.evidence": VIEW,
+    "cases.deadline": VIEW,
+}
+PENALTIES_REVIEW = {"cases.penaltycase": ("view", "review"), "cases.evidence": VIEW, "cases.deadline": VIEW}
 PROGRESS_VIEW = {"supervision.monthlyprogress": VIEW}
 PROGRESS_CONFIRM = {"supervision.monthlyprogress": ("view", "confirm")}
 # Guidance visits (R-40…R-42): the city legal section runs them; counties see their own and answer letters.
@@ -80,6 +90,7 @@ BUILTIN_ROLES = {
             "enterprises.enterprise": EDIT,
             **PLANS_VIEW,
             **CASES_VIEW,
+            **PENALTIES_APPROVE,
             **PROGRESS_CONFIRM,
             **GUIDANCE_VIEW,
             **DOCUMENTS_ISSUE,
@@ -94,6 +105,7 @@ BUILTIN_ROLES = {
             "enterprises.enterprise": FULL,
             **PLANS_EDIT,
             **CASES_EDIT,
+            **PENALTIES_REVIEW,
             **PROGRESS_CONFIRM,
             "plans.inspectionplan": (*FULL, *PLAN_STEPS, "acknowledge"),
             # The city legal section re-runs a past month of the monthly progress job (R-05).
@@ -110,6 +122,7 @@ BUILTIN_ROLES = {
             "enterprises.enterprise": FULL,
             **PLANS_EDIT,
             **CASES_EDIT,
+            **PENALTIES_VIEW,
             **PROGRESS_VIEW,
             **DOCUMENTS_ISSUE,
         },
@@ -122,6 +135,7 @@ BUILTIN_ROLES = {
             "enterprises.enterprise": EDIT,
             **PLANS_VIEW,
             **CASES_EDIT,
+            **PENALTIES_HANDLE,
             # Officers declare (and withdraw) their own relations; seeing colleagues' declarations is
             # the legal section's business (the "view" permission), not theirs.
             "plans.conflictdeclaration": ("add",),
@@ -129,7 +143,11 @@ BUILTIN_ROLES = {
             **DOCUMENTS_ISSUE,
         },
     ),
-    "reviewer": ("法制审核人员", DataScope.SUBTREE, {**REGISTER_VIEW, **PLANS_VIEW, **CASES_VIEW, **PROGRESS_VIEW}),
+    "reviewer": (
+        "法制审核人员",
+        DataScope.SUBTREE,
+        {**REGISTER_VIEW, **PLANS_VIEW, **CASES_VIEW, **PENALTIES_REVIEW, **PROGRESS_VIEW},
+    ),
     # R-53: technical inspectors and social supervisors see only what is shared with them.
     "technical": ("技术检查员", DataScope.SHARED, {"enterprises.enterprise": VIEW}),
     "social_supervisor": ("社会监督员", DataScope.SHARED, {"enterprises.enterprise": VIEW}),
