@@ -12,6 +12,7 @@ class CasesConfig(AppConfig):
         from cases.inspections.enterprise_history import inspection_history
         from cases.inspections.services import last_inspector_pairs
         from cases.inspections.todo import inspection_figures, inspection_todo
+        from cases.penalties.documents import register_sources as register_penalty_sources
         from enforcement.web.enterprise_history import register_history
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
         from enforcement.web.todo import register_figures, register_todo
@@ -22,6 +23,7 @@ class CasesConfig(AppConfig):
         # Nor may the core: the documents engine (which re-issues a document when its record changes), the home
         # page, the enterprise page and the navigation take what cases gives.
         register_sources()
+        register_penalty_sources()
         register_nav(
             NavEntry(
                 "cases",

@@ -1,0 +1,1 @@
+"""Fields of the steps from filing to review and discussion, extension and closing (owned by the docs1 work)."""
