@@ -54,23 +54,8 @@ def clean_step_data(kind, data) -> dict:
     """The step's fields validated by its form, JSON-plain; ValidationError with the form's Chinese messages."""
     form = form_for(kind)(data=data or {})
     if not form.is_valid():
-        raise ValidationError(
-            {field: [e["message"] for e in errors] for field, errors in form.errors.get_json_data().items()}
-        )
-    return {k: _plain(v) for k, v in value.items()}
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
-
-
-def clean_step_data(kind, data) -> dict:
-    """The step's fields validated by its form, JSON-plain; ValidationError with the form's Chinese messages."""
-    form = form_for(kind)(data=data or {})
-    if not form.is_valid():
-        raise ValidationError(
-            form.errors.get_json_data()
-            and {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
-        )
+        errors = form.errors.get_json_data()
+        raise ValidationError({field: [e["message"] for e in items] for field, items in errors.items()})
     return {k: _plain(v) for k, v in form.cleaned_data.items()}
 
 
