@@ -378,3 +378,15 @@ LONG_SIZES = {
     "onsite_plan": (2, 5),
     "annual_plan": (3, 4),
 }
+
+
+def _add_feature_samples():
+    """Samples the feature packages keep beside their own tests (one module per group of document types)."""
+    from tests.penalties import samples_decision
+
+    for module in (samples_decision,):
+        SAMPLES.update(module.SAMPLES)
+        LONG_SIZES.update(module.LONG_SIZES)
+
+
+_add_feature_samples()
