@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.penalties import steps
 from cases.penalties.documents import decision as sources
@@ -617,3 +618,30 @@ def test_amounts_in_capitals_and_penalty_words():
     assert rmb_capitals(Decimal("200.05")) == "贰佰元零伍分"
     assert penalty_words(["warning", "fine"], Decimal("3000")) == "警告，罚款人民币叁仟元整（¥3,000.00）"
     assert penalty_words(["suspension"], text="停产停业整顿一个月") == "责令停产停业（停产停业整顿一个月）"
+
+
+@pytest.mark.django_db
+def test_an_unnumbered_record_is_listed_and_downloaded_by_name_not_by_an_empty_number(world, case, client):
+    """GIVEN an issued 陈述申辩笔录 (number pattern "": the serial is allocated, nothing printed)
+    THEN the document list links it as “（不编号）” beside its title, and its PDF is named by its title."""
+    c, unit, _person = case
+    officer = world.people.county_a_officer
+    row = record(
+        c,
+        "statement",
+        {
+            "start_time": "9:00",
+            "end_time": "9:30",
+            "place": "会议室",
+            "speaker": "钱立新",
+            "recorder": officer.pk,
+            "content": "无异议。",
+        },
+        party=unit,
+    )
+    document = issue_for(officer, "statement_record", row.pk)
+    assert (document.number, document.serial) == ("", 1)
+    assert document.file_stem == document.title == f"{CAUSE}陈述申辩笔录"
+    client.force_login(officer)
+    page = client.get(reverse("documents:list")).content.decode()
+    assert f'">{document.shown_number}</a>' in page and "（不编号）" in page
