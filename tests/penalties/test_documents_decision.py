@@ -356,7 +356,7 @@ def test_statement_and_hearing_records_notice_and_report(world, case):
         "hearing_notice",
         {
             **panel,
-            "hearing_on": D(10).isoformat(),
+            "hearing_on": D(25).isoformat(),
             "hearing_time": "14:30",
             "place": "局二楼听证室",
             "public": "1",
@@ -368,7 +368,7 @@ def test_statement_and_hearing_records_notice_and_report(world, case):
     text, _pdf = text_of(doc)
     for expected in (
         "东城机械厂：",
-        cn_date(D(10)),
+        cn_date(D(25)),
         "14:30",
         "公开举行听证会",
         "法制科科长",
@@ -645,3 +645,26 @@ def test_an_unnumbered_record_is_listed_and_downloaded_by_name_not_by_an_empty_n
     client.force_login(officer)
     page = client.get(reverse("documents:list")).content.decode()
     assert f'">{document.shown_number}</a>' in page and "（不编号）" in page
+
+
+@pytest.mark.django_db
+def test_hearing_notice_refused_when_late_or_chaired_by_an_investigator(world, case):
+    """行政处罚法 第64条: the notice at least 7 working days before the hearing (第（二）项); the chair and members
+    not investigators of the case (第（四）项)."""
+    c, _unit, _person = case
+    people = world.people
+    base = {
+        "hearing_time": "9:00",
+        "place": "听证室",
+        "public": "0",
+        "applicant": "东城机械厂",
+        "clerk": people.nobody.pk,
+    }
+    late = record(c, "hearing_notice", {**base, "chair": people.city_legal.pk, "hearing_on": D(3).isoformat()}, days=0)
+    with pytest.raises(ValidationError, match="第六十四条第（二）项"):
+        issue_for(people.county_a_officer, "hearing_notice", late.pk)
+    investigator = record(
+        c, "hearing_notice", {**base, "chair": people.county_a_officer2.pk, "hearing_on": D(30).isoformat()}, days=0
+    )
+    with pytest.raises(ValidationError, match="第六十四条第（四）项"):
+        issue_for(people.county_a_officer, "hearing_notice", investigator.pk)

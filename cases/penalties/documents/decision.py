@@ -11,6 +11,8 @@ Rows are fetched through ``PenaltyCase.objects.restrict`` (out of scope → Does
 refuses a document whose step is not finished, in Chinese, naming the article where the law makes the rule.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +42,7 @@ from enforcement.documents.sources import (
 )
 from enforcement.rules.keys import RuleKey
 from enforcement.rules.values import rule_value
+from enforcement.workdays.deadlines import Unit, compute_due
 
 State = PenaltyCase.State
 # States before the handling was approved (and reviewed and discussed where required): no notice yet.
@@ -425,8 +428,35 @@ def check_surcharge_ready(record):
         raise ValidationError(_("加处罚款的数额不得超出罚款数额（行政处罚法 第七十二条、行政强制法 第四十五条）。"))
 
 
+def check_hearing_notice_ready(record):
+    _require_data(record)
+    data = record.data
+    # 行政处罚法 第64条第（四）项: the hearing is chaired by someone who did not investigate the case.
+    panel = {data.get(key) for key in ("chair", "member1", "member2") if data.get(key)}
+    if panel & set(record.case.officers.values_list("pk", flat=True)):
+        raise ValidationError(_("听证主持人、听证员不得由本案调查人员担任（行政处罚法 第六十四条第（四）项）。"))
+    # 行政处罚法 第64条第（二）项 / 第85条: the notice reaches the party at least 7 working days before the hearing.
+    hearing_on = datetime.date.fromisoformat(data["hearing_on"])
+    days = rule_value(RuleKey.HEARING_NOTICE_WORKING_DAYS, record.occurred_on, record.case.organisation).as_int()
+    latest = compute_due(hearing_on, days, Unit.WORKING_DAYS, backwards=True).day
+    if record.occurred_on > latest:
+        raise ValidationError(
+            _(
+                "听证会通知书应当在举行听证的%(days)d个工作日前送达，举行听证日期为%(on)s的，最迟应于%(latest)s"
+                "通知（行政处罚法 第六十四条第（二）项）。请另定听证日期。"
+            )
+            % {"days": days, "on": hearing_on.isoformat(), "latest": latest.isoformat()}
+        )
+
+
 STATEMENT_RECORD = _step_source("statement_record", "statement", gettext_lazy("陈述申辩笔录"), people=("recorder",))
-HEARING_NOTICE = _step_source("hearing_notice", "hearing_notice", gettext_lazy("行政处罚听证会通知书"), people=PANEL)
+HEARING_NOTICE = _step_source(
+    "hearing_notice",
+    "hearing_notice",
+    gettext_lazy("行政处罚听证会通知书"),
+    build=lambda r: _record_context(r, PANEL),
+    check=check_hearing_notice_ready,
+)
 HEARING_RECORD = _step_source("hearing_record", "hearing", gettext_lazy("听证笔录"), people=PANEL)
 HEARING_REPORT = _step_source(
     "hearing_report", "hearing_report", gettext_lazy("听证会报告书"), people=(*PANEL, "leader")
