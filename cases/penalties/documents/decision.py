@@ -185,31 +185,28 @@ def _link(field):
     return on_issued
 
 
-def _party_title(name):
-    return lambda party: _("%(party)s%(name)s") % {"party": party.name, "name": name}
+def _party_source(key, name, build, check, link=None):
+    """A document of one party (unit and individual variants in one type); ``link`` is the CaseParty field that
+    points at the document in force (the notice, the decision)."""
+    return DocumentSource(
+        doc_type_key=key,
+        model=CaseParty,
+        queryset=_party_queryset,
+        organisation_of=lambda p: p.case.organisation,
+        title=lambda party: _("%(party)s%(name)s") % {"party": party.name, "name": name},
+        build_context=build,
+        check_ready=check,
+        on_issued=_link(link) if link else None,
+        labels=LABELS,
+    )
 
 
-PENALTY_NOTICE = DocumentSource(
-    doc_type_key="penalty_notice",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("行政处罚告知书")),
-    build_context=notice_context,
-    check_ready=check_notice_ready,
-    on_issued=_link("notice"),
-    labels=LABELS,
+PENALTY_NOTICE = _party_source(
+    "penalty_notice", gettext_lazy("行政处罚告知书"), notice_context, check_notice_ready, link="notice"
 )
 
-HEARING_RIGHTS_NOTICE = DocumentSource(
-    doc_type_key="hearing_rights_notice",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("行政处罚听证告知书")),
-    build_context=notice_context,
-    check_ready=check_hearing_rights_ready,
-    labels=LABELS,
+HEARING_RIGHTS_NOTICE = _party_source(
+    "hearing_rights_notice", gettext_lazy("行政处罚听证告知书"), notice_context, check_hearing_rights_ready
 )
 
 
@@ -251,16 +248,8 @@ def decision_context(party):
     return context
 
 
-PENALTY_DECISION = DocumentSource(
-    doc_type_key="penalty_decision",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("行政处罚决定书")),
-    build_context=decision_context,
-    check_ready=check_decision_ready,
-    on_issued=_link("decision"),
-    labels=LABELS,
+PENALTY_DECISION = _party_source(
+    "penalty_decision", gettext_lazy("行政处罚决定书"), decision_context, check_decision_ready, link="decision"
 )
 
 
@@ -277,16 +266,12 @@ def no_penalty_context(party):
     return context
 
 
-NO_PENALTY_DECISION = DocumentSource(
-    doc_type_key="no_penalty_decision",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("不予行政处罚决定书")),
-    build_context=no_penalty_context,
-    check_ready=check_no_penalty_ready,
-    on_issued=_link("decision"),
-    labels=LABELS,
+NO_PENALTY_DECISION = _party_source(
+    "no_penalty_decision",
+    gettext_lazy("不予行政处罚决定书"),
+    no_penalty_context,
+    check_no_penalty_ready,
+    link="decision",
 )
 
 
@@ -306,16 +291,8 @@ def summary_context(party):
     return context
 
 
-SUMMARY_DECISION = DocumentSource(
-    doc_type_key="summary_decision",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("当场处罚决定书")),
-    build_context=summary_context,
-    check_ready=check_summary_ready,
-    on_issued=_link("decision"),
-    labels=LABELS,
+SUMMARY_DECISION = _party_source(
+    "summary_decision", gettext_lazy("当场处罚决定书"), summary_context, check_summary_ready, link="decision"
 )
 
 
