@@ -180,17 +180,6 @@ class IssuedDocument(models.Model):
         return f"{self.title} {self.number}" + (f"（第{self.version}版）" if self.version > 1 else "")
 
     @property
-    def shown_number(self):
-        """The number as pages show it: an un-numbered record (询问笔录, 陈述申辩笔录, 听证笔录…, number pattern "")
-        prints no number on paper, and pages say so rather than showing an empty link."""
-        return self.number or _("（不编号）")
-
-    @property
-    def file_stem(self):
-        """The PDF's download name without suffix: the number, or the title of an un-numbered record."""
-        return self.number or self.title
-
-    @property
     def is_current(self):
         return self.status == self.Status.ISSUED
 

@@ -386,7 +386,7 @@ def issue_from_page(request, issue, pk, back):
         for message in exc.messages:
             messages.error(request, message)
         return redirect(back)
-    names = {"name": document.doc_type.name, "number": document.shown_number}
+    names = {"name": document.doc_type.name, "number": document.number}
     if getattr(document, "newly_issued", False):
         messages.success(request, _("已出具%(name)s，文号 %(number)s，PDF 正在生成。") % names)
     else:

@@ -145,7 +145,7 @@ def document_reissue(request, pk):
     messages.success(
         request,
         _("已重新出具%(name)s %(number)s（第%(n)d版），PDF 正在生成。")
-        % {"name": new.doc_type.name, "number": new.shown_number, "n": new.version},
+        % {"name": new.doc_type.name, "number": new.number, "n": new.version},
     )
     return redirect(_safe_next(request) or reverse("documents:detail", args=[new.pk]))
 
@@ -159,7 +159,7 @@ def document_void(request, pk):
     form = void_form(request.POST)
     if _with_reason(form, lambda reason: void_document(user, document.pk, reason)) is None:
         return _detail(request, document, status=400, void=form)
-    messages.success(request, _("已作废 %(number)s。") % {"number": document.shown_number})
+    messages.success(request, _("已作废 %(number)s。") % {"number": document.number})
     if request.POST.get("then") == "reopen":
         return _reopen(request, document)
     return redirect(_safe_next(request) or reverse("documents:detail", args=[document.pk]))
@@ -177,8 +177,7 @@ def _reopen(request, document):
         return redirect(back)
     messages.success(
         request,
-        _("已重开：%(name)s新文号 %(number)s，PDF 正在生成。")
-        % {"name": fresh.doc_type.name, "number": fresh.shown_number},
+        _("已重开：%(name)s新文号 %(number)s，PDF 正在生成。") % {"name": fresh.doc_type.name, "number": fresh.number},
     )
     return redirect(_safe_next(request) or reverse("documents:detail", args=[fresh.pk]))
 
@@ -230,7 +229,7 @@ def pdf_response(request, document):
             document.refresh_from_db()
         if not document.voided_pdf:
             return _pending(request, document)
-        name = f"{document.file_stem}（作废）.pdf"
+        name = f"{document.number}（作废）.pdf"
         downloaded(request, document, _("文书PDF"), name)
         return serve_scoped_file(document.voided_pdf, download_name=name)
     if document.render_status != IssuedDocument.RenderStatus.RENDERED and _resume(document):
@@ -238,7 +237,7 @@ def pdf_response(request, document):
     if document.render_status != IssuedDocument.RenderStatus.RENDERED or not document.pdf:
         return _pending(request, document)
     suffix = f"（第{document.version}版）" if document.version > 1 else ""
-    name = f"{document.file_stem}{suffix}.pdf"
+    name = f"{document.number}{suffix}.pdf"
     downloaded(request, document, _("文书PDF"), name)
     return serve_scoped_file(document.pdf, download_name=name)
 
