@@ -217,7 +217,7 @@ def interview_record(size):
             "phone": "13900000000",
             "present": "",
             "subject": "你单位从业人员安全生产教育和培训",
-            "transcript": transcript + "问：以上记录是否属实？\n答：属实。",
+            "transcript": transcript + "问：以上记录是否属实？\n答：属实，以上记录与我所说的一致。",
         },
     )
     return base.Sample(
@@ -225,7 +225,7 @@ def interview_record(size):
         context,
         closing=("以上笔录已向被询问人宣读", "年月日"),
         unbroken=["350102197001011234", "35010020230001"],
-        required=["询问笔录", "钱立新", "如实回答问题的义务", "申请回避的权利", "答：属实。"],
+        required=["询问笔录", "钱立新", "如实回答问题的义务", "申请回避的权利", "答：属实，以上记录与我所说的一致。"],
     )
 
 
@@ -364,6 +364,7 @@ def investigation_report(size):
         closing=("承办人（签名）：王建国", cn_date(context["occurred_on"])),
         unbroken=[cn_date(context["occurred_on"])],
         required=[context["doc"].number, "第九十七条第（三）项", "第二十八条第一款", "罚款人民币30000元", "钱立新"],
+        long_pages=(2, 5),
     )
 
 
@@ -493,5 +494,20 @@ SAMPLES = {
     "case_closing": case_closing,
 }
 
-# Measured on the layout as it is (see tests/documents/samples.py LONG_SIZES).
-LONG_SIZES = {key: (4, 6, 8) for key in SAMPLES}
+# Measured on the layout as it is (see tests/documents/samples.py LONG_SIZES): 2–4 pages (5 for the report with 8
+# violations and the notice with its list), one size with the signature block near the top of a later page.
+LONG_SIZES = {
+    "case_filing": (3, 6, 8),
+    "interview_notice": (3, 8, 9),
+    "interview_record": (3, 5, 6),
+    "scene_record": (3, 4, 5),
+    "sampling_voucher": (2, 5, 8),
+    "preservation_notice": (2, 3, 5),
+    "preservation_disposal": (3, 5, 9),
+    "investigation_report": (4, 6, 8),
+    "handling_approval": (4, 6, 8),
+    "legal_review": (4, 6, 8),
+    "collective_discussion": (3, 4, 5),
+    "case_extension": (4, 6, 8),
+    "case_closing": (4, 6, 8),
+}
