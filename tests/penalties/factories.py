@@ -97,8 +97,12 @@ def _fine_of(party, hearing):
     return PERSON_FINE
 
 
-def build_case(world, state, *, parties=("unit",), hearing=False, start=None):
-    """A general-procedure case of county A taken through the services up to ``state`` (a PenaltyCase.State)."""
+def build_case(world, state, *, parties=("unit",), hearing=False, start=None, waive=True):
+    """A general-procedure case of county A taken through the services up to ``state`` (a PenaltyCase.State).
+
+    ``hearing``: the unit's fine reaches the hearing amount, it asks for a hearing (and the case is discussed
+    collectively); ``waive``: the parties give up statement and hearing when notified (else the decision waits
+    for the windows to run out)."""
     people = penalty_people(world)
     officer, leader, reviewer = people.county_a_officer, people.county_a_leader, people.county_a_reviewer
     team = [people.county_a_officer, people.county_a_officer2]
@@ -145,11 +149,11 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None):
     served = start + 4 * DAY
     for party in _fresh(case).parties.all():
         deliver(officer, party, party.notice_id, served)
-        if not hearing:
+        if waive and not hearing:
             services.record_waiver(officer, party.pk, statement=True, hearing=True)
     if reached():
         return _fresh(case)
-    decided_on = start + 6 * DAY
+    decided_on = start + 6 * DAY if waive else start + 20 * DAY
     if hearing:
         unit = case.parties.get(kind=CaseParty.Kind.UNIT)
         services.request_hearing(officer, unit.pk, requested_on=start + 5 * DAY)
