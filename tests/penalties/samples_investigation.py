@@ -138,9 +138,19 @@ def _long(text, size, tag):
 
 def _approvals(occurred, size):
     return {
-        "handler": {"opinion": _long("建议立案调查", size, "意见"), "names": ["王建国", "李卫东"], "date": _days(occurred)},
+        "handler": {
+            "opinion": _long("建议立案调查", size, "意见"),
+            "names": ["王建国", "李卫东"],
+            "date": _days(occurred),
+        },
         "check": {"opinion": "同意承办人意见。", "name": "周振华", "date": _days(occurred + 1)},
-        "approval": {"given": True, "approved": True, "opinion": "同意。", "name": "赵局长", "date": _days(occurred + 2)},
+        "approval": {
+            "given": True,
+            "approved": True,
+            "opinion": "同意。",
+            "name": "赵局长",
+            "date": _days(occurred + 2),
+        },
     }
 
 
@@ -153,7 +163,9 @@ def case_filing(size):
         f"（东）应急立〔{base._year()}〕3号",
         size,
         occurred,
-        data={"source_on": _days(-45), "summary": _long(FACT, size * 2, "情况"), "handler_opinion": "建议立案。"},
+        source_on=_days(-45),
+        summary=_long(FACT, size * 2, "情况"),
+        data={"handler_opinion": "建议立案。"},
         **_approvals(occurred, size),
     )
     return base.Sample(
@@ -258,7 +270,8 @@ def scene_record(size):
 
 def sampling_voucher(size):
     items = [
-        {"name": f"第{i}号样品：工业氧气瓶", "spec": f"40L-2026{i:02d}", "quantity": f"{i}瓶"} for i in range(1, size * 4)
+        {"name": f"第{i}号样品：工业氧气瓶", "spec": f"40L-2026{i:02d}", "quantity": f"{i}瓶"}
+        for i in range(1, size * 4)
     ]
     context = _base(
         f"（东）应急抽〔{base._year()}〕1号",
@@ -298,7 +311,7 @@ def preservation_notice(size):
         size,
         -22,
         party=base.ENTERPRISE["name"],
-        disposal_due=_days(-13),
+        disposal_due={"day": _days(-13), "count": 7, "warning": ""},
         people={"approved_by": "赵局长"},
         data={
             "suspected": "未按规定对从业人员进行安全生产教育和培训",
@@ -315,7 +328,7 @@ def preservation_notice(size):
         closing=("上述物品经核无误", "年月日"),
         rows=[(f"{i}第{i}号证物", f"备注{i}") for i in range(1, len(items) + 1)],
         unbroken=[cn_date(_days(-13))],
-        required=[context["doc"].number, "七个工作日内", "第五十六条", "先行登记保存证据清单"],
+        required=[context["doc"].number, "7个工作日内", "第五十六条", "先行登记保存证据清单"],
         long_pages=(2, 5),
     )
 
@@ -401,13 +414,13 @@ def legal_review(size):
             "procedure": "程序合法。",
             "discretion": "处罚幅度符合裁量基准。",
             "conclusion": "agree",
-            "opinion": "",
+            "opinion": "事实清楚，证据确凿，适用法律正确，程序合法，同意拟处罚意见",
         },
     )
     return base.Sample(
         "documents/penalties/legal_review.html",
         context,
-        closing=("审核结论", cn_date(context["occurred_on"])),
+        closing=("审核意见：事实清楚", cn_date(context["occurred_on"])),
         rows=[("执法主体与权限", "未超越法定职权。")],
         unbroken=[cn_date(context["occurred_on"])],
         required=[context["doc"].number, "本案通过法制审核", "陈静"],
@@ -445,8 +458,8 @@ def case_extension(size):
         f"（东）应急案延〔{base._year()}〕1号",
         size,
         occurred,
-        data={"days": 30, "reason": approvals["handler"]["opinion"]},
-        deadline={"original": _days(50), "extended": _days(80), "article": "行政处罚法 第60条"},
+        data={"days": 120, "reason": approvals["handler"]["opinion"], "approver_level": "head"},
+        deadline={"original": _days(50), "extended": _days(80), "warning": ""},
         **approvals,
     )
     return base.Sample(
@@ -454,7 +467,7 @@ def case_extension(size):
         context,
         closing=("案件延期理由", "审批人（签名）：赵局长"),
         unbroken=[cn_date(_days(50)), cn_date(_days(80))],
-        required=[context["doc"].number, "30日", "延长至"],
+        required=[context["doc"].number, "自立案之日起120日", "延长至"],
     )
 
 

@@ -11,19 +11,11 @@ from django.utils import timezone
 
 # The inspection record's "2026年5月3日9时30分至11时45分" wording, shared rather than written twice.
 from cases.inspections.documents import _time_range
-
+from cases.penalties.kinds import PenaltyKind
 from cases.penalties.models import CaseEvent, CaseParty, StepRecord
 
-# Penalty kinds as the law names them (行政处罚法 第9条; 安全生产法 第94–114条). Codes unknown here print as stored.
-PENALTY_KINDS = {
-    "warning": "警告",
-    "fine": "罚款",
-    "confiscation": "没收违法所得",
-    "suspension": "责令停产停业",
-    "licence_suspension": "暂扣许可证件",
-    "licence_revocation": "吊销许可证件",
-    "closure": "提请关闭",
-}
+# Penalty kinds as the law names them (行政处罚法 第9条), by their stored codes.
+PENALTY_KINDS = dict(PenaltyKind.choices)
 
 
 def iso(value):
@@ -53,7 +45,7 @@ def penalty_text(kinds, fine=None, confiscation=None, text=""):
         elif kind == "confiscation" and confiscation is not None:
             parts.append(f"没收违法所得人民币{money(confiscation)}元")
         else:
-            parts.append(PENALTY_KINDS.get(kind, kind))
+            parts.append(str(PENALTY_KINDS.get(kind, kind)))
     return "，".join(parts)
 
 
@@ -75,8 +67,12 @@ def party_context(party: CaseParty):
             for v in party.violations.all()
         ],
         "no_penalty": party.no_penalty,
-        "proposed": penalty_text(party.proposed_kinds, party.proposed_fine, party.proposed_confiscation, party.proposed_text),
-        "decided": penalty_text(party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text),
+        "proposed": penalty_text(
+            party.proposed_kinds, party.proposed_fine, party.proposed_confiscation, party.proposed_text
+        ),
+        "decided": penalty_text(
+            party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text
+        ),
         "decision_number": party.decision.number if party.decision_id else "",
         "decided_on": iso(party.decided_on),
         "executed_on": iso(party.executed_on),

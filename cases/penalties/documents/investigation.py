@@ -18,6 +18,7 @@ from cases.penalties.documents.context import (
     case_context,
     check_box,
     iso,
+    local_day,
     moment_text,
     parties_context,
     person_names,
@@ -32,6 +33,9 @@ from enforcement.documents.sources import (
     same_organisation,
     source_key,
 )
+from enforcement.rules.keys import RuleKey
+from enforcement.rules.values import rule_value
+from enforcement.workdays.deadlines import Unit, compute_due
 
 K = StepRecord.Kind
 HANDLE, APPROVE, REVIEW = "cases.change_penaltycase", "cases.approve_penaltycase", "cases.review_penaltycase"
@@ -170,8 +174,12 @@ FILING_TRANSITIONS = ("approve_filing", "refuse_filing")
 
 def case_filing_context(record):
     data = record.data or {}
+    case = record.case
     return _base(
         record,
+        # Registered with the case when it was opened: the source day and its facts, unless the filing form says.
+        source_on=data.get("source_on") or local_day(case.created_at),
+        summary=data.get("summary") or case.facts,
         handler=_handler(record),
         check=check_box(data),
         approval=approval_box(record, FILING_TRANSITIONS, ("approve_filing",)),
@@ -239,16 +247,11 @@ SAMPLING_VOUCHER = _source(
 
 
 def disposal_due(record):
-    """The day the disposal decision is due, as the case's deadline computed it (行政处罚法 第56条: 7 days,
-    working days by 第85条), or "" while core has not recorded it."""
-    deadline = (
-        Deadline.objects.filter(
-            case_id=record.case_id, kind=Deadline.Kind.PRESERVATION_DISPOSAL, started_on=record.occurred_on
-        )
-        .order_by("-id")
-        .first()
-    )
-    return iso(deadline.due_on) if deadline else ""
+    """When the disposal decision is due (行政处罚法 第56条: 7 days, working days by 第85条), computed from the same
+    rule and calendar as the case's deadline — at issue time, since the deadline row is written after the notice."""
+    value = rule_value(RuleKey.PRESERVATION_DISPOSAL_WORKING_DAYS, record.occurred_on, record.case.organisation)
+    computed = compute_due(record.occurred_on, value.as_int(), Unit.WORKING_DAYS)
+    return {"day": computed.day.isoformat(), "count": value.as_int(), "warning": computed.warning}
 
 
 def preservation_notice_context(record):
@@ -262,9 +265,7 @@ def preservation_notice_context(record):
 
 def _preservation_of(record):
     pk = (record.data or {}).get("preservation")
-    return (
-        StepRecord.objects.filter(pk=pk, case_id=record.case_id, kind=K.PRESERVATION).first() if pk else None
-    )
+    return StepRecord.objects.filter(pk=pk, case_id=record.case_id, kind=K.PRESERVATION).first() if pk else None
 
 
 def preservation_disposal_context(record):
@@ -336,11 +337,7 @@ def handling_approval_context(record):
 
 def _check_handling(record):
     _check_violations(record)
-    undecided = [
-        p.name
-        for p in record.case.parties.all()
-        if not (p.proposed_kinds or p.proposed_text or p.no_penalty)
-    ]
+    undecided = [p.name for p in record.case.parties.all() if not (p.proposed_kinds or p.proposed_text or p.no_penalty)]
     if undecided:
         raise ValidationError(_("当事人%(names)s尚未拟定处罚意见。") % {"names": "、".join(undecided)})
     _approved(HANDLING_TRANSITIONS, ("approve_handling",), gettext_lazy("案件处理"))(record)
@@ -368,8 +365,9 @@ def collective_discussion_context(record):
     return _base(record, people=_people(record, "chair", "reporter", "recorder"))
 
 
+# The report may find no violation (the case is then withdrawn): it needs the parties, not their violations.
 INVESTIGATION_REPORT = _source(
-    "investigation_report", K.REPORT, "案件调查终结报告", investigation_report_context, check=_check_violations
+    "investigation_report", K.REPORT, "案件调查终结报告", investigation_report_context, check=_needs_parties
 )
 HANDLING_APPROVAL = _source(
     "handling_approval",
@@ -395,16 +393,22 @@ COLLECTIVE_DISCUSSION = _source(
 # --- 案件延期审批表、结案审批表 ---------------------------------------------------------------------------------
 
 
-def decision_deadline(case):
-    """The decision deadline before and after the extension (行政处罚法 第60条; the sector rule's extension)."""
-    rows = list(Deadline.objects.filter(case_id=case.pk, kind=Deadline.Kind.DECISION).order_by("id"))
-    if not rows:
-        return {"original": "", "extended": "", "article": ""}
-    current = rows[-1]
+def decision_deadline(record):
+    """The decision limit before and after the extension (行政处罚法 第60条; the sector rule's extension): the one in
+    force when the extension was recorded, and the new total counted in calendar days from 立案 (第85条: a limit
+    ending on a rest day runs to the next working day) — stable before and after the service stores the new row."""
+    case = record.case
+    before = (
+        Deadline.objects.filter(case_id=case.pk, kind=Deadline.Kind.DECISION, created_at__lte=record.recorded_at)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    days = (record.data or {}).get("days")
+    extended = compute_due(case.filed_on, int(days), Unit.CALENDAR_DAYS) if case.filed_on and days else None
     return {
-        "original": iso(rows[-2].due_on) if len(rows) > 1 else "",
-        "extended": iso(current.due_on),
-        "article": current.article,
+        "original": iso(before.due_on) if before else "",
+        "extended": extended.day.isoformat() if extended else "",
+        "warning": extended.warning if extended else "",
     }
 
 
@@ -415,7 +419,7 @@ def case_extension_context(record):
         handler={**_handler(record), "opinion": data.get("reason", "")},
         check=check_box(data),
         approval=approval_box(record, ()),
-        deadline=decision_deadline(record.case),
+        deadline=decision_deadline(record),
     )
 
 

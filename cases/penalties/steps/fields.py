@@ -85,7 +85,8 @@ class ItemListField(forms.CharField):
         cells = [cell.strip() for cell in text_line.replace("｜", "|").replace("\t", "|").split("|")]
         if len(cells) > len(self.columns):
             raise ValidationError(
-                _("%(label)s第%(n)d行的栏数多于%(count)d栏。") % {"label": self.label, "n": n, "count": len(self.columns)}
+                _("%(label)s第%(n)d行的栏数多于%(count)d栏。")
+                % {"label": self.label, "n": n, "count": len(self.columns)}
             )
         return self._row(dict(zip((key for key, _name in self.columns), cells, strict=False)), n)
 

@@ -52,11 +52,12 @@ class CheckedForm(forms.Form):
 
 @step_form(K.FILING)
 class FilingForm(CheckedForm):
-    """立案审批表 (行政处罚法 第54条): what the case is about and the handling officers' opinion."""
+    """立案审批表 (行政处罚法 第54条): the case is registered with its facts and source when it is opened, so every
+    field here is optional — 案件基本情况 defaults to the case's facts, the source time to the day it was registered."""
 
-    source_on = forms.DateField(label=gettext_lazy("案件来源时间"))
-    summary = narrative(gettext_lazy("案件基本情况"))
-    handler_opinion = cell_text(gettext_lazy("承办人意见"))
+    source_on = forms.DateField(label=gettext_lazy("案件来源时间"), required=False)
+    summary = narrative(gettext_lazy("案件基本情况"), required=False, help_text=gettext_lazy("不填则为登记的简要案情"))
+    handler_opinion = cell_text(gettext_lazy("承办人意见"), required=False)
 
 
 # --- 调查取证 -------------------------------------------------------------------------------------------------
@@ -73,7 +74,9 @@ class InterviewNoticeForm(forms.Form):
     """询问通知书: whom, why, when and where to come, what to bring, whom to call."""
 
     addressee = line(gettext_lazy("被通知人"), max_length=100, required=False, help_text=gettext_lazy("不填则为当事人"))
-    reason = line(gettext_lazy("询问事由"), help_text=gettext_lazy("如：你单位涉嫌未按规定对从业人员进行安全生产教育和培训一案"))
+    reason = line(
+        gettext_lazy("询问事由"), help_text=gettext_lazy("如：你单位涉嫌未按规定对从业人员进行安全生产教育和培训一案")
+    )
     appear_at = forms.DateTimeField(label=gettext_lazy("接受询问时间"))
     place = line(gettext_lazy("接受询问地点"))
     materials = forms.MultipleChoiceField(
@@ -217,14 +220,16 @@ REVIEW_CONCLUSIONS = [
 
 @step_form(K.REVIEW)
 class ReviewForm(forms.Form):
-    """法制审核意见书 (行政处罚法 第58条): the reviewer's findings on each point the law names, and the conclusion."""
+    """法制审核意见书 (行政处罚法 第58条): the reviewer's findings on the points the law names and the conclusion. The
+    service takes the opinion and whether the review passed; the points are optional (a short review states only
+    its opinion)."""
 
-    authority = cell_text(gettext_lazy("执法主体与权限"))
-    facts = cell_text(gettext_lazy("事实与证据"))
-    basis = cell_text(gettext_lazy("适用法律依据"))
-    procedure = cell_text(gettext_lazy("执法程序"))
-    discretion = cell_text(gettext_lazy("裁量基准运用"))
-    conclusion = forms.ChoiceField(label=gettext_lazy("审核结论"), choices=REVIEW_CONCLUSIONS)
+    authority = cell_text(gettext_lazy("执法主体与权限"), required=False)
+    facts = cell_text(gettext_lazy("事实与证据"), required=False)
+    basis = cell_text(gettext_lazy("适用法律依据"), required=False)
+    procedure = cell_text(gettext_lazy("执法程序"), required=False)
+    discretion = cell_text(gettext_lazy("裁量基准运用"), required=False)
+    conclusion = forms.ChoiceField(label=gettext_lazy("审核结论"), choices=REVIEW_CONCLUSIONS, required=False)
     opinion = cell_text(gettext_lazy("审核意见"), required=False)
 
 
@@ -245,12 +250,20 @@ class DiscussionForm(TimedForm):
 # --- 延期、结案、撤销立案 -------------------------------------------------------------------------------------
 
 
+APPROVER_LEVELS = [
+    ("head", gettext_lazy("本机关负责人批准")),
+    ("superior", gettext_lazy("上一级应急管理部门批准")),
+]
+
+
 @step_form(K.EXTENSION)
 class ExtensionForm(CheckedForm):
-    """案件延期审批表 (行政处罚法 第60条; the extension and its approver as the sector rule names them)."""
+    """案件延期审批表 (行政处罚法 第60条; the extension and its approver as the sector rule names them): the extended
+    limit counted in calendar days from 立案, the reason and who approves."""
 
-    days = forms.IntegerField(label=gettext_lazy("延长天数"), min_value=1, max_value=180)
+    days = forms.IntegerField(label=gettext_lazy("延长后的办案期限（自立案之日起，日）"), min_value=1, max_value=365)
     reason = cell_text(gettext_lazy("延期理由"))
+    approver_level = forms.ChoiceField(label=gettext_lazy("批准机关"), choices=APPROVER_LEVELS, required=False)
 
 
 @step_form(K.CLOSING)
