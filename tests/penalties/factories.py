@@ -132,7 +132,6 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
         occurred_on=start + DAY,
         officers=team,
     )
-    services.end_investigation(officer, case.pk, data=step_data("report"), occurred_on=start + 2 * DAY)
     for party in case.parties.all():
         services.add_violation(
             officer,
@@ -141,6 +140,9 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
             article_breached="《中华人民共和国安全生产法》第二十八条第一款",
             article_punishing="《中华人民共和国安全生产法》第九十七条第（三）项",
         )
+    # The report states the violations found (with their articles); the penalties are proposed after it.
+    services.end_investigation(officer, case.pk, data=step_data("report"), occurred_on=start + 2 * DAY)
+    for party in case.parties.all():
         services.propose_penalty(officer, party.pk, kinds=["fine"], fine=_fine_of(party, hearing), text="罚款")
     if reached():
         return _fresh(case)
