@@ -379,14 +379,9 @@ LONG_SIZES = {
     "annual_plan": (3, 4),
 }
 
+# The penalty documents' samples live beside their tests (tests/penalties/samples_*.py).
+from tests.penalties import samples_decision, samples_investigation  # noqa: E402
 
-def _add_feature_samples():
-    """Samples the feature packages keep beside their own tests (one module per group of document types)."""
-    from tests.penalties import samples_decision
-
-    for module in (samples_decision,):
-        SAMPLES.update(module.SAMPLES)
-        LONG_SIZES.update(module.LONG_SIZES)
-
-
-_add_feature_samples()
+for _module in (samples_investigation, samples_decision):
+    SAMPLES.update(_module.SAMPLES)
+    LONG_SIZES.update(_module.LONG_SIZES)
