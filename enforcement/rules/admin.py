@@ -18,19 +18,7 @@ class LegalRuleForm(forms.ModelForm):
 
     class Meta:
         model = LegalRule
-        fields = (
-            "key",
-            "province",
-            "basis",
-            "value",
-            "unit",
-            "article",
-            "source",
-            "effective_from",
-            "effective_to",
-            "status",
-            "note",
-        )
+        exclude = ()
 
 
 class KeyFilter(admin.SimpleListFilter):
