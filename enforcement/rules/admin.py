@@ -18,7 +18,8 @@ class LegalRuleForm(forms.ModelForm):
 
     class Meta:
         model = LegalRule
-        exclude = ()
+        fields = ("key", "province", "basis", "value", "unit", "article", "source")
+        fields += ("effective_from", "effective_to", "status", "note")
 
 
 class KeyFilter(admin.SimpleListFilter):
