@@ -18,8 +18,19 @@ class LegalRuleForm(forms.ModelForm):
 
     class Meta:
         model = LegalRule
-        fields = ("key", "province", "basis", "value", "unit", "article", "source")
-        fields += ("effective_from", "effective_to", "status", "note")
+        fields = [
+            "key",
+            "province",
+            "basis",
+            "value",
+            "unit",
+            "article",
+            "source",
+            "effective_from",
+            "effective_to",
+            "status",
+            "note",
+        ]
 
 
 class KeyFilter(admin.SimpleListFilter):
