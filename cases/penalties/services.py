@@ -458,7 +458,6 @@ def approve_filing(user, case_id, *, approved: bool, opinion="", filed_on=None) 
             _transition(user, case, "approve_filing", opinion, record)
             deadlines.on_filed(case)
         else:
-            case.outcome = ""
             _transition(user, case, "refuse_filing", opinion, record)
         _issue_for_record(user, record)
     return case
@@ -1034,6 +1033,8 @@ def approve_payment_plan(user, party_id, *, kind, instalments, data) -> StepReco
         _in_state(case, State.DECIDED, State.EXECUTING, what=_("批准延期（分期）缴纳"))
         if not party.decided_fine or party.executed_on:
             raise ValidationError(_("该当事人没有待缴纳的罚款。"))
+        if party.instalments.exists():
+            raise ValidationError(_("该当事人已批准延期（分期）缴纳，不能重复批准。"))
         if sum(amount for _day, amount in rows) != deadlines.unpaid_fine(party):
             raise ValidationError(
                 {"instalments": _("各期金额合计须等于未缴罚款%(n)s元。") % {"n": deadlines.unpaid_fine(party)}}
