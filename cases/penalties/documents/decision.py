@@ -18,17 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.penalties import gates
+from cases.penalties.documents.context import case_context, iso, party_context, person_names
 from cases.penalties.documents.issuer import issuer_details
 from cases.penalties.documents.party_context import (
     articles,
-    case_context,
     decision_reference,
     evidence_rows,
-    money,
-    party_context,
+    figures,
     penalty_words,
     rmb_capitals,
-    violation_rows,
 )
 from cases.penalties.models import CaseParty, Delivery, PenaltyCase, StepRecord
 from enforcement.documents.sources import (
@@ -42,7 +41,6 @@ from enforcement.documents.sources import (
 )
 from enforcement.rules.keys import RuleKey
 from enforcement.rules.values import rule_value
-from enforcement.workdays.deadlines import Unit, compute_due
 
 State = PenaltyCase.State
 # States before the handling was approved (and reviewed and discussed where required): no notice yet.
@@ -83,10 +81,6 @@ LABELS = {
 }
 
 
-def _iso(value):
-    return value.isoformat() if value else ""
-
-
 def _today():
     return timezone.localdate()
 
@@ -101,15 +95,6 @@ def _case_scope(user, action):
     return PenaltyCase.objects.restrict(user, action)
 
 
-def _person_name(pk):
-    from django.contrib.auth import get_user_model
-
-    if not pk:
-        return ""
-    user = get_user_model().objects.filter(pk=pk).only("full_name", "username").first()
-    return (user.full_name or user.username) if user else ""
-
-
 # --- per party --------------------------------------------------------------------------------------------
 
 
@@ -119,13 +104,19 @@ def _party_queryset(user, action):
     )
 
 
+def _cited_case(case):
+    """The case as these documents name it, and the issuing bureau."""
+    return {**case_context(case), "issuer_name": case.organisation.name}
+
+
 def _base_party_context(party):
     case = party.case
-    violations = violation_rows(party)
+    shown = party_context(party)
+    violations = shown["violations"]
     return {
-        **case_context(case),
-        "issue_date": _iso(_today()),
-        "party": party_context(party),
+        **_cited_case(case),
+        "issue_date": iso(_today()),
+        "party": shown,
         "violations": violations,
         "articles_breached": articles(violations, "article_breached"),
         "articles_punishing": articles(violations, "article_punishing"),
@@ -216,12 +207,12 @@ def _decided_context(party):
     context = _base_party_context(party)
     context.update(
         {
-            "decided_on": _iso(party.decided_on),
+            "decided_on": iso(party.decided_on),
             "penalty": penalty_words(
                 party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text
             ),
             "has_fine": party.decided_fine is not None and "fine" in (party.decided_kinds or []),
-            "fine": money(party.decided_fine),
+            "fine": figures(party.decided_fine),
             "fine_words": rmb_capitals(party.decided_fine) if party.decided_fine is not None else "",
             # 行政处罚法 第67条: paid within 15 days of receipt; 第72条: +3 % a day, never more than the fine.
             "payment_days": _rule(RuleKey.PAYMENT_DAYS, on, case.organisation),
@@ -262,7 +253,7 @@ def check_no_penalty_ready(party):
 
 def no_penalty_context(party):
     context = _base_party_context(party)
-    context.update({"decided_on": _iso(party.decided_on), "reason": party.no_penalty_reason})
+    context.update({"decided_on": iso(party.decided_on), "reason": party.no_penalty_reason})
     return context
 
 
@@ -315,12 +306,12 @@ def _record_context(record, people=()):
     the named people resolved, its date and officers with their certificates on that day."""
     case = record.case
     data = dict(record.data)
-    for key in people:
-        data[f"{key}_name"] = _person_name(data.get(key))
+    for key, name in zip(people, person_names(*(data.get(key) for key in people)), strict=True):
+        data[f"{key}_name"] = name
     context = {
-        **case_context(case),
-        "issue_date": _iso(_today()),
-        "occurred_on": _iso(record.occurred_on),
+        **_cited_case(case),
+        "issue_date": iso(_today()),
+        "occurred_on": iso(record.occurred_on),
         "data": data,
         "officers": officer_rows(record.officers.all(), record.occurred_on),
         "details": issuer_details(case.organisation),
@@ -360,13 +351,15 @@ def _step_source(key, kind, name, build=None, check=_require_data, people=()):
 
 
 PANEL = ("chair", "member1", "member2", "clerk")
+# The hearing notice names its chair ``chair_id``, as services.schedule_hearing stores it.
+NOTICE_PANEL = ("chair_id", "member1", "member2", "clerk")
 
 
 def payment_plan_context(record):
     context = _record_context(record)
     rows = list(record.instalments.order_by("number"))
     context["instalments"] = [
-        {"number": i.number, "due_on": _iso(i.due_on), "amount": money(i.amount), "words": rmb_capitals(i.amount)}
+        {"number": i.number, "due_on": iso(i.due_on), "amount": figures(i.amount), "words": rmb_capitals(i.amount)}
         for i in rows
     ]
     context["deferred"] = len(rows) == 1
@@ -390,7 +383,7 @@ def reminder_context(record):
 def surcharge_context(record):
     context = _record_context(record)
     amount = record.data.get("amount")
-    context["amount"] = money(amount) if amount not in (None, "") else ""
+    context["amount"] = figures(amount) if amount not in (None, "") else ""
     context["amount_words"] = rmb_capitals(amount) if amount not in (None, "") else ""
     return context
 
@@ -408,22 +401,12 @@ def check_surcharge_ready(record):
 def check_hearing_notice_ready(record):
     _require_data(record)
     data = record.data
-    # 行政处罚法 第64条第（四）项: the hearing is chaired by someone who did not investigate the case.
-    panel = {data.get(key) for key in ("chair", "member1", "member2") if data.get(key)}
-    if panel & set(record.case.officers.values_list("pk", flat=True)):
+    # 行政处罚法 第64条第（四）项: the hearing is chaired (and heard) by people who did not investigate the case.
+    panel = {data.get(key) for key in ("chair_id", "member1", "member2") if data.get(key)}
+    if panel & gates.investigators(record.case):
         raise ValidationError(_("听证主持人、听证员不得由本案调查人员担任（行政处罚法 第六十四条第（四）项）。"))
-    # 行政处罚法 第64条第（二）项 / 第85条: the notice reaches the party at least 7 working days before the hearing.
-    hearing_on = datetime.date.fromisoformat(data["hearing_on"])
-    days = rule_value(RuleKey.HEARING_NOTICE_WORKING_DAYS, record.occurred_on, record.case.organisation).as_int()
-    latest = compute_due(hearing_on, days, Unit.WORKING_DAYS, backwards=True).day
-    if record.occurred_on > latest:
-        raise ValidationError(
-            _(
-                "听证会通知书应当在举行听证的%(days)d个工作日前送达，举行听证日期为%(on)s的，最迟应于%(latest)s"
-                "通知（行政处罚法 第六十四条第（二）项）。请另定听证日期。"
-            )
-            % {"days": days, "on": hearing_on.isoformat(), "latest": latest.isoformat()}
-        )
+    # 行政处罚法 第64条第（二）项 / 第85条: the party is told at least 7 working days before the hearing.
+    gates.hearing_notice_in_time(record.case, record.occurred_on, datetime.date.fromisoformat(data["hearing_on"]))
 
 
 STATEMENT_RECORD = _step_source("statement_record", "statement", gettext_lazy("陈述申辩笔录"), people=("recorder",))
@@ -431,7 +414,7 @@ HEARING_NOTICE = _step_source(
     "hearing_notice",
     "hearing_notice",
     gettext_lazy("行政处罚听证会通知书"),
-    build=lambda r: _record_context(r, PANEL),
+    build=lambda r: _record_context(r, NOTICE_PANEL),
     check=check_hearing_notice_ready,
 )
 HEARING_RECORD = _step_source("hearing_record", "hearing", gettext_lazy("听证笔录"), people=PANEL)
@@ -476,7 +459,7 @@ def _delivery_row(delivery):
         "party": delivery.party.name,
         "recipient": delivery.recipient,
         "place": delivery.place,
-        "served_on": _iso(delivery.served_on),
+        "served_on": iso(delivery.served_on),
         "method": delivery.get_method_display(),
         "noted": NOTED_METHODS.get(delivery.method, ""),
         "note": delivery.note,
@@ -488,8 +471,8 @@ def receipt_context(case):
     deliveries = case.deliveries.select_related("document__doc_type", "party").order_by("served_on", "id")
     parties = list(dict.fromkeys(d.party.name for d in deliveries))
     return {
-        **case_context(case),
-        "issue_date": _iso(_today()),
+        **_cited_case(case),
+        "issue_date": iso(_today()),
         "parties": parties,
         "deliveries": [_delivery_row(d) for d in deliveries],
     }
