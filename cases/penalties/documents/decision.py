@@ -351,8 +351,6 @@ def _step_source(key, kind, name, build=None, check=_require_data, people=()):
 
 
 PANEL = ("chair", "member1", "member2", "clerk")
-# The hearing notice names its chair ``chair_id``, as services.schedule_hearing stores it.
-NOTICE_PANEL = ("chair_id", "member1", "member2", "clerk")
 
 
 def payment_plan_context(record):
@@ -398,11 +396,19 @@ def check_surcharge_ready(record):
         raise ValidationError(_("加处罚款的数额不得超出罚款数额（行政处罚法 第七十二条、行政强制法 第四十五条）。"))
 
 
+def hearing_notice_context(record):
+    context = _record_context(record, PANEL)
+    # Addressed to whoever asked for the hearing (行政处罚法 第64条第1项), unless the record names them.
+    requested = record.case.parties.filter(hearing_requested_on__isnull=False).order_by("id")
+    context["applicant"] = record.data.get("applicant") or "、".join(p.name for p in requested)
+    return context
+
+
 def check_hearing_notice_ready(record):
     _require_data(record)
     data = record.data
     # 行政处罚法 第64条第（四）项: the hearing is chaired (and heard) by people who did not investigate the case.
-    panel = {data.get(key) for key in ("chair_id", "member1", "member2") if data.get(key)}
+    panel = {data.get(key) for key in ("chair", "member1", "member2") if data.get(key)}
     if panel & gates.investigators(record.case):
         raise ValidationError(_("听证主持人、听证员不得由本案调查人员担任（行政处罚法 第六十四条第（四）项）。"))
     # 行政处罚法 第64条第（二）项 / 第85条: the party is told at least 7 working days before the hearing.
@@ -414,7 +420,7 @@ HEARING_NOTICE = _step_source(
     "hearing_notice",
     "hearing_notice",
     gettext_lazy("行政处罚听证会通知书"),
-    build=lambda r: _record_context(r, NOTICE_PANEL),
+    build=hearing_notice_context,
     check=check_hearing_notice_ready,
 )
 HEARING_RECORD = _step_source("hearing_record", "hearing", gettext_lazy("听证笔录"), people=PANEL)
