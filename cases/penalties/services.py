@@ -26,6 +26,7 @@ from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record as audit
 from enforcement.documents import sources
 from enforcement.documents.models import IssuedDocument
+from enforcement.orgs.scoping import ensure_in_scope
 
 State = PenaltyCase.State
 Kind = StepRecord.Kind
@@ -222,7 +223,8 @@ def _reissue_or_issue(user, doc_key, source, current_id, reason):
     if current_id is not None:
         current = IssuedDocument.objects.filter(pk=current_id, status=IssuedDocument.Status.ISSUED).first()
         if current is not None:
-            return sources.reissue(user, current.pk, reason)
+            # A document whose content did not change (the hearing rights of an unchanged amount) stays as it is.
+            return sources.reissue(user, current.pk, reason) if sources.is_stale(user, current) else current
     return sources.issue_for(user, doc_key, source.pk)
 
 
@@ -381,6 +383,7 @@ def open_case(
             _new_party(case, dict(fields))
         case.review_required = gates.review_needed(case, today)
         case.save(update_fields=["review_required"])
+        ensure_in_scope(user, case, "view")
         audit(user, AuditEvent.Action.CREATE, case, {"cause": [None, case.cause], "state": [None, case.state]})
         if not case.is_summary:
             _record(user, case, Kind.FILING, data={}, occurred_on=today, officers=team, issue=False)
@@ -703,10 +706,11 @@ def _document_of_case(case, party, document_id):
     step_keys = {f"cases.steprecord:{pk}" for pk in StepRecord.objects.filter(case=case).values_list("pk", flat=True)}
     if (
         document is None
+        or document.status != IssuedDocument.Status.ISSUED
         or document.organisation_id != case.organisation_id
         or (document.source_key not in keys | step_keys and document.pk not in (party.notice_id, party.decision_id))
     ):
-        raise ValidationError({"document_id": _("所选文书不属于本案。")})
+        raise ValidationError({"document_id": _("所选文书不属于本案，或已被更正、作废。")})
     return document
 
 
