@@ -890,7 +890,7 @@ def schedule_hearing(user, case_id, *, hearing_on, place, chair_id, data, notifi
             user,
             case,
             Kind.HEARING_NOTICE,
-            data={**dict(data or {}), "hearing_on": hearing_on, "place": place, "chair": chair.pk},
+            data={**dict(data or {}), "hearing_on": hearing_on, "place": place, "chair_id": chair.pk},
             occurred_on=notified_on,
         )
         deadline = deadlines.on_hearing_scheduled(case, hearing_on)
