@@ -156,7 +156,7 @@ def test_documents_of_the_investigation_carry_number_parties_dates_and_officers(
     assert "（东）应急先保〔" in notice_text and "7个工作日内" in notice_text
     assert cn_date(due["day"]) in notice_text
     assert cn_date(due["day"]) == cn_date(case.deadlines.get(kind="preservation_disposal").due_on)
-    assert "先行登记保存证据清单" in notice_text and "安全生产教育培训档案" in notice_text
+    assert "先行登记保存证据清单" in notice_text and "安全生产教育培训" in notice_text
 
     disposal = text_of(document_of(case, "preservation_disposal"))
     notice_number = document_of(case, "preservation_notice").number
