@@ -215,6 +215,7 @@ def hearing_notice(size):
     place = "河川市东城区人民路12号东城区应急管理局二楼听证室" * (4 if size > 1 else 1)
     data = {
         **PANEL,
+        "chair_id_name": PANEL["chair_name"],
         "applicant": ENTERPRISE["name"],
         "hearing_on": _days(10),
         "hearing_time": "14:30",

@@ -351,11 +351,12 @@ def test_statement_and_hearing_records_notice_and_report(world, case):
     assert all("陈述申辩人（签名）" in footer for footer in layout.footers)
 
     panel = {"chair": people.city_legal.pk, "chair_position": "法制科科长", "clerk": people.nobody.pk}
+    notice_panel = {"chair_id": people.city_legal.pk, "chair_position": "法制科科长", "clerk": people.nobody.pk}
     notice = record(
         c,
         "hearing_notice",
         {
-            **panel,
+            **notice_panel,
             "hearing_on": D(25).isoformat(),
             "hearing_time": "14:30",
             "place": "局二楼听证室",
@@ -660,11 +661,13 @@ def test_hearing_notice_refused_when_late_or_chaired_by_an_investigator(world, c
         "applicant": "东城机械厂",
         "clerk": people.nobody.pk,
     }
-    late = record(c, "hearing_notice", {**base, "chair": people.city_legal.pk, "hearing_on": D(3).isoformat()}, days=0)
+    late = record(
+        c, "hearing_notice", {**base, "chair_id": people.city_legal.pk, "hearing_on": D(3).isoformat()}, days=0
+    )
     with pytest.raises(ValidationError, match="第64条：应当在举行听证的七日前通知"):
         issue_for(people.county_a_officer, "hearing_notice", late.pk)
     investigator = record(
-        c, "hearing_notice", {**base, "chair": people.county_a_officer2.pk, "hearing_on": D(30).isoformat()}, days=0
+        c, "hearing_notice", {**base, "chair_id": people.county_a_officer2.pk, "hearing_on": D(30).isoformat()}, days=0
     )
     with pytest.raises(ValidationError, match="第六十四条第（四）项"):
         issue_for(people.county_a_officer, "hearing_notice", investigator.pk)

@@ -353,6 +353,8 @@ def _step_source(key, kind, name, build=None, check=_require_data, people=()):
 
 
 PANEL = ("chair", "member1", "member2", "clerk")
+# The hearing notice names its chair ``chair_id``, as services.schedule_hearing stores it.
+NOTICE_PANEL = ("chair_id", "member1", "member2", "clerk")
 
 
 def _approver(user, record, organisation):
@@ -406,7 +408,7 @@ def check_surcharge_ready(record):
 
 
 def hearing_notice_context(record):
-    context = _record_context(record, PANEL)
+    context = _record_context(record, NOTICE_PANEL)
     # Addressed to whoever asked for the hearing (行政处罚法 第64条第1项), unless the record names them.
     requested = record.case.parties.filter(hearing_requested_on__isnull=False).order_by("id")
     context["applicant"] = record.data.get("applicant") or "、".join(p.name for p in requested)
@@ -417,7 +419,7 @@ def check_hearing_notice_ready(record):
     _require_data(record)
     data = record.data
     # 行政处罚法 第64条第（四）项: the hearing is chaired (and heard) by people who did not investigate the case.
-    panel = {data.get(key) for key in ("chair", "member1", "member2") if data.get(key)}
+    panel = {data.get(key) for key in ("chair_id", "member1", "member2") if data.get(key)}
     if panel & gates.investigators(record.case):
         raise ValidationError(_("听证主持人、听证员不得由本案调查人员担任（行政处罚法 第六十四条第（四）项）。"))
     # 行政处罚法 第64条第（二）项 / 第85条: the party is told at least 7 working days before the hearing.

@@ -138,9 +138,11 @@ class StatementForm(_Span):
 
 
 class _HearingPanel(forms.Form):
-    """The hearing's panel: a chair who did not investigate the case (行政处罚法 第64条第4项), members, a clerk."""
+    """The hearing's panel: a chair who did not investigate the case (行政处罚法 第64条第4项), members, a clerk.
+    Subclasses declare the chair's field, named in ``CHAIR``: the notice's is ``chair_id``, as
+    services.schedule_hearing stores it."""
 
-    chair = _people(_("听证主持人"))
+    CHAIR = "chair"
     chair_position = _text(_("主持人职务"), max_length=50, required=False)
     member1 = _people(_("听证员"), required=False)
     member2 = _people(_("听证员（二）"), required=False)
@@ -148,7 +150,7 @@ class _HearingPanel(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        people = [cleaned.get(k) for k in ("chair", "member1", "member2", "clerk") if cleaned.get(k)]
+        people = [cleaned.get(k) for k in (self.CHAIR, "member1", "member2", "clerk") if cleaned.get(k)]
         if len({p.pk for p in people}) != len(people):
             raise ValidationError(_("主持人、听证员和书记员应为不同的人员。"))
         return cleaned
@@ -159,6 +161,8 @@ class HearingNoticeForm(_HearingPanel):
     """听证会通知书: when and where, public or not (行政处罚法 第64条: notice at least 7 days before; public unless
     state secrets, trade secrets or privacy)."""
 
+    CHAIR = "chair_id"
+    chair_id = _people(_("听证主持人"))
     hearing_on = _date(_("听证日期"))
     hearing_time = _time(_("听证时间"))
     place = _text(_("听证地点"), max_length=200)
@@ -172,6 +176,7 @@ class HearingNoticeForm(_HearingPanel):
 class HearingForm(_Span, _HearingPanel):
     """听证笔录 (行政处罚法 第64条第8项: the record is checked and signed by the parties)."""
 
+    chair = _people(_("听证主持人"))
     clerk = _people(_("书记员"))
     place = _text(_("地点"), max_length=200)
     applicant = _text(_("申请听证人（单位名称或姓名）"), max_length=100)
@@ -187,6 +192,7 @@ class HearingReportForm(_HearingPanel):
     """听证会报告书: the summary of the hearing, the chair's opinion and the head's decision on it
     (行政处罚法 第65条: the decision is made on the basis of the hearing record)."""
 
+    chair = _people(_("听证主持人"))
     summary = _text(_("听证会基本情况摘要"), max_length=FACTS_MAX, narrative=True)
     chair_opinion = _text(_("主持人意见"))
     leader_opinion = _text(_("负责人审核意见"), required=False)
