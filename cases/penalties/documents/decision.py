@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1) — one pair for every rights notice.
+from cases.inspections.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from cases.penalties import gates
 from cases.penalties.documents.context import case_context, iso, party_context, person_names
 from cases.penalties.documents.issuer import issuer_details
@@ -56,9 +58,6 @@ BEFORE_NOTICE = {
     State.NOT_FILED,
     State.TERMINATED,
 }
-# 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1).
-REVIEW_DAYS = 60
-LAWSUIT_MONTHS = 6
 
 LABELS = {
     "party": gettext_lazy("当事人信息"),
