@@ -508,7 +508,7 @@ def _preservation_of(case, data):
         return None
     preserved = StepRecord.objects.filter(case=case, kind=Kind.PRESERVATION, pk=getattr(pk, "pk", pk)).first()
     if preserved is None:
-        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案。")})
+        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案件。")})
     return preserved
 
 
