@@ -268,6 +268,20 @@ def _record(user, case, kind, *, data, occurred_on, officers=(), party=None, out
     return record
 
 
+def _approval(user, case, kind, approved, opinion, refused, occurred_on=None):
+    """The leader's opinion written on the step's 审批表 (立案, 案件处理, 结案), audited."""
+    record = _latest(case, kind)
+    if record is None:
+        raise ValidationError(_("尚无待审批的记录。"))
+    before = record.outcome
+    record.outcome = Outcome.APPROVED if approved else refused
+    record.occurred_on = occurred_on or record.occurred_on
+    record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
+    record.save(update_fields=["outcome", "occurred_on", "data"])
+    audit(user, AuditEvent.Action.UPDATE, record, {"outcome": [before, record.outcome]}, case.organisation_id)
+    return record
+
+
 def _latest(case, kind, party=None):
     return gates._latest(case, kind, party)
 
@@ -448,11 +462,7 @@ def approve_filing(user, case_id, *, approved: bool, opinion="", filed_on=None) 
         if case.is_summary:
             raise ValidationError(_("简易程序案件当场作出决定，无需立案审批。"))
         filed_on = _today_or(filed_on, "filed_on")
-        record = _latest(case, Kind.FILING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
-        record.occurred_on = filed_on
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "occurred_on", "data"])
+        record = _approval(user, case, Kind.FILING, approved, opinion, Outcome.REJECTED, occurred_on=filed_on)
         if approved:
             if not case.officers.exists():
                 raise ValidationError({"officers": _("行政处罚法 第42条：立案前请指定不少于两名执法人员承办。")})
@@ -508,7 +518,7 @@ def _preservation_of(case, data):
         return None
     preserved = StepRecord.objects.filter(case=case, kind=Kind.PRESERVATION, pk=getattr(pk, "pk", pk)).first()
     if preserved is None:
-        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案。")})
+        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案件。")})
     return preserved
 
 
@@ -604,10 +614,7 @@ def approve_handling(user, case_id, *, approved, opinion="") -> PenaltyCase:
     with transaction.atomic():
         case = _locked_case(user, case_id, APPROVE)
         _in_state(case, State.HANDLING, what=_("审批案件处理意见"))
-        record = _latest(case, Kind.HANDLING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.RETURNED
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "data"])
+        record = _approval(user, case, Kind.HANDLING, approved, opinion, Outcome.RETURNED)
         if approved:
             _decide_requirements(user, case)
             _transition(user, case, "approve_handling", opinion, record)
@@ -977,6 +984,9 @@ def _decided(user, case, party, doc_key, decided_on, *, kinds=(), fine=None, con
     document = _issue(user, doc_key, party.pk)
     if document is not None:
         _save(user, party, _set(party, decision=document), case.organisation_id, fields=["decision"])
+    # The party's windows close with the decision (they ran out, or were waived): no longer open on any board.
+    for kind in (DK.STATEMENT, DK.HEARING_REQUEST):
+        deadlines.meet(case, kind, decided_on, party)
     if not case.is_summary:
         deadlines.on_decided(party)
     _all_decided(user, case, decided_on, transition)
@@ -1275,10 +1285,7 @@ def approve_closing(user, case_id, *, approved, opinion="") -> PenaltyCase:
     with transaction.atomic():
         case = _locked_case(user, case_id, APPROVE)
         _in_state(case, State.CLOSING, what=_("审批结案"))
-        record = _latest(case, Kind.CLOSING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "data"])
+        record = _approval(user, case, Kind.CLOSING, approved, opinion, Outcome.REJECTED)
         if approved:
             gates.closing_ready(case)
             _save(user, case, _set(case, closed_on=timezone.localdate()), case.organisation_id)
