@@ -52,9 +52,10 @@ def penalty_text(kinds, fine=None, confiscation=None, text=""):
 # What a document may state of a party beyond who it is. Each document takes only the parts it prints, so that a
 # later step (a proposal, a decision) does not make an earlier document look out of date (sources.changes).
 VIOLATIONS, PROPOSED, OUTCOME = "violations", "proposed", "outcome"
+ALL_PARTS = (VIOLATIONS, PROPOSED, OUTCOME)
 
 
-def party_context(party: CaseParty, parts=()):
+def party_context(party: CaseParty, parts=ALL_PARTS):
     context = {
         "kind": party.kind,
         "is_unit": party.kind == CaseParty.Kind.UNIT,
@@ -92,7 +93,7 @@ def party_context(party: CaseParty, parts=()):
     return context
 
 
-def parties_context(case, parts=()):
+def parties_context(case, parts=ALL_PARTS):
     parties = case.parties.prefetch_related("violations").select_related("decision").order_by("id")
     return [party_context(p, parts) for p in parties]
 
