@@ -246,44 +246,50 @@ def periods_end(party):
     return max(review, suit)
 
 
+def _court_earliest(party, reminder_served_on):
+    """(start, count, unit, article, start event) of the earliest day to apply to the court: 10 working days after
+    the reminder was served (行政强制法 第54条), but not before the review and suit periods ended (第53条)."""
+    after_reminder = (
+        reminder_served_on,
+        REMINDER_WORKING_DAYS,
+        Unit.WORKING_DAYS,
+        _("行政强制法 第54条"),
+        _("催告书送达"),
+    )
+    after_periods = (periods_end(party), 1, Unit.CALENDAR_DAYS, _("行政强制法 第53条"), _("复议、诉讼期限届满"))
+    return max((after_reminder, after_periods), key=lambda parts: due(parts[0], parts[1], parts[2]).day)
+
+
 def court_window(party, reminder_served_on):
     """(earliest, latest) day to apply to the court (行政强制法 第53、54条)."""
-    end = periods_end(party)
-    earliest = max(due(reminder_served_on, REMINDER_WORKING_DAYS, Unit.WORKING_DAYS).day, end + datetime.timedelta(1))
-    latest = due(end, COURT_MONTHS, Unit.MONTHS).day
-    return earliest, latest
+    started_on, count, unit, _article, _event = _court_earliest(party, reminder_served_on)
+    latest = due(periods_end(party), COURT_MONTHS, Unit.MONTHS).day
+    return due(started_on, count, unit).day, latest
 
 
 def on_reminder_served(party, served_on):
-    earliest, _latest = court_window(party, served_on)
-    end = periods_end(party)
-    rows = [
-        start(
-            party.case,
-            Kind.COURT_EARLIEST,
-            started_on=served_on,
-            count=REMINDER_WORKING_DAYS,
-            unit=Unit.WORKING_DAYS,
-            article=_("行政强制法 第54条"),
-            start_event=_("催告书送达"),
-            party=party,
-        ),
-        start(
-            party.case,
-            Kind.COURT_LATEST,
-            started_on=end,
-            count=COURT_MONTHS,
-            unit=Unit.MONTHS,
-            article=_("行政强制法 第53条"),
-            start_event=_("复议、诉讼期限届满"),
-            party=party,
-        ),
-    ]
-    if rows[0].due_on < earliest:
-        # The review/suit periods end later than 10 working days after the reminder: apply after they end.
-        rows[0].due_on = earliest
-        rows[0].save(update_fields=["due_on"])
-    return rows
+    started_on, count, unit, article, event = _court_earliest(party, served_on)
+    earliest = start(
+        party.case,
+        Kind.COURT_EARLIEST,
+        started_on=started_on,
+        count=count,
+        unit=unit,
+        article=article,
+        start_event=event,
+        party=party,
+    )
+    latest = start(
+        party.case,
+        Kind.COURT_LATEST,
+        started_on=periods_end(party),
+        count=COURT_MONTHS,
+        unit=Unit.MONTHS,
+        article=_("行政强制法 第53条"),
+        start_event=_("复议、诉讼期限届满"),
+        party=party,
+    )
+    return [earliest, latest]
 
 
 # ---- 加处罚款 -------------------------------------------------------------------------------------------------
