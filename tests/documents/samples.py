@@ -378,3 +378,10 @@ LONG_SIZES = {
     "onsite_plan": (2, 5),
     "annual_plan": (3, 4),
 }
+
+# The penalty documents' samples live beside their tests (tests/penalties/samples_*.py).
+from tests.penalties import samples_decision, samples_investigation  # noqa: E402
+
+for _module in (samples_investigation, samples_decision):
+    SAMPLES.update(_module.SAMPLES)
+    LONG_SIZES.update(_module.LONG_SIZES)
