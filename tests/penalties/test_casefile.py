@@ -3,12 +3,14 @@ the legal order, the evidence list and the 备考表; numbers at the bottom righ
 the cover, the 卷内目录 and the 备考表 (archive practice, domain.md §11)."""
 
 import hashlib
+import io
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,8 +71,8 @@ def _pages(pdf: bytes):
     """The text of every page (pdftotext -layout), and of each page's bottom-right corner where the stamp sits."""
     from pypdf import PdfReader
 
-    count = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
-    run = lambda *args: subprocess.run(  # noqa: E731
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    run = lambda *args: subprocess.run(  # noqa: E731, S603 - poppler's own binary on our own bytes
         [shutil.which("pdftotext"), *args, "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     # Titles are letter-spaced (行 政 处 罚 案 卷): spaces inside a line of CJK text are dropped.
@@ -97,11 +99,7 @@ def closed_case(world):
         officer, documents["penalty_notice"].pk, {"heading": "行政处罚告知书", "paragraphs": ["更正"] * 12}, "更正笔误"
     )
     voided = _issue(case, party, officer, "scene_record", "勘验笔录", 2)
-    officer.user_permissions.add(
-        *__import__("django.contrib.auth.models", fromlist=["Permission"]).Permission.objects.filter(
-            codename="void_issueddocument"
-        )
-    )
+    officer.user_permissions.add(*Permission.objects.filter(codename="void_issueddocument"))
     void_document(type(officer).objects.get(pk=officer.pk), voided.pk, "现场人员签名缺失，重新勘验")
     Evidence.objects.create(
         case=case,
@@ -129,7 +127,6 @@ def test_case_file_pages_match_the_table_of_contents(world, closed_case):
     assert document.doc_type.key == "case_file_cover" and document.render_status == "rendered"
     with document.pdf.open("rb") as handle:
         pdf = handle.read()
-    _keep(pdf)
     assert hashlib.sha256(pdf).hexdigest() == document.pdf_sha256
     rows = document.context["toc"]
     keys = [row["key"] for row in rows if row["key"]]
@@ -200,9 +197,3 @@ def test_legal_order_covers_every_document_key_of_the_contract():
     stages = [stage for _key, stage in casefile.LEGAL_ORDER]
     order = ["立案", "调查取证", "审查", "决定", "送达", "执行", "结案"]
     assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
-
-
-def _keep(pdf, name="casefile.pdf"):  # pragma: no cover - a helper for looking at the file by hand
-    out = Path("/tmp") / name
-    out.write_bytes(pdf)
-    return out
