@@ -4,11 +4,11 @@ The protocol (pages and API alike, see evidence_api.py; the reasons for not usin
 enforcement/chunked_uploads.py):
 
 1. ``start_upload`` — case, kind, file name, total size, title…: refused at once when the name's extension, the
-   size or the case does not allow it. Returns the upload (its ``uid``, ``received`` = 0, the chunk size).
-2. ``receive_chunk(uid, offset, data)`` — a chunk of at most EVIDENCE_CHUNK_MB that starts at ``received``;
+   size or the case does not allow it. Returns the upload (its id, ``received`` = 0, the chunk size).
+2. ``receive_chunk(id, offset, data)`` — a chunk of at most EVIDENCE_CHUNK_MB that starts at ``received``;
    anything else is refused with the offset to resume from. The first chunk's bytes must be of the kind's type.
 3. after a break, the client reads the upload (``upload_for``) and sends from ``received`` on.
-4. ``complete_upload(uid, sha256="")`` — every byte received: a worker assembles the chunks, takes the SHA-256
+4. ``complete_upload(id, sha256="")`` — every byte received: a worker assembles the chunks, takes the SHA-256
    (compared with the client's when given), checks the type again and stores the file as ``Evidence``.
 
 Once the case's decision is issued, evidence is never deleted nor replaced (a correction is a new piece);
@@ -90,8 +90,8 @@ def uploads_of(user):
     return EvidenceUpload.objects.filter(owner=user, case__in=PenaltyCase.objects.restrict(user, "view"))
 
 
-def upload_for(user, uid):
-    return uploads_of(user).select_related("case", "evidence").get(uid=uid)
+def upload_for(user, upload_id):
+    return uploads_of(user).select_related("case", "evidence").get(pk=upload_id)
 
 
 # --- the protocol ------------------------------------------------------------------------------------------
@@ -152,10 +152,10 @@ class OffsetMismatch(ValidationError):
         super().__init__(_("分片起点应为第%(offset)d字节，请从该位置继续上传。") % {"offset": expected})
 
 
-def receive_chunk(user, uid, offset, data: bytes):
+def receive_chunk(user, upload_id, offset, data: bytes):
     """Store one chunk at ``offset`` (which must be the upload's ``received``); returns the upload."""
     with transaction.atomic():
-        upload = uploads_of(user).select_for_update().select_related("case").get(uid=uid)
+        upload = uploads_of(user).select_for_update().select_related("case").get(pk=upload_id)
         if upload.status != EvidenceUpload.Status.RECEIVING:
             raise ValidationError(_("该上传已提交合并，不能再追加内容。"))
         if upload.case.is_locked:
@@ -178,10 +178,10 @@ def receive_chunk(user, uid, offset, data: bytes):
     return upload
 
 
-def complete_upload(user, uid, sha256=""):
+def complete_upload(user, upload_id, sha256=""):
     """Every byte is in: queue the assembly (in-process without a broker). Returns the upload, re-read."""
     with transaction.atomic():
-        upload = uploads_of(user).select_for_update().get(uid=uid)
+        upload = uploads_of(user).select_for_update().get(pk=upload_id)
         if upload.status == EvidenceUpload.Status.COMPLETE:
             return upload
         if upload.status != EvidenceUpload.Status.RECEIVING:
@@ -204,10 +204,10 @@ def _send(pk):
     jobs.send(assemble_upload, pk)
 
 
-def cancel_upload(user, uid):
+def cancel_upload(user, upload_id):
     """Give up an upload in progress: its chunks are deleted."""
     with transaction.atomic():
-        upload = uploads_of(user).select_for_update().get(uid=uid)
+        upload = uploads_of(user).select_for_update().get(pk=upload_id)
         if upload.status in (EvidenceUpload.Status.QUEUED, EvidenceUpload.Status.RUNNING):
             raise ValidationError(_("该上传正在合并，不能取消。"))
         prefix, offsets = upload.chunk_prefix, list(upload.chunks)

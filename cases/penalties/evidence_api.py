@@ -1,11 +1,11 @@
 """REST API of the evidence store (R-20): resumable uploads in chunks, downloads, deletion. Wired in by ``register``.
 
 /api/penalty-evidence-uploads/                 POST: start an upload (case, kind, filename, size, title…)
-/api/penalty-evidence-uploads/<uid>/           GET: where it stands (``received`` = the offset to resume from);
+/api/penalty-evidence-uploads/<id>/           GET: where it stands (``received`` = the offset to resume from);
                                                DELETE: give it up
-/api/penalty-evidence-uploads/<uid>/chunk/     PUT: raw bytes (application/octet-stream) at ?offset=N or with
+/api/penalty-evidence-uploads/<id>/chunk/     PUT: raw bytes (application/octet-stream) at ?offset=N or with
                                                "Content-Range: bytes N-M/total"; 409 with ``received`` if N is not it
-/api/penalty-evidence-uploads/<uid>/complete/  POST: assemble (optionally with the client's sha256)
+/api/penalty-evidence-uploads/<id>/complete/  POST: assemble (optionally with the client's sha256)
 /api/penalty-evidence-files/<id>/download/     GET: the file (scoped, audited)
 /api/penalty-evidence-files/<id>/remove/       POST: delete with a reason (uploader, before any decision)
 
@@ -64,7 +64,7 @@ class UploadSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvidenceUpload
         fields = [
-            "uid",
+            "id",
             "case",
             "kind",
             "title",
@@ -138,8 +138,6 @@ class EvidenceUploadViewSet(
     permission_classes = SCOPED
     queryset = EvidenceUpload.objects.all()
     serializer_class = UploadSerializer
-    lookup_field = "uid"
-    lookup_value_regex = "[0-9a-f-]{32,36}"
     # Uploading is adding evidence: every operation on an upload needs that permission.
     action_permissions = {
         "create": ADD,
@@ -181,7 +179,7 @@ class EvidenceUploadViewSet(
         return Response(UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        store.cancel_upload(self.request.user, instance.uid)
+        store.cancel_upload(self.request.user, instance.pk)
 
     @extend_schema(
         summary=_("上传一个分片"),
@@ -194,12 +192,12 @@ class EvidenceUploadViewSet(
         responses={200: UploadSerializer, 409: MismatchSerializer},
     )
     @action(detail=True, methods=["put"], parser_classes=[ChunkParser, OffsetChunkParser])
-    def chunk(self, request, uid=None):
+    def chunk(self, request, pk=None):
         self.get_object()  # not the caller's upload: 404 before the body is looked at
         offset = _offset(request)
         data = request.data if isinstance(request.data, bytes) else b""
         try:
-            upload = store.receive_chunk(request.user, uid, offset, data)
+            upload = store.receive_chunk(request.user, int(pk), offset, data)
         except store.OffsetMismatch as exc:
             return Response({"detail": exc.messages[0], "received": exc.expected}, status=status.HTTP_409_CONFLICT)
         return Response(UploadSerializer(upload).data)
@@ -211,12 +209,12 @@ class EvidenceUploadViewSet(
         responses={202: UploadSerializer, 409: MismatchSerializer},
     )
     @action(detail=True, methods=["post"])
-    def complete(self, request, uid=None):
+    def complete(self, request, pk=None):
         self.get_object()
         form = CompleteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            upload = store.complete_upload(request.user, uid, form.validated_data.get("sha256", ""))
+            upload = store.complete_upload(request.user, int(pk), form.validated_data.get("sha256", ""))
         except store.OffsetMismatch as exc:
             return Response({"detail": exc.messages[0], "received": exc.expected}, status=status.HTTP_409_CONFLICT)
         return Response(UploadSerializer(upload).data, status=status.HTTP_202_ACCEPTED)

@@ -75,7 +75,7 @@
     };
     return call("POST", api, JSON.stringify(payload), { "Content-Type": "application/json" }).then(function (r) {
       if (r.status !== 201) throw new Error(message(r.data) || ("HTTP " + r.status));
-      localStorage.setItem(storageKey(file), r.data.uid);
+      localStorage.setItem(storageKey(file), String(r.data.id));
       return r.data;
     });
   }
@@ -84,7 +84,7 @@
     bar.value = file.size ? Math.floor((offset * 100) / file.size) : 100;
     if (offset >= file.size) return finish(file, upload);
     var end = Math.min(offset + Math.min(chunkSize, upload.chunk_size || chunkSize), file.size);
-    var url = api + upload.uid + "/chunk/?offset=" + offset;
+    var url = api + upload.id + "/chunk/?offset=" + offset;
     return call("PUT", url, file.slice(offset, end), { "Content-Type": "application/octet-stream" }).then(function (r) {
       if (r.status === 200) return sendFrom(file, upload, r.data.received);
       if (r.status === 409 && typeof r.data.received === "number") return sendFrom(file, upload, r.data.received);
@@ -94,14 +94,14 @@
 
   function finish(file, upload) {
     say(form.dataset.doneLabel);
-    return call("POST", api + upload.uid + "/complete/", "{}", { "Content-Type": "application/json" }).then(function (r) {
+    return call("POST", api + upload.id + "/complete/", "{}", { "Content-Type": "application/json" }).then(function (r) {
       if (r.status !== 202) throw new Error(message(r.data) || ("HTTP " + r.status));
-      return poll(file, upload.uid, 0);
+      return poll(file, upload.id, 0);
     });
   }
 
-  function poll(file, uid, tries) {
-    return call("GET", api + uid + "/").then(function (r) {
+  function poll(file, id, tries) {
+    return call("GET", api + id + "/").then(function (r) {
       if (r.data.status === "complete") {
         localStorage.removeItem(storageKey(file));
         window.location.hash = "evidence";
@@ -114,7 +114,7 @@
       }
       if (tries > 600) throw new Error(form.dataset.failedLabel);
       return new Promise(function (resolve) { setTimeout(resolve, 2000); }).then(function () {
-        return poll(file, uid, tries + 1);
+        return poll(file, id, tries + 1);
       });
     });
   }

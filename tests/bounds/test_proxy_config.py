@@ -17,11 +17,7 @@ from enforcement.uploads import MB
 ROOT = Path(settings.BASE_DIR)
 CONF = (ROOT / "deploy/nginx/default.conf").read_text()
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SAMPLE_ARGS = {
-    "api:guidance-visit-checks": [1, 2],
-    "plans:step": [1, "approval"],
-    "api:penalty-evidence-upload-chunk": ["0123456789abcdef0123456789abcdef"],
-}
+SAMPLE_ARGS = {"api:guidance-visit-checks": [1, 2], "plans:step": [1, "approval"]}
 
 
 def size(value):

@@ -30,9 +30,9 @@ def _media(settings, tmp_path):
 def complete(client, django_capture_on_commit_callbacks):
     """POST …/complete/ and run what it queues after commit (the assembly runs in-process without a broker)."""
 
-    def call(uid, payload=None):
+    def call(upload_id, payload=None):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(f"{API}{uid}/complete/", payload or {}, "application/json")
+            return client.post(f"{API}{upload_id}/complete/", payload or {}, "application/json")
 
     return call
 
@@ -55,25 +55,25 @@ def _start(client, case, size, kind="video", filename="现场录像.mp4", **extr
     return client.post(API, payload, content_type="application/json")
 
 
-def _put(client, uid, offset, data, header=False):
+def _put(client, upload_id, offset, data, header=False):
     if header:
         end = offset + len(data) - 1
         return client.put(
-            f"{API}{uid}/chunk/",
+            f"{API}{upload_id}/chunk/",
             data,
             content_type="application/octet-stream",
             headers={"Content-Range": f"bytes {offset}-{end}/*"},
         )
-    return client.put(f"{API}{uid}/chunk/?offset={offset}", data, content_type="application/octet-stream")
+    return client.put(f"{API}{upload_id}/chunk/?offset={offset}", data, content_type="application/octet-stream")
 
 
 def _upload(client, case, data, chunk=MB, **extra):
     response = _start(client, case, len(data), **extra)
     assert response.status_code == 201, response.content
-    uid = response.json()["uid"]
+    upload_id = response.json()["id"]
     for offset in range(0, len(data), chunk):
-        assert _put(client, uid, offset, data[offset : offset + chunk]).status_code == 200
-    return uid
+        assert _put(client, upload_id, offset, data[offset : offset + chunk]).status_code == 200
+    return upload_id
 
 
 def test_upload_in_chunks_drops_resumes_and_completes_with_its_hash(client, world, case, complete):
@@ -85,24 +85,24 @@ def test_upload_in_chunks_drops_resumes_and_completes_with_its_hash(client, worl
     client.force_login(world.people.county_a_officer)
     started = _start(client, case, len(data))
     assert started.status_code == 201, started.content
-    uid = started.json()["uid"]
+    upload_id = started.json()["id"]
     assert started.json()["received"] == 0 and started.json()["chunk_size"] == MB
 
-    first = _put(client, uid, 0, data[:MB])
+    first = _put(client, upload_id, 0, data[:MB])
     assert first.status_code == 200 and first.json()["received"] == MB
     # The connection dropped: the second chunk never arrived. The client asks where to go on from.
-    state = client.get(f"{API}{uid}/")
+    state = client.get(f"{API}{upload_id}/")
     assert state.status_code == 200 and state.json()["received"] == MB and state.json()["status"] == "receiving"
     # A chunk from the wrong offset (the client thought the second had arrived) is refused, naming the offset.
-    wrong = _put(client, uid, 2 * MB, data[2 * MB :])
+    wrong = _put(client, upload_id, 2 * MB, data[2 * MB :])
     assert wrong.status_code == 409 and wrong.json()["received"] == MB
     # Resume from the reported offset (this time with Content-Range, the other way to name it).
-    assert _put(client, uid, MB, data[MB : 2 * MB], header=True).json()["received"] == 2 * MB
-    assert _put(client, uid, 2 * MB, data[2 * MB :]).json()["received"] == len(data)
+    assert _put(client, upload_id, MB, data[MB : 2 * MB], header=True).json()["received"] == 2 * MB
+    assert _put(client, upload_id, 2 * MB, data[2 * MB :]).json()["received"] == len(data)
 
-    done = complete(uid, {"sha256": hashlib.sha256(data).hexdigest()})
+    done = complete(upload_id, {"sha256": hashlib.sha256(data).hexdigest()})
     assert done.status_code == 202, done.content
-    upload = EvidenceUpload.objects.get(uid=uid)
+    upload = EvidenceUpload.objects.get(pk=upload_id)
     assert upload.status == "complete", upload.error  # in-process without a broker
     evidence = upload.evidence
     assert evidence.sha256 == hashlib.sha256(data).hexdigest()
@@ -119,13 +119,13 @@ def test_a_chunk_sent_twice_after_a_lost_answer_is_not_stored_twice(client, worl
     THEN it is refused with the next offset and the file is still whole once completed."""
     data = video_bytes(2 * MB)
     client.force_login(world.people.county_a_officer)
-    uid = _start(client, case, len(data)).json()["uid"]
-    _put(client, uid, 0, data[:MB])
-    again = _put(client, uid, 0, data[:MB])
+    upload_id = _start(client, case, len(data)).json()["id"]
+    _put(client, upload_id, 0, data[:MB])
+    again = _put(client, upload_id, 0, data[:MB])
     assert again.status_code == 409 and again.json()["received"] == MB
-    _put(client, uid, MB, data[MB:])
-    complete(uid)
-    evidence = EvidenceUpload.objects.get(uid=uid).evidence
+    _put(client, upload_id, MB, data[MB:])
+    complete(upload_id)
+    evidence = EvidenceUpload.objects.get(pk=upload_id).evidence
     assert evidence.size == len(data) and evidence.sha256 == hashlib.sha256(data).hexdigest()
 
 
@@ -135,11 +135,11 @@ def test_wrong_type_by_content_is_refused(client, world, case):
     THEN it is refused in Chinese and nothing is stored."""
     client.force_login(world.people.county_a_officer)
     data = PDF_HEAD + b"x" * 1000
-    uid = _start(client, case, len(data)).json()["uid"]
-    response = _put(client, uid, 0, data)
+    upload_id = _start(client, case, len(data)).json()["id"]
+    response = _put(client, upload_id, 0, data)
     assert response.status_code == 400
     assert "内容与文件类型不符" in response.content.decode()
-    assert EvidenceUpload.objects.get(uid=uid).received == 0
+    assert EvidenceUpload.objects.get(pk=upload_id).received == 0
     # A name the kind does not take is refused before any byte is sent.
     refused = _start(client, case, 100, filename="录像.exe")
     assert refused.status_code == 400 and "格式不支持" in refused.content.decode()
@@ -154,12 +154,12 @@ def test_oversize_is_refused(client, world, case, settings):
     too_big = _start(client, case, 3 * MB)
     assert too_big.status_code == 400 and "超过录像2MB的上限" in too_big.content.decode()
 
-    uid = _start(client, case, MB).json()["uid"]
-    more = _put(client, uid, 0, video_bytes(MB + 10)[: MB + 10])
+    upload_id = _start(client, case, MB).json()["id"]
+    more = _put(client, upload_id, 0, video_bytes(MB + 10)[: MB + 10])
     assert more.status_code in (400, 413)
-    assert EvidenceUpload.objects.get(uid=uid).received == 0
+    assert EvidenceUpload.objects.get(pk=upload_id).received == 0
     # The body limit refuses a chunk over the chunk size before the view reads it.
-    big_chunk = _put(client, uid, 0, video_bytes(MB + 100))
+    big_chunk = _put(client, upload_id, 0, video_bytes(MB + 100))
     assert big_chunk.status_code == 413
 
 
@@ -169,9 +169,9 @@ def test_hash_mismatch_fails_the_upload(client, world, case, complete):
     THEN it fails with the reason, no Evidence is stored."""
     data = video_bytes(MB + 5)
     client.force_login(world.people.county_a_officer)
-    uid = _upload(client, case, data)
-    complete(uid, {"sha256": "0" * 64})
-    upload = EvidenceUpload.objects.get(uid=uid)
+    upload_id = _upload(client, case, data)
+    complete(upload_id, {"sha256": "0" * 64})
+    upload = EvidenceUpload.objects.get(pk=upload_id)
     assert upload.status == "failed" and "SHA-256" in upload.error
     assert not Evidence.objects.filter(case=case).exists()
 
@@ -186,7 +186,7 @@ def test_after_the_decision_evidence_cannot_be_deleted(client, world, case, comp
     client.force_login(officer)
     first = _upload(client, case, video_bytes(MB // 2))
     complete(first)
-    evidence = EvidenceUpload.objects.get(uid=first).evidence
+    evidence = EvidenceUpload.objects.get(pk=first).evidence
 
     client.force_login(other)
     refused = client.post(f"/api/penalty-evidence-files/{evidence.pk}/remove/", {"reason": "重复"}, "application/json")
@@ -238,8 +238,8 @@ def test_another_county_gets_404_the_city_reads_but_cannot_upload(client, world,
     client.force_login(officer)
     done = _upload(client, case, video_bytes(MB // 2))
     complete(done)
-    evidence = EvidenceUpload.objects.get(uid=done).evidence
-    pending = _start(client, case, MB).json()["uid"]
+    evidence = EvidenceUpload.objects.get(pk=done).evidence
+    pending = _start(client, case, MB).json()["id"]
 
     client.force_login(world.people.county_b_officer)
     assert client.get(reverse("cases:penalty_evidence_file", args=[evidence.pk])).status_code == 404
@@ -266,8 +266,8 @@ def test_the_evidence_page_lists_and_offers_the_uploader(client, world, case, co
     THEN it lists the evidence with its short hash and offers the chunked uploader (a static script, no inline JS)."""
     officer = world.people.county_a_officer
     client.force_login(officer)
-    uid = _upload(client, case, video_bytes(MB // 4))
-    complete(uid)
+    upload_id = _upload(client, case, video_bytes(MB // 4))
+    complete(upload_id)
     evidence = Evidence.objects.get(case=case)
     page = client.get(reverse("cases:penalty_evidence", args=[case.pk])).content.decode()
     assert "现场检查录像" in page and evidence.sha256[:12] in page
@@ -279,15 +279,15 @@ def test_the_sweep_deletes_abandoned_uploads_with_their_chunks(client, world, ca
     WHEN the sweep runs
     THEN the abandoned one and its chunk are gone, the other stays."""
     client.force_login(world.people.county_a_officer)
-    old = _start(client, case, 2 * MB).json()["uid"]
+    old = _start(client, case, 2 * MB).json()["id"]
     _put(client, old, 0, video_bytes(MB))
-    fresh = _start(client, case, 2 * MB).json()["uid"]
-    EvidenceUpload.objects.filter(uid=old).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
-    prefix = EvidenceUpload.objects.get(uid=old).chunk_prefix
+    fresh = _start(client, case, 2 * MB).json()["id"]
+    EvidenceUpload.objects.filter(pk=old).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    prefix = EvidenceUpload.objects.get(pk=old).chunk_prefix
     assert default_storage.exists(chunked_uploads.chunk_name(prefix, 0))
     result = sweep_evidence_uploads()
     assert result["removed"] == 1
-    assert not EvidenceUpload.objects.filter(uid=old).exists() and EvidenceUpload.objects.filter(uid=fresh).exists()
+    assert not EvidenceUpload.objects.filter(pk=old).exists() and EvidenceUpload.objects.filter(pk=fresh).exists()
     assert not default_storage.exists(chunked_uploads.chunk_name(prefix, 0))
 
 

@@ -66,11 +66,11 @@ def test_chunked_upload_to_object_storage_and_download(client, world, s3, django
         },
         content_type="application/json",
     )
-    uid = started.json()["uid"]
-    upload = EvidenceUpload.objects.get(uid=uid)
+    upload_id = started.json()["id"]
+    upload = EvidenceUpload.objects.get(pk=upload_id)
     for offset in range(0, len(data), MB):
         response = client.put(
-            f"/api/penalty-evidence-uploads/{uid}/chunk/?offset={offset}",
+            f"/api/penalty-evidence-uploads/{upload_id}/chunk/?offset={offset}",
             data[offset : offset + MB],
             content_type="application/octet-stream",
         )
@@ -79,7 +79,7 @@ def test_chunked_upload_to_object_storage_and_download(client, world, s3, django
     assert {chunked_uploads.chunk_name(upload.chunk_prefix, o) for o in (0, MB, 2 * MB)} <= keys
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/api/penalty-evidence-uploads/{uid}/complete/", {}, "application/json")
+        client.post(f"/api/penalty-evidence-uploads/{upload_id}/complete/", {}, "application/json")
     upload.refresh_from_db()
     assert upload.status == "complete", upload.error
     evidence = upload.evidence
