@@ -268,28 +268,80 @@ def cover_context(case, parts, compiler):
     }
 
 
-def merge(cover: bytes, toc: bytes, numbered: list, notes: bytes) -> bytes:
-    """cover + 卷内目录 + the numbered parts (stamped 1…N at the bottom right) + 备考表, as one PDF."""
-    from pypdf import PdfReader, PdfWriter, Transformation
+# The page number's place: archive practice puts it at the bottom right; 14 mm from the right edge and 9 mm from
+# the bottom, below the documents' own "共 N 页 第 N 页" or "— N —" (GB/T 9704) in their bottom margin.
+STAMP_RIGHT, STAMP_BOTTOM, STAMP_SIZE = 40, 26, 14  # points
+_STAMP_FONT = "/CaseFilePageNo"
 
-    writer = PdfWriter()
-    for part in (cover, toc):
-        writer.append(PdfReader(io.BytesIO(part)))
-    readers = [PdfReader(io.BytesIO(pdf)) for pdf in numbered]
-    total = sum(len(r.pages) for r in readers)
-    overlay = PdfReader(
-        io.BytesIO(_render("documents/penalties/casefile/page_numbers.html", {"pages": range(1, total + 1)}))
+
+def _stamp_font(writer):
+    from pypdf.generic import DictionaryObject, NameObject
+
+    # A standard PDF font (never embedded): the numbers are Arabic digits only.
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Times-Roman"),
+        }
     )
+    return writer._add_object(font)
+
+
+def stamp(writer, page, number, font):
+    """Print ``number`` at the bottom right of ``page`` (already in ``writer``), without parsing its content: the
+    page's own content is wrapped in q … Q and one small content stream is added after it."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    def stream(data):
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        return writer._add_object(obj)
+
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    fonts = resources.get("/Font")
+    fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+    fonts[NameObject(_STAMP_FONT)] = font
+    resources[NameObject("/Font")] = fonts
+    page[NameObject("/Resources")] = resources
+    box = page.mediabox
+    text = str(number)
+    width = STAMP_SIZE * 0.5 * len(text)  # Times-Roman digits are half an em wide
+    x = float(box.right) - STAMP_RIGHT - width
+    y = float(box.bottom) + STAMP_BOTTOM
+    mark = f"q BT {_STAMP_FONT} {STAMP_SIZE} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm ({text}) Tj ET Q".encode()
+    contents = page.get("/Contents")
+    parts = []
+    if contents is not None:
+        contents = contents.get_object()
+        parts = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
+    page[NameObject("/Contents")] = ArrayObject([stream(b"q\n"), *parts, stream(b"\nQ\n"), stream(mark)])
+
+
+def _split(matter):
+    """The cover, 卷内目录 and 备考表 pages of the rendered matter (where each starts: its named destination)."""
+    starts = {name: matter.get_destination_page_number(dest) for name, dest in matter.named_destinations.items()}
+    pages = list(matter.pages)
+    return pages[: starts["toc"]], pages[starts["toc"] : starts["notes"]], pages[starts["notes"] :]
+
+
+def merge(matter: bytes, numbered: list) -> bytes:
+    """cover + 卷内目录 + the numbered parts (stamped 1…N at the bottom right) + 备考表, as one PDF."""
+    from pypdf import PdfReader, PdfWriter
+
+    cover, toc, notes = _split(PdfReader(io.BytesIO(matter)))
+    writer = PdfWriter()
+    for page in [*cover, *toc]:
+        writer.add_page(page)
+    font = _stamp_font(writer)
     number = 0
-    for reader in readers:
-        for page in reader.pages:
-            stamp = overlay.pages[number]
+    for pdf in numbered:
+        for page in PdfReader(io.BytesIO(pdf)).pages:
             number += 1
-            # The overlay is A4; a page of another size gets its number at its own bottom-right corner.
-            shift = float(page.mediabox.right) - float(stamp.mediabox.right)
-            page.merge_transformed_page(stamp, Transformation().translate(shift, 0))
-            writer.add_page(page)
-    writer.append(PdfReader(io.BytesIO(notes)))
+            stamp(writer, writer.add_page(page), number, font)
+    for page in notes:
+        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -297,11 +349,8 @@ def merge(cover: bytes, toc: bytes, numbered: list, notes: bytes) -> bytes:
 
 def assemble(case, document, context, parts) -> bytes:
     """The whole file for ``document`` (its number is the 案卷号 on the cover)."""
-    render_context = {"doc": document, **context}
-    cover = _render("documents/penalties/case_file_cover.html", render_context)
-    toc = _render("documents/penalties/casefile/toc.html", render_context)
-    notes = _render("documents/penalties/casefile/notes.html", render_context)
-    return merge(cover, toc, parts.pdfs, notes)
+    matter = _render("documents/penalties/casefile/matter.html", {"doc": document, **context})
+    return merge(matter, parts.pdfs)
 
 
 def build_case_file(case, user):
