@@ -101,7 +101,7 @@ PK_OF = {
     ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
-    PenaltyCase: ["cases:penalty_evidence", "cases:penalty_case_file"],
+    PenaltyCase: ["cases:penalty_evidence"],
     Evidence: ["cases:penalty_evidence_file", "cases:penalty_evidence_delete"],
     MonthlyProgress: ["supervision:progress_detail", "supervision:progress_document", "supervision:progress_confirm"],
     GuidanceSchedule: ["supervision:guidance_schedule_delete"],
@@ -131,6 +131,8 @@ ARGUMENTS = {
     # Only a published draw has its printable public list.
     "plans:draw_public": Arguments(Draw, pk=lambda w: w.published_draw.pk),
     "cases:inspection_document": Arguments(Inspection, kind="inspection_record"),
+    # The closed case whose case file (案卷) was built.
+    "cases:penalty_case_file": Arguments(PenaltyCase, pk=lambda w: w.case_file_case.pk),
     # API routes with more than a pk
     "api:plan-attachment": Arguments(InspectionPlan, transition_id=lambda w: w.pk(PlanTransition)),
     "api:guidance-visit-checks": Arguments(GuidanceVisit, check_id=_check_of_visit),

@@ -20,6 +20,7 @@ from enforcement.audit.models import AuditEvent
 from enforcement.documents.models import DocumentType, IssuedDocument
 from enforcement.documents.services import issue_document, issue_new_version, void_document
 from tests.penalties.evidence_helpers import add_party, make_case
+from tests.penalties.factories import penalty_people
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
 
@@ -123,7 +124,7 @@ def test_case_file_pages_match_the_table_of_contents(world, closed_case):
     THEN it is cover + 卷内目录 + the documents in force in the legal order + 证据目录 + 备考表; each row's 页号 is the
          stamped page where that document's title stands; the cover, 卷内目录 and 备考表 carry no number; the
          voided document is not in the file but listed in the 备考表."""
-    document = casefile.build_case_file(closed_case, world.people.county_a_officer)
+    document = casefile.build_case_file(closed_case, penalty_people(world).county_a_leader)
     assert document.doc_type.key == "case_file_cover" and document.render_status == "rendered"
     with document.pdf.open("rb") as handle:
         pdf = handle.read()
@@ -169,7 +170,7 @@ def test_case_file_pages_match_the_table_of_contents(world, closed_case):
 def test_case_file_download_is_scoped_and_audited(client, world, closed_case):
     """GIVEN county A's archived case with its case file
     WHEN county B's officer asks for it THEN 404; WHEN the city's legal section does THEN the PDF, audited."""
-    document = casefile.build_case_file(closed_case, world.people.county_a_officer)
+    document = casefile.build_case_file(closed_case, penalty_people(world).county_a_leader)
     url = reverse("cases:penalty_case_file", args=[closed_case.pk])
     client.force_login(world.people.county_b_officer)
     assert client.get(url).status_code == 404
@@ -178,7 +179,7 @@ def test_case_file_download_is_scoped_and_audited(client, world, closed_case):
     assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"%PDF"
     assert AuditEvent.objects.filter(action="download", actor=world.people.city_legal, target_id=str(document.pk))
     # Built once: a second call returns the same document, no second number.
-    assert casefile.build_case_file(closed_case, world.people.county_a_officer).pk == document.pk
+    assert casefile.build_case_file(closed_case, penalty_people(world).county_a_leader).pk == document.pk
     assert IssuedDocument.objects.filter(doc_type__key="case_file_cover").count() == 1
 
 
