@@ -144,6 +144,7 @@ class TocRow:
     note: str = ""
     stage: str = ""
     key: str = ""
+    name: str = ""  # the document type's name
 
 
 @dataclass
@@ -201,6 +202,7 @@ def collect(case) -> Parts:
                 note=note,
                 stage=stage,
                 key=document.doc_type.key,
+                name=document.doc_type.name,
             )
         )
         parts.pdfs.append(pdf)
@@ -215,6 +217,7 @@ def collect(case) -> Parts:
         TocRow(
             n=len(parts.rows) + 1,
             title=_("证据目录"),
+            name=_("证据目录"),
             number="",
             date=timezone.localdate().isoformat(),
             page=page,
