@@ -384,3 +384,8 @@ from tests.penalties import samples_investigation  # noqa: E402
 
 SAMPLES.update(samples_investigation.SAMPLES)
 LONG_SIZES.update(samples_investigation.LONG_SIZES)
+
+from tests.penalties import samples_casefile  # noqa: E402
+
+SAMPLES.update(samples_casefile.SAMPLES)
+LONG_SIZES.update(samples_casefile.LONG_SIZES)
