@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.penalties import steps
 from cases.penalties.documents import decision as sources
@@ -286,7 +287,8 @@ def test_decision_refused_until_decided_and_no_penalty_has_its_own_document(worl
 @pytest.mark.django_db
 def test_summary_decision_carries_officers_certificates_and_the_party_signature(world):
     """GIVEN a summary-procedure case (行政处罚法 第51–52条) with a warning decided on the spot
-    THEN its 当场处罚决定书 is numbered 应急罚当, names the officers with their certificates and is signed on the spot."""
+    THEN its 当场处罚决定书 is numbered 应急罚当, names the officers with their certificates and is signed on the
+    spot."""
     c, unit, _person = build_case(world, summary=True)
     officer = world.people.county_a_officer
     _set_state(c, PenaltyCase.State.DECIDED)
@@ -304,9 +306,9 @@ def test_summary_decision_carries_officers_certificates_and_the_party_signature(
     ):
         assert expected in text, expected
     assert "罚款人民币" not in text
+    _general, unit2, _ = build_case(world)
+    decide(unit2)
     with pytest.raises(ValidationError, match="一般程序案件不出具当场处罚决定书"):
-        c2, unit2, _ = build_case(world)
-        decide(unit2)
         issue_for(officer, "summary_decision", unit2.pk)
 
 
@@ -349,12 +351,13 @@ def test_statement_and_hearing_records_notice_and_report(world, case):
     assert all("陈述申辩人（签名）" in footer for footer in layout.footers)
 
     panel = {"chair": people.city_legal.pk, "chair_position": "法制科科长", "clerk": people.nobody.pk}
+    notice_panel = {"chair_id": people.city_legal.pk, "chair_position": "法制科科长", "clerk": people.nobody.pk}
     notice = record(
         c,
         "hearing_notice",
         {
-            **panel,
-            "hearing_on": D(10).isoformat(),
+            **notice_panel,
+            "hearing_on": D(25).isoformat(),
             "hearing_time": "14:30",
             "place": "局二楼听证室",
             "public": "1",
@@ -366,7 +369,7 @@ def test_statement_and_hearing_records_notice_and_report(world, case):
     text, _pdf = text_of(doc)
     for expected in (
         "东城机械厂：",
-        cn_date(D(10)),
+        cn_date(D(25)),
         "14:30",
         "公开举行听证会",
         "法制科科长",
@@ -498,10 +501,10 @@ def test_execution_documents_plan_reminder_surcharge_court(world, case):
     ):
         assert expected in text, expected
 
-    too_much = record(c, "surcharge", {"as_of": D(-1).isoformat(), "amount": "30000.01"}, party=unit)
+    too_much = record(c, "surcharge", {"amount": "30000.01"}, party=unit)
     with pytest.raises(ValidationError, match="不得超出罚款数额"):
         issue_for(officer, "surcharge_decision", too_much.pk)
-    surcharge = record(c, "surcharge", {"as_of": D(-1).isoformat(), "amount": "30000"}, party=unit)
+    surcharge = record(c, "surcharge", {"amount": "30000"}, party=unit)
     doc = issue_for(officer, "surcharge_decision", surcharge.pk)
     text, _pdf = text_of(doc)
     assert (
@@ -616,3 +619,55 @@ def test_amounts_in_capitals_and_penalty_words():
     assert rmb_capitals(Decimal("200.05")) == "贰佰元零伍分"
     assert penalty_words(["warning", "fine"], Decimal("3000")) == "警告，罚款人民币叁仟元整（¥3,000.00）"
     assert penalty_words(["suspension"], text="停产停业整顿一个月") == "责令停产停业（停产停业整顿一个月）"
+
+
+@pytest.mark.django_db
+def test_an_unnumbered_record_is_listed_and_downloaded_by_name_not_by_an_empty_number(world, case, client):
+    """GIVEN an issued 陈述申辩笔录 (number pattern "": the serial is allocated, nothing printed)
+    THEN the document list links it by its serial of the year (无文号（年第N份）), and its PDF is named by its title."""
+    c, unit, _person = case
+    officer = world.people.county_a_officer
+    row = record(
+        c,
+        "statement",
+        {
+            "start_time": "9:00",
+            "end_time": "9:30",
+            "place": "会议室",
+            "speaker": "钱立新",
+            "recorder": officer.pk,
+            "content": "无异议。",
+        },
+        party=unit,
+    )
+    document = issue_for(officer, "statement_record", row.pk)
+    assert (document.number, document.serial) == ("", 1)
+    assert document.file_stem.startswith(f"{CAUSE}陈述申辩笔录")
+    client.force_login(officer)
+    page = client.get(reverse("documents:list")).content.decode()
+    assert f"无文号（{document.year}年第1份）" in page
+
+
+@pytest.mark.django_db
+def test_hearing_notice_refused_when_late_or_chaired_by_an_investigator(world, case):
+    """行政处罚法 第64条: the notice at least 7 working days before the hearing (第（二）项); the chair and members
+    not investigators of the case (第（四）项)."""
+    c, _unit, _person = case
+    people = world.people
+    base = {
+        "hearing_time": "9:00",
+        "place": "听证室",
+        "public": "0",
+        "applicant": "东城机械厂",
+        "clerk": people.nobody.pk,
+    }
+    late = record(
+        c, "hearing_notice", {**base, "chair_id": people.city_legal.pk, "hearing_on": D(3).isoformat()}, days=0
+    )
+    with pytest.raises(ValidationError, match="第64条：应当在举行听证的七日前通知"):
+        issue_for(people.county_a_officer, "hearing_notice", late.pk)
+    investigator = record(
+        c, "hearing_notice", {**base, "chair_id": people.county_a_officer2.pk, "hearing_on": D(30).isoformat()}, days=0
+    )
+    with pytest.raises(ValidationError, match="第六十四条第（四）项"):
+        issue_for(people.county_a_officer, "hearing_notice", investigator.pk)
