@@ -1,7 +1,8 @@
 """Case pages, one URL module per feature, all in the "cases" namespace."""
 
 from cases.inspections.urls import urlpatterns as inspection_urls
+from cases.penalties.evidence_urls import urlpatterns as evidence_urls
 
 app_name = "cases"
 
-urlpatterns = [*inspection_urls]
+urlpatterns = [*inspection_urls, *evidence_urls]

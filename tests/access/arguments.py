@@ -17,6 +17,7 @@ import re
 from django.urls import reverse
 
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspectionVisit
+from cases.penalties.models import Evidence, PenaltyCase
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
@@ -100,6 +101,8 @@ PK_OF = {
     ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
+    PenaltyCase: ["cases:penalty_evidence"],
+    Evidence: ["cases:penalty_evidence_file", "cases:penalty_evidence_delete"],
     MonthlyProgress: ["supervision:progress_detail", "supervision:progress_document", "supervision:progress_confirm"],
     GuidanceSchedule: ["supervision:guidance_schedule_delete"],
     GuidanceVisit: [
@@ -128,6 +131,8 @@ ARGUMENTS = {
     # Only a published draw has its printable public list.
     "plans:draw_public": Arguments(Draw, pk=lambda w: w.published_draw.pk),
     "cases:inspection_document": Arguments(Inspection, kind="inspection_record"),
+    # The closed case whose case file (案卷) was built.
+    "cases:penalty_case_file": Arguments(PenaltyCase, pk=lambda w: w.case_file_case.pk),
     # API routes with more than a pk
     "api:plan-attachment": Arguments(InspectionPlan, transition_id=lambda w: w.pk(PlanTransition)),
     "api:guidance-visit-checks": Arguments(GuidanceVisit, check_id=_check_of_visit),
