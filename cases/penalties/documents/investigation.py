@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# 行政复议法 第20条 (60 days) / 行政诉讼法 第46条 (6 months): the rights notice a decision on the party carries.
+from cases.inspections.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from cases.penalties.documents.context import (
     OUTCOME,
     PROPOSED,
@@ -42,10 +44,6 @@ from enforcement.workdays.deadlines import Unit, compute_due
 
 K = StepRecord.Kind
 HANDLE, APPROVE, REVIEW = "cases.change_penaltycase", "cases.approve_penaltycase", "cases.review_penaltycase"
-
-# 行政复议法 第20条 (60 days) / 行政诉讼法 第46条 (6 months): the rights notice a decision on the party carries.
-REVIEW_DAYS = 60
-LAWSUIT_MONTHS = 6
 
 LABELS = {
     "case": gettext_lazy("案件信息"),
