@@ -239,8 +239,12 @@ class PartyForm(ActionForm):
 class ViolationForm(ActionForm):
     party = PartyChoiceField(label=_("当事人"), queryset=None)
     facts = _text(_("违法事实"), max_length=FACTS_MAX, rows=3)
-    article_breached = forms.CharField(label=_("违反的条款"), max_length=200, help_text=_("如《安全生产法》第四十一条第二款"))
-    article_punishing = forms.CharField(label=_("处罚依据"), max_length=200, help_text=_("如《安全生产法》第一百零二条"))
+    article_breached = forms.CharField(
+        label=_("违反的条款"), max_length=200, help_text=_("如《安全生产法》第四十一条第二款")
+    )
+    article_punishing = forms.CharField(
+        label=_("处罚依据"), max_length=200, help_text=_("如《安全生产法》第一百零二条")
+    )
 
 
 class StepForm(ActionForm):
@@ -400,7 +404,9 @@ class PaymentPlanForm(ActionForm):
                 day = forms.DateField().clean(parts[0])
                 amount = forms.DecimalField(min_value=0.01, decimal_places=2).clean(parts[1])
             except (IndexError, forms.ValidationError):
-                raise forms.ValidationError(_("第%(n)d行格式不对，应为“日期 金额”，如 2026-12-31 5000。") % {"n": n}) from None
+                raise forms.ValidationError(
+                    _("第%(n)d行格式不对，应为“日期 金额”，如 2026-12-31 5000。") % {"n": n}
+                ) from None
             rows.append({"number": len(rows) + 1, "due_on": day, "amount": amount})
         if not rows:
             raise forms.ValidationError(_("请至少填写一期。"))

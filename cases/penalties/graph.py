@@ -80,11 +80,12 @@ def _path(source, target):
         x = sx + NODE_W // 2
         return f"M{x},{sy + NODE_H} L{x},{ty}"
     bend = min(14 + 7 * abs(span), 84)
+    y0, y1 = sy + NODE_H // 2, ty + NODE_H // 2
     if span > 1:  # a step skipped: an arc on the left
-        x0 = sx
-        return f"M{x0},{sy + NODE_H // 2} C{x0 - bend},{sy + NODE_H // 2} {x0 - bend},{ty + NODE_H // 2} {x0},{ty + NODE_H // 2}"
-    x0 = sx + NODE_W  # back to an earlier step: an arc on the right
-    return f"M{x0},{sy + NODE_H // 2} C{x0 + bend},{sy + NODE_H // 2} {x0 + bend},{ty + NODE_H // 2} {x0},{ty + NODE_H // 2}"
+        x0, out = sx, sx - bend
+    else:  # back to an earlier step: an arc on the right
+        x0, out = sx + NODE_W, sx + NODE_W + bend
+    return f"M{x0},{y0} C{out},{y0} {out},{y1} {x0},{y1}"
 
 
 def procedure_graph(case, events):

@@ -160,10 +160,11 @@ def penalty_todo(user, today):
     if user.has_perm("cases.change_penaltycase"):
         items += _my_deadlines(user, today)
         items += _my_cases(user, today)
-    if user.organisation_id and user.has_perm("cases.review_penaltycase"):
+    reviews = user.has_perm("cases.review_penaltycase")
+    if reviews and user.organisation_id:
         items += _review_queue(user, today)
     if user.organisation_id and user.has_perm("cases.approve_penaltycase"):
         items += _approvals(user, today)
-    if is_legal_section(user):
+    if reviews and is_legal_section(user):
         items += _scope_overdue(user, today)
     return items

@@ -101,7 +101,9 @@ def case_list(request):
         if data["enterprise"]:
             q = data["enterprise"].strip()
             cases = cases.filter(
-                Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__istartswith=q.upper()) | Q(cause__icontains=q)
+                Q(enterprise__name__icontains=q)
+                | Q(enterprise__credit_code__istartswith=q.upper())
+                | Q(cause__icontains=q)
             )
         if data["officer"]:
             cases = cases.filter(officers=data["officer"])
@@ -296,9 +298,9 @@ def _detail_context(request, case, failed=None):
         .order_by("id")
     )
     records = list(
-        case.records.select_related("document", "recorded_by", "party").prefetch_related("officers").order_by(
-            "occurred_on", "id"
-        )
+        case.records.select_related("document", "recorded_by", "party")
+        .prefetch_related("officers")
+        .order_by("occurred_on", "id")
     )
     events = list(CaseEvent.objects.filter(case=case).select_related("record").order_by("at", "id"))
     deadlines = list(case.deadlines.select_related("party").order_by("due_on", "id"))

@@ -72,7 +72,9 @@ def add_deadline(case, days_from_today, kind=Deadline.Kind.DECISION, **fields):
 @pytest.fixture
 def cases(world, people):
     a_officers = [people.county_a_officer, people.county_a_officer2]
-    a = make_case(world, world.orgs.county_a, a_officers, cause="东城甲案：未按规定培训", enterprise=world.ent.a_general)
+    a = make_case(
+        world, world.orgs.county_a, a_officers, cause="东城甲案：未按规定培训", enterprise=world.ent.a_general
+    )
     b = make_case(world, world.orgs.county_b, [people.county_b_officer], cause="西山乙案：未设置警示标志")
     add_deadline(a, -3)
     add_deadline(b, 5)
@@ -256,7 +258,9 @@ def test_leader_home_lists_the_filing_approval(browse, people, cases):
 
 
 def test_reviewer_home_lists_the_review_queue(browse, world, people):
-    make_case(world, world.orgs.county_a, [people.county_a_officer], cause="待审核案", state=PenaltyCase.State.REVIEWING)
+    make_case(
+        world, world.orgs.county_a, [people.county_a_officer], cause="待审核案", state=PenaltyCase.State.REVIEWING
+    )
     body = page(browse, people.county_a_reviewer, "/")
     assert 'data-todo="penalties.review_queue"' in body and "待审核案" in body
 
