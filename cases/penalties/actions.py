@@ -23,7 +23,7 @@ PERMS = {
     "archive": "cases.archive_penaltycase",
 }
 # Before the notice, the case's parties and their violations may still be completed.
-BEFORE_NOTICE = (S.FILING, S.INVESTIGATING, S.REPORTED)
+BEFORE_NOTICE = services.BEFORE_NOTICE
 OPEN_STATES = (S.INVESTIGATING, S.REPORTED, S.HANDLING, S.REVIEWING, S.DISCUSSING, S.NOTIFYING, S.NOTIFIED, S.HEARING)
 
 
@@ -128,7 +128,7 @@ ACTIONS = [
         "add_violation",
         _("登记违法行为"),
         f.ViolationForm,
-        states=BEFORE_NOTICE,
+        states=(*BEFORE_NOTICE, S.NOTIFYING),
         run=lambda user, case, c, data: services.add_violation(
             user,
             _party(c),
@@ -238,6 +238,23 @@ ACTIONS = [
             note=c["note"],
         ),
         success=_("已登记送达。"),
+    ),
+    Action(
+        "address_confirmation",
+        _("送达地址确认书"),
+        f.PartyDatedForm,
+        states=(*BEFORE_NOTICE, S.NOTIFYING, S.NOTIFIED, S.HEARING, S.DECIDED),
+        step_kind=StepRecord.Kind.ADDRESS_CONFIRMATION,
+        hint=_("行政处罚法第61条：当事人同意并签订确认书的，可以采用传真、电子邮件等方式送达。"),
+        run=lambda user, case, c, data: services.record_step(
+            user,
+            case.pk,
+            StepRecord.Kind.ADDRESS_CONFIRMATION,
+            data=data,
+            occurred_on=c["occurred_on"],
+            party_id=_party(c),
+        ),
+        success=_("已记录送达地址确认书。"),
     ),
     Action(
         "record_statement",
@@ -352,9 +369,46 @@ ACTIONS = [
         success=_("已登记缴款。"),
     ),
     Action(
+        "issue_reminder",
+        _("缴纳罚款催告"),
+        f.PartyDatedForm,
+        states=(S.EXECUTING,),
+        step_kind=StepRecord.Kind.REMINDER,
+        hint=_("行政强制法第35、54条：申请法院强制执行前应当催告。"),
+        run=lambda user, case, c, data: services.issue_reminder(
+            user, _party(c), data=data, occurred_on=c["occurred_on"]
+        ),
+        success=_("已出具缴纳罚款催告书。"),
+    ),
+    Action(
+        "decide_surcharge",
+        _("加处罚款决定"),
+        f.PartyDatedForm,
+        states=(S.EXECUTING,),
+        step_kind=StepRecord.Kind.SURCHARGE,
+        hint=_("行政处罚法第72条：每日按罚款数额的百分之三加处罚款，不得超出罚款数额。"),
+        run=lambda user, case, c, data: services.decide_surcharge(
+            user, _party(c), data=data, occurred_on=c["occurred_on"]
+        ),
+        success=_("已出具加处罚款决定书。"),
+    ),
+    Action(
+        "apply_to_court",
+        _("申请法院强制执行"),
+        f.PartyDatedForm,
+        states=(S.EXECUTING,),
+        step_kind=StepRecord.Kind.COURT_APPLICATION,
+        hint=_("行政强制法第53–54条：催告书送达10日后、法定期限届满之日起3个月内申请。"),
+        run=lambda user, case, c, data: services.apply_to_court(
+            user, _party(c), applied_on=c["occurred_on"], data=data
+        ),
+        success=_("已记录强制执行申请。"),
+    ),
+    Action(
         "extend_case",
         _("案件延期"),
         f.ExtensionForm,
+        perm="approve",
         states=OPEN_STATES,
         hint=_("行政处罚法第60条：90日内作出决定；延期须经批准。"),
         run=lambda user, case, c, data: services.extend_case(
@@ -386,6 +440,7 @@ ACTIONS = [
         "withdraw_case",
         _("撤销立案"),
         f.ReasonForm,
+        perm="approve",
         transition="withdraw",
         run=lambda user, case, c, data: services.withdraw_case(user, case.pk, reason=c["reason"]),
         success=_("已撤销立案。"),

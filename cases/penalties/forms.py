@@ -11,19 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.inspections.forms import DateInput, OfficerChoiceField
+from cases.penalties.kinds import SUMMARY_KINDS, PenaltyKind
 from cases.penalties.models import FACTS_MAX, CaseParty, Delivery, PenaltyCase, StepRecord
 
-# Penalty kinds (行政处罚法 第9条; 安全生产违法行为行政处罚办法), lightest first: the order in which 第45条's
-# "not heavier than notified" is judged by the services.
-PENALTY_KINDS = (
-    ("warning", _("警告")),
-    ("fine", _("罚款")),
-    ("confiscation", _("没收违法所得、没收非法财物")),
-    ("licence_suspension", _("暂扣许可证件")),
-    ("suspension", _("责令停产停业")),
-    ("licence_revocation", _("吊销许可证件")),
-    ("closure_proposal", _("提请关闭")),
-)
+# Penalty kinds, lightest first (cases.penalties.kinds: the order 第45条's "not heavier than notified" is judged by).
+PENALTY_KINDS = PenaltyKind.choices
+# 行政处罚法 第51条: on the spot only a warning or a small fine.
+SUMMARY_CHOICES = [(k, label) for k, label in PenaltyKind.choices if k in SUMMARY_KINDS]
 
 # The investigative acts recorded while investigating (行政处罚法 第55–56条).
 INVESTIGATIVE_KINDS = (
@@ -268,6 +262,13 @@ class DatedForm(ActionForm):
     occurred_on = _date(_("日期"))
 
 
+class PartyDatedForm(ActionForm):
+    """A step of one party with a day (送达地址确认书, 催告书, 加处罚款决定, 强制执行申请)."""
+
+    party = PartyChoiceField(label=_("当事人"), queryset=None)
+    occurred_on = _date(_("日期"))
+
+
 class PlainForm(ActionForm):
     """A step whose fields are all in its step form (处理呈批、结案审批 submission)."""
 
@@ -369,7 +370,7 @@ class SpotDecisionForm(ActionForm):
 
     party = PartyChoiceField(label=_("当事人"), queryset=None)
     kinds = forms.MultipleChoiceField(
-        label=_("处罚种类"), choices=PENALTY_KINDS[:2], widget=forms.CheckboxSelectMultiple
+        label=_("处罚种类"), choices=SUMMARY_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     fine = _money(_("罚款金额（元）"), required=False)
     text = _text(_("处罚内容"), rows=2)

@@ -3,9 +3,10 @@
 Nodes and edges come from the state machine itself (``get_all_transitions``), so the picture cannot drift from
 the transitions the services run. The layout is fixed and vertical (fits a portrait tablet): the main path of the
 general procedure in one column in the order of ``PenaltyCase.State``, the ends other than a penalty (不予立案,
-撤销立案) in a second column beside where they branch off. Forward jumps (a step the case may skip) are arcs on the
-left, returns (退回补充调查, 重新告知, 结案审批不同意) arcs on the right. The current state is highlighted, the states the case
-has passed through and the transitions it has taken (from its CaseEvent history) are marked.
+撤销立案) in a second column beside where they branch off. Forward jumps (a step the case may skip) are arcs
+on the left, returns (退回补充调查, 重新告知, 结案审批不同意) arcs on the right. The current state is
+highlighted, the states the case has passed through and the transitions it has taken (from its CaseEvent
+history) are marked.
 """
 
 from dataclasses import dataclass

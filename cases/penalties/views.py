@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.inspections.models import Hazard, Inspection
 from cases.penalties import actions as panel
-from cases.penalties import services, steps
+from cases.penalties import queries, services, steps
 from cases.penalties.forms import BoardFilterForm, CaseFilterForm, OpenCaseForm
 from cases.penalties.graph import procedure_graph
 from cases.penalties.models import CaseEvent, CaseParty, Deadline, Delivery, Evidence, PenaltyCase, StepRecord
@@ -41,8 +41,8 @@ DRAFT_DONE = "cases_draft_done"
 
 
 def scoped_cases(user, action="view"):
-    """The cases ``user`` may see (or act on, for ``action``): the one scoping primitive."""
-    return PenaltyCase.objects.restrict(user, action)
+    """The cases ``user`` may see (restrict(); a legal reviewer: the cases sent for review, queries.cases_for)."""
+    return queries.cases_for(user, action)
 
 
 def _case_for(user, pk):
@@ -412,12 +412,7 @@ def deadline_board(request):
     if user.organisation is not None:
         organisations = Organisation.objects.filter(path__startswith=user.organisation.path).order_by("path")
     form = BoardFilterForm(request.GET or None, organisations=organisations)
-    rows = (
-        Deadline.objects.restrict(user, "view")
-        .filter(Deadline.open_q())
-        .select_related("case", "party", "organisation")
-        .order_by("due_on", "id")
-    )
+    rows = queries.deadline_board(user, today)
     if form.is_bound and form.is_valid() and form.cleaned_data["organisation"]:
         chosen = form.cleaned_data["organisation"]
         rows = rows.filter(organisation__path__startswith=chosen.path)

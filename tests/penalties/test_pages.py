@@ -239,7 +239,7 @@ def test_deadline_board_query_count_is_constant(browse, world, people, django_as
     for i in range(n):
         add_deadline(make_case(world, world.orgs.county_b, [people.county_b_officer], cause=f"批量{i}"), i - 5)
     client = browse.as_(people.city_legal)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("cases:penalty_deadlines")).status_code == 200
 
 
