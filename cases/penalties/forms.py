@@ -242,10 +242,9 @@ class ViolationForm(ActionForm):
 
 
 class StepForm(ActionForm):
-    """An investigative act (询问、勘验、抽样、先行登记保存…): its kind, day, officers and party; its own fields come
-    from the step form registered for the kind."""
+    """An investigative act (询问、勘验、抽样、先行登记保存…; one action per kind): its day, officers and party;
+    its own fields come from the step form registered for the kind."""
 
-    kind = forms.ChoiceField(label=_("取证环节"), choices=[(k.value, k.label) for k in INVESTIGATIVE_KINDS])
     occurred_on = _date(_("日期"))
     officers = OfficerChoiceField(
         label=_("执法人员"),

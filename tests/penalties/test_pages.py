@@ -10,6 +10,7 @@ from django.urls import reverse
 from cases.penalties.models import Deadline, PenaltyCase
 from tests import dates
 from tests.factories import CertificateFactory, UserFactory
+from tests.penalties.factories import build_case, build_summary_case, penalty_people
 
 
 @pytest.fixture
@@ -25,13 +26,11 @@ def browse(client):
 
 @pytest.fixture
 def people(world):
-    """The personas plus county A's leader, legal reviewer and legal section head."""
-    a = world.orgs.county_a
-    world.people.county_a_leader = UserFactory(username="county_a_leader", organisation=a, roles=["leader"])
-    world.people.county_a_reviewer = UserFactory(username="county_a_reviewer", organisation=a, roles=["reviewer"])
-    world.people.county_a_legal = UserFactory(username="county_a_legal", organisation=a, roles=["legal"])
-    CertificateFactory(holder=world.people.county_a_legal)
-    return world.people
+    """The personas plus county A's leader, legal reviewer (tests.penalties.factories) and legal section head."""
+    people = penalty_people(world)
+    people.county_a_legal = UserFactory(username="county_a_legal", organisation=world.orgs.county_a, roles=["legal"])
+    CertificateFactory(holder=people.county_a_legal)
+    return people
 
 
 def make_case(world, organisation, officers=(), cause="未按规定开展安全生产教育培训案", state=None, **fields):
@@ -269,3 +268,183 @@ def test_city_legal_home_lists_overdue_deadlines_of_its_scope(browse, people, ca
     body = page(browse, people.city_legal, "/")
     assert 'data-todo="penalties.scope_overdue"' in body and "东城甲案" in body
     assert 'data-todo="penalties.review_queue"' not in body
+
+
+# --- through the services: every state, and the procedure driven from the page ------------------------------
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["filing", "investigating", "reported", "handling", "reviewing", "notified", "decided", "executing", "closed"],
+)
+def test_case_page_in_every_state(browse, world, people, state):
+    """GIVEN a case taken through the services to ``state`` WHEN its officer and the city open it THEN both read
+    it, the graph marks the state current and the states behind it passed, and only the officer has actions."""
+    case = build_case(world, state)
+    url = reverse("cases:penalty_detail", args=[case.pk])
+    body = page(browse, people.county_a_officer, url)
+    assert re.search(rf'data-state="{state}" data-status="current"', body)
+    if state != "filing":
+        assert re.search(r'data-state="filing" data-status="passed"', body)
+        assert re.search(r'data-transition="approve_filing" data-from="filing" data-to="investigating" [^>]*', body)
+        assert 'class="pc-graph__edge is-taken" data-transition="approve_filing"' in body
+        assert "同意立案" in body  # the history: the leader's note on the filing
+    city = page(browse, people.city_legal, url)
+    assert case.cause in city and "data-action=" not in city and 'id="read-only"' in city
+
+
+def test_two_parties_and_their_decisions_show(browse, world, people):
+    """一案双罚: the unit and its principal person each with their own decision."""
+    case = build_case(world, "decided", parties=("unit", "person"))
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_detail", args=[case.pk]))
+    assert body.count('class="pc-party"') == 2
+    assert body.count('data-field="decided"') == 2
+
+
+def test_summary_case_page(browse, world, people):
+    case = build_summary_case(world)
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_detail", args=[case.pk]))
+    assert "简易程序" in body and re.search(r'data-state="decided" data-status="current"', body)
+    assert 'data-action="record_delivery"' in body
+
+
+def test_reviewer_sees_the_case_sent_for_review_only(browse, world, people):
+    """案审分离: the legal reviewer reads the case in review and is offered the review; a case not sent is 404."""
+    reviewing = build_case(world, "reviewing")
+    filing = build_case(world, "filing")
+    body = page(browse, people.county_a_reviewer, reverse("cases:penalty_detail", args=[reviewing.pk]))
+    assert 'data-action="record_review"' in body
+    page(browse, people.county_a_reviewer, reverse("cases:penalty_detail", args=[filing.pk]), status=404)
+    listed = page(browse, people.county_a_reviewer, reverse("cases:penalty_list"))
+    assert f'data-case="{reviewing.pk}"' in listed and f'data-case="{filing.pk}"' not in listed
+
+
+def step_data(kind, prefix="data"):
+    """Values for the required fields of the step form of ``kind`` (none while no form is registered)."""
+    from django import forms as django_forms
+    from django.core.exceptions import ValidationError
+
+    from cases.penalties import steps
+
+    try:
+        form = steps.form_for(kind)()
+    except ValidationError:
+        return {}
+    values = {}
+    for name, field in form.fields.items():
+        if not field.required:
+            continue
+        key = f"{prefix}-{name}"
+        if isinstance(field, django_forms.DateField):
+            values[key] = (dates.today() - datetime.timedelta(days=1)).isoformat()
+        elif isinstance(field, django_forms.BooleanField):
+            values[key] = "on"
+        elif isinstance(field, django_forms.ChoiceField):
+            values[key] = next(str(v) for v, _label in field.choices if v not in ("", None))
+        elif isinstance(field, django_forms.IntegerField | django_forms.DecimalField):
+            values[key] = "1"
+        else:
+            values[key] = "测试内容"
+    return values
+
+
+def act(browse, user, case, action, fields, kind=""):
+    """POST one action of the panel with ``fields`` (names without the action's prefix); the page it lands on."""
+    data = {f"{action}-{k}": v for k, v in fields.items()}
+    data.update(step_data(kind))
+    url = reverse("cases:penalty_action", args=[case.pk, action])
+    response = browse.as_(user).post(url, data, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_procedure_driven_from_the_page(browse, world, people):
+    """GIVEN a case opened from the page WHEN the officer, the leader and the reviewer each use their action panel
+    up to the decision THEN each step is accepted, and the decision before the party's answer is refused with
+    the article, the typed penalty kept."""
+    officer, leader, reviewer = people.county_a_officer, people.county_a_leader, people.county_a_reviewer
+    enterprise = world.ent.a_general
+    yesterday = (dates.today() - datetime.timedelta(days=1)).isoformat()
+    response = browse.as_(officer).post(
+        reverse("cases:penalty_create") + f"?enterprise={enterprise.pk}",
+        {
+            "cause": "未如实记录安全生产教育培训情况案",
+            "source": "inspection",
+            "procedure": "general",
+            "enterprise": enterprise.credit_code,
+            "facts": "培训档案缺失",
+            "officers": [officer.pk, people.county_a_officer2.pk],
+            "unit_party": "on",
+            "principal_name": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = PenaltyCase.objects.get(cause="未如实记录安全生产教育培训情况案")
+    assert case.parties.get().name == enterprise.name
+    party = case.parties.get()
+
+    body = act(browse, leader, case, "approve_filing", {"approved": "yes", "opinion": "同意", "filed_on": yesterday})
+    assert "已办理立案审批" in body
+    team = {"officers": [officer.pk, people.county_a_officer2.pk], "occurred_on": yesterday, "party": party.pk}
+    body = act(browse, officer, case, "step_interview", team, kind="interview")
+    assert "已记录询问笔录" in body, body[body.find("保存未成功") :][:800]
+    act(
+        browse,
+        officer,
+        case,
+        "add_violation",
+        {
+            "party": party.pk,
+            "facts": "未建立培训档案",
+            "article_breached": "《安全生产法》第二十八条",
+            "article_punishing": "《安全生产法》第九十七条",
+        },
+    )
+    act(browse, officer, case, "end_investigation", {"occurred_on": yesterday}, kind="report")
+    body = act(
+        browse,
+        officer,
+        case,
+        "propose_penalty",
+        {"party": party.pk, "kinds": ["fine"], "fine": "20000", "text": "罚款贰万元"},
+    )
+    assert "已保存拟处罚意见" in body
+    act(browse, officer, case, "submit_handling", {}, kind="handling")
+    act(browse, leader, case, "approve_handling", {"approved": "yes", "opinion": "同意"})
+    assert PenaltyCase.objects.get(pk=case.pk).state == "reviewing"
+    body = act(
+        browse, reviewer, case, "record_review", {"passed": "yes", "opinion": "事实清楚，证据确凿"}, kind="review"
+    )
+    assert "已记录法制审核意见" in body
+    body = act(browse, officer, case, "issue_notices", {})
+    assert "已出具行政处罚告知书" in body
+    case = PenaltyCase.objects.get(pk=case.pk)
+    assert case.state == "notified"
+
+    # Deciding before the party answered or the window ran out is refused, with the article; the fine stays typed.
+    decide = {"party": party.pk, "kinds": ["fine"], "fine": "20000", "text": "罚款贰万元（甲）"}
+    body = act(browse, officer, case, "decide", decide)
+    assert "保存未成功" in body and "罚款贰万元（甲）" in body
+    assert re.search(r"第\s*4[45]\s*条|第\s*6[23]\s*条", body)
+
+    notice = case.parties.get().notice_id
+    act(
+        browse,
+        officer,
+        case,
+        "record_delivery",
+        {
+            "party": party.pk,
+            "document": notice,
+            "method": "direct",
+            "served_on": yesterday,
+            "place": "企业办公室",
+            "recipient": "张三",
+            "server_names": "执法人员甲、乙",
+        },
+    )
+    body = act(browse, officer, case, "record_waiver", {"party": party.pk, "statement": "on", "hearing": "on"})
+    assert "已记录当事人放弃的权利" in body
+    body = act(browse, officer, case, "decide", decide)
+    assert "已出具行政处罚决定书" in body, body[body.find("保存未成功") :][:800]
+    assert PenaltyCase.objects.get(pk=case.pk).state == "decided"
