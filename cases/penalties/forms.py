@@ -368,9 +368,7 @@ class SpotDecisionForm(ActionForm):
     """简易程序当场处罚 (行政处罚法 第51–52条)."""
 
     party = PartyChoiceField(label=_("当事人"), queryset=None)
-    kinds = forms.MultipleChoiceField(
-        label=_("处罚种类"), choices=SUMMARY_CHOICES, widget=forms.CheckboxSelectMultiple
-    )
+    kinds = forms.MultipleChoiceField(label=_("处罚种类"), choices=SUMMARY_CHOICES, widget=forms.CheckboxSelectMultiple)
     fine = _money(_("罚款金额（元）"), required=False)
     text = _text(_("处罚内容"), rows=2)
     decided_on = _date(_("决定日期"), required=False, help_text=_("不填为今日。"))

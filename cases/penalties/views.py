@@ -62,8 +62,12 @@ def _int_or_404(value):
 
 
 def _own_officers(organisation):
-    """Officers of the case's own organisation certified today (R-50): who may be named on its acts."""
-    return User.objects.filter(pk__in=team_candidates(organisation).values("pk")).order_by("full_name", "username")
+    """Officers certified today (R-50) of the case's own organisation and of the body that delegated its powers
+    to it (R-55): who may be named on the case's acts. Other bureaus' officers do not handle its cases."""
+    bodies = [pk for pk in (organisation.pk, organisation.delegated_by_id) if pk]
+    return User.objects.filter(
+        pk__in=team_candidates(organisation).filter(organisation__in=bodies).values("pk")
+    ).order_by("full_name", "username")
 
 
 def _overdue_q(today):
