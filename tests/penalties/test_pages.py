@@ -11,6 +11,7 @@ from cases.penalties.models import Deadline, PenaltyCase
 from tests import dates
 from tests.factories import CertificateFactory, UserFactory
 from tests.penalties.factories import build_case, build_summary_case, penalty_people
+from tests.penalties.step_data import step_data
 
 
 @pytest.fixture
@@ -319,39 +320,21 @@ def test_reviewer_sees_the_case_sent_for_review_only(browse, world, people):
     assert f'data-case="{reviewing.pk}"' in listed and f'data-case="{filing.pk}"' not in listed
 
 
-def step_data(kind, prefix="data"):
-    """Values for the required fields of the step form of ``kind`` (none while no form is registered)."""
-    from django import forms as django_forms
-    from django.core.exceptions import ValidationError
-
-    from cases.penalties import steps
-
-    try:
-        form = steps.form_for(kind)()
-    except ValidationError:
+def step_fields(kind, on):
+    """Valid step data of ``kind`` (tests.penalties.step_data) as the step form's POST fields ("data-…")."""
+    if not kind:
         return {}
-    values = {}
-    for name, field in form.fields.items():
-        if not field.required:
-            continue
-        key = f"{prefix}-{name}"
-        if isinstance(field, django_forms.DateField):
-            values[key] = (dates.today() - datetime.timedelta(days=1)).isoformat()
-        elif isinstance(field, django_forms.BooleanField):
-            values[key] = "on"
-        elif isinstance(field, django_forms.ChoiceField):
-            values[key] = next(str(v) for v, _label in field.choices if v not in ("", None))
-        elif isinstance(field, django_forms.IntegerField | django_forms.DecimalField):
-            values[key] = "1"
-        else:
-            values[key] = "测试内容"
-    return values
+    try:
+        values = step_data(kind, on=on)
+    except KeyError:
+        return {}
+    return {f"data-{name}": value for name, value in values.items()}
 
 
 def act(browse, user, case, action, fields, kind=""):
     """POST one action of the panel with ``fields`` (names without the action's prefix); the page it lands on."""
     data = {f"{action}-{k}": v for k, v in fields.items()}
-    data.update(step_data(kind))
+    data.update(step_fields(kind, dates.today() - datetime.timedelta(days=1)))
     url = reverse("cases:penalty_action", args=[case.pk, action])
     response = browse.as_(user).post(url, data, follow=True)
     assert response.status_code == 200
