@@ -92,9 +92,7 @@ def penalty_words(kinds, fine=None, confiscation=None, text="") -> str:
     parts = []
     for kind in kinds or []:
         if kind == "fine" and fine is not None:
-            parts.append(
-                _("罚款人民币%(words)s（¥%(figures)s）") % {"words": rmb_capitals(fine), "figures": money(fine)}
-            )
+            parts.append(_("罚款人民币%(words)s（¥%(figures)s）") % {"words": rmb_capitals(fine), "figures": money(fine)})
         elif kind == "confiscation" and confiscation is not None:
             parts.append(
                 _("没收违法所得人民币%(words)s（¥%(figures)s）")
@@ -161,7 +159,5 @@ def decision_reference(party: CaseParty) -> dict:
         "decision_served_on": party.decision_served_on.isoformat() if party.decision_served_on else "",
         "fine": money(party.decided_fine),
         "fine_words": rmb_capitals(party.decided_fine) if party.decided_fine is not None else "",
-        "penalty": penalty_words(
-            party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text
-        ),
+        "penalty": penalty_words(party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text),
     }

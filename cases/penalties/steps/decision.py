@@ -22,10 +22,7 @@ def _people(label, required=True):
         label=label,
         queryset=get_user_model().objects.filter(is_active=True),
         required=required,
-        error_messages={
-            "invalid_choice": _("所选人员不存在或已停用。"),
-            "required": _("请选择%(label)s。") % {"label": label},
-        },
+        error_messages={"invalid_choice": _("所选人员不存在或已停用。"), "required": _("请选择%(label)s。") % {"label": label}},
     )
 
 
@@ -202,7 +199,9 @@ class AddressConfirmationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("electronic") and not (cleaned.get("email") or cleaned.get("fax")):
-            raise ValidationError(_("同意电子送达的，应填写电子邮箱或传真号码（行政处罚法 第六十一条第二款）。"))
+            raise ValidationError(
+                _("同意电子送达的，应填写电子邮箱或传真号码（行政处罚法 第六十一条第二款）。")
+            )
         return cleaned
 
 
