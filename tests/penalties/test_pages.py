@@ -9,9 +9,14 @@ from django.urls import reverse
 
 from cases.penalties.models import Deadline, PenaltyCase
 from tests import dates
+from tests import planning as planning_fixtures
+from tests.cases.helpers import add_hazard, publish_plan_with_due_item, record
 from tests.factories import CertificateFactory, UserFactory
 from tests.penalties.factories import build_case, build_summary_case, penalty_people
 from tests.penalties.step_data import step_data
+
+# The shared planning fixture (county A's plan, certified officers, enterprises), made available here.
+planning = planning_fixtures.planning
 
 
 @pytest.fixture
@@ -29,7 +34,7 @@ def browse(client):
 def people(world):
     """The personas plus county A's leader, legal reviewer (tests.penalties.factories) and legal section head."""
     people = penalty_people(world)
-    people.county_a_legal = UserFactory(username="county_a_legal", organisation=world.orgs.county_a, roles=["legal"])
+    people.county_a_legal = UserFactory(username="a_legal_section", organisation=world.orgs.county_a, roles=["legal"])
     CertificateFactory(holder=people.county_a_legal)
     return people
 
@@ -431,3 +436,21 @@ def test_the_procedure_driven_from_the_page(browse, world, people):
     body = act(browse, officer, case, "decide", decide)
     assert "已出具行政处罚决定书" in body, body[body.find("保存未成功") :][:800]
     assert PenaltyCase.objects.get(pk=case.pk).state == "decided"
+
+
+def test_new_case_from_an_inspection_is_prefilled(browse, people, planning, settings, tmp_path):
+    """GIVEN an inspection of county A with a non-compliant item and a hazard WHEN the officer opens 立案 from the
+    inspection page THEN the form carries the enterprise, the findings as facts and says where the case comes from."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    results = [{"text": "特种作业人员持证上岗", "compliant": False, "note": "焊工无证"}]
+    inspection = record(planning, publish_plan_with_due_item(planning), results=results)
+    hazard = add_hazard(planning, inspection, description="配电箱未接地")
+    body = page(browse, people.county_a_officer, reverse("cases:inspection_detail", args=[inspection.pk]))
+    assert f"/cases/penalties/new/?inspection={inspection.pk}" in body
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_create") + f"?inspection={inspection.pk}")
+    assert inspection.enterprise.credit_code in body
+    assert "焊工无证" in body and "配电箱未接地" in body and 'id="case-source"' in body
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_create") + f"?hazard={hazard.pk}")
+    assert "来源隐患" in body and "配电箱未接地" in body
+    # Another county's officer cannot open a case from county A's inspection.
+    page(browse, people.county_b_officer, reverse("cases:penalty_create") + f"?inspection={inspection.pk}", 404)
