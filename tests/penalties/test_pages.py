@@ -152,6 +152,16 @@ def test_case_page_shows_graph_deadlines_and_the_officers_actions(browse, people
     assert 'data-action="approve_filing"' not in body
 
 
+def test_calendar_warning_shows_beside_the_deadline(browse, people, cases):
+    """A deadline running into a year without holiday data says so on the case page and on the board."""
+    warning = "2027年节假日安排尚未录入，届满日按周末推算，请核实。"
+    Deadline.objects.filter(case=cases["a"]).update(calendar_warning=warning)
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_detail", args=[cases["a"].pk]))
+    assert "data-calendar-warning" in body and warning in body
+    board = page(browse, people.county_a_legal, reverse("cases:penalty_deadlines"))
+    assert "日历待核" in board and warning in board
+
+
 def test_leader_is_offered_the_filing_approval(browse, people, cases):
     body = page(browse, people.county_a_leader, reverse("cases:penalty_detail", args=[cases["a"].pk]))
     assert 'data-action="approve_filing"' in body
