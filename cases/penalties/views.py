@@ -290,6 +290,12 @@ def _panel(user, case, documents, failed=None):
     return entries
 
 
+def _document_keys(case, parties, records):
+    """The source keys of every document of the case: the case (送达回执), its parties (告知书, 决定书) and its
+    step records (立案审批表, 笔录, 通知书, 催告书…)."""
+    return [source_key(case)] + [source_key(p) for p in parties] + [source_key(r) for r in records]
+
+
 def _evidence_template():
     try:
         get_template(EVIDENCE_TEMPLATE)
@@ -318,8 +324,7 @@ def _detail_context(request, case, failed=None):
         deadline.days_left = (deadline.due_on - today).days
         deadline.days_over = -deadline.days_left
         deadline.is_overdue = deadline.is_open and deadline.days_left < 0
-    keys = [source_key(case)] + [source_key(p) for p in parties] + [source_key(r) for r in records]
-    documents = documents_for(user, keys)
+    documents = documents_for(user, _document_keys(case, parties, records))
     acts = panel.acts_in(user, case)
     return {
         "case": case,
@@ -383,7 +388,8 @@ def case_action(request, pk, action):
             % {"state": case.get_state_display(), "action": act.label},
         )
         return redirect("cases:penalty_detail", pk=case.pk)
-    documents = documents_for(user, [source_key(case)] + [source_key(p) for p in case.parties.all()], states=False)
+    keys = _document_keys(case, case.parties.only("pk"), case.records.only("pk"))
+    documents = documents_for(user, keys, states=False)
     form = _action_form(act, case, documents, data=request.POST)
     data_form = _data_form(act.step_kind, data=request.POST)
     if form.is_valid() and (data_form is None or data_form.is_valid()):
