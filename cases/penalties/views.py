@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -70,11 +70,6 @@ def _own_officers(organisation):
     ).order_by("full_name", "username")
 
 
-def _overdue_q(today):
-    overdue = Deadline.objects.filter(Deadline.open_q(), case=OuterRef("pk"), due_on__lt=today)
-    return Exists(overdue)
-
-
 # --- the case list ---------------------------------------------------------------------------------
 
 
@@ -83,17 +78,24 @@ def _overdue_q(today):
 def case_list(request):
     user = request.user
     today = timezone.localdate()
-    scoped = scoped_cases(user)
-    officers = User.objects.filter(
-        pk__in=PenaltyCase.officers.through.objects.filter(penaltycase__in=scoped.values("pk")).values("user_id")
-    ).order_by("full_name", "username")
+    officers = User.objects.none()
+    if user.organisation is not None:
+        # The certified officers of the user's subtree (行政执法证, R-50): who may be 承办人 of its cases.
+        subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
+        officers = (
+            User.objects.filter(organisation__in=subtree, certificates__isnull=False)
+            .distinct()
+            .order_by("full_name", "username")
+        )
     form = CaseFilterForm(request.GET or None, officers=officers)
+    open_deadlines = Deadline.objects.filter(Deadline.open_q(), case=OuterRef("pk"))
     cases = (
-        scoped.select_related("organisation", "enterprise")
+        scoped_cases(user)
         .prefetch_related(Prefetch("officers", queryset=User.objects.order_by("full_name", "username")))
+        # Correlated subqueries, not a GROUP BY over the whole scope: computed for the page's rows only.
         .annotate(
-            next_due=Min("deadlines__due_on", filter=Q(deadlines__met_on__isnull=True, deadlines__superseded_by=None)),
-            is_overdue=_overdue_q(today),
+            next_due=Subquery(open_deadlines.order_by("due_on").values("due_on")[:1]),
+            is_overdue=Exists(open_deadlines.filter(due_on__lt=today)),
         )
         .order_by("-created_at", "-id")
     )
