@@ -240,25 +240,25 @@ def case_create(request):
 # --- the case page ---------------------------------------------------------------------------------
 
 
-def _data_form(kind, data=None):
-    """The step form of ``kind`` (prefix "data"), or None while no form is registered for it."""
-    if not kind:
+def _data_form(action, data=None):
+    """The step form of the action's kind (prefix "data"), or None while no form is registered for it. An optional
+    field the action's own form already asks for (法制审核's opinion, the payment plan's kind) is asked once."""
+    if not action.step_kind:
         return None
     try:
-        form_class = steps.form_for(kind)
+        form_class = steps.form_for(action.step_kind)
     except ValidationError:
         return None
-    return form_class(data=data, prefix="data")
+    form = form_class(data=data, prefix="data")
+    for name in [n for n, field in form.fields.items() if n in action.form.base_fields and not field.required]:
+        del form.fields[name]
+    return form
 
 
 def _action_form(action, case, documents, data=None):
     kwargs = {"case": case}
-    if "officers" in action.form.base_fields or "chair" in action.form.base_fields:
-        kwargs["officers"] = (
-            _own_officers(case.organisation)
-            if "officers" in action.form.base_fields
-            else User.objects.filter(organisation=case.organisation).order_by("full_name", "username")
-        )
+    if "officers" in action.form.base_fields:
+        kwargs["officers"] = _own_officers(case.organisation)
     if action.key == "record_delivery":
         kwargs["documents"] = [d for d in documents if d.status == IssuedDocument.Status.ISSUED]
     today = timezone.localdate()
@@ -279,7 +279,7 @@ def _panel(user, case, documents, failed=None):
         if failed and failed[0] == action.key:
             form, data_form = failed[1], failed[2]
         else:
-            form, data_form = _action_form(action, case, documents), _data_form(action.step_kind)
+            form, data_form = _action_form(action, case, documents), _data_form(action)
         entries.append(
             {
                 "action": action,
@@ -393,11 +393,12 @@ def case_action(request, pk, action):
     keys = _document_keys(case, case.parties.only("pk"), case.records.only("pk"))
     documents = documents_for(user, keys, states=False)
     form = _action_form(act, case, documents, data=request.POST)
-    data_form = _data_form(act.step_kind, data=request.POST)
+    data_form = _data_form(act, data=request.POST)
     if form.is_valid() and (data_form is None or data_form.is_valid()):
         data = {name: data_form[name].data for name in data_form.fields} if data_form is not None else {}
+        cleaned = {**form.cleaned_data, "step": data_form.cleaned_data if data_form is not None else {}}
         try:
-            act.run(user, case, form.cleaned_data, data)
+            act.run(user, case, cleaned, data)
         except (PenaltyCase.DoesNotExist, CaseParty.DoesNotExist, StepRecord.DoesNotExist) as exc:
             raise Http404 from exc
         except ValidationError as exc:
