@@ -98,6 +98,7 @@ PK_OF = {
         "cases:inspection_reinspect",
     ],
     PendingPhoto: ["cases:pending_photo"],
+    PenaltyCase: ["cases:penalty_detail"],
     ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
@@ -133,6 +134,7 @@ ARGUMENTS = {
     "cases:inspection_document": Arguments(Inspection, kind="inspection_record"),
     # The closed case whose case file (案卷) was built.
     "cases:penalty_case_file": Arguments(PenaltyCase, pk=lambda w: w.case_file_case.pk),
+    "cases:penalty_action": Arguments(PenaltyCase, action="record_review"),
     # API routes with more than a pk
     "api:plan-attachment": Arguments(InspectionPlan, transition_id=lambda w: w.pk(PlanTransition)),
     "api:guidance-visit-checks": Arguments(GuidanceVisit, check_id=_check_of_visit),

@@ -87,6 +87,18 @@ class WalkWorld:
             ) from None
 
 
+def _penalty_cases(world):
+    """A penalty case per county (行政处罚, issue 10), through the services: county A's in legal review (parties,
+    records, deadlines, history), county B's just registered."""
+    from cases.penalties.models import PenaltyCase
+    from tests.penalties.factories import build_case, open_case
+
+    case = build_case(world.base, PenaltyCase.State.REVIEWING)
+    PenaltyCase.objects.filter(pk=case.pk).update(cause=f"{MARKER}未按规定培训案", facts=f"{MARKER}新员工未经培训上岗")
+    open_case(world.base, user=world.people.county_b_officer, parties=("person",), cause="西山未设警示标志案")
+    world.add(PenaltyCase.objects.get(pk=case.pk))
+
+
 def build_walk_world() -> WalkWorld:
     """County A's records, made by its own people through the services, dated relative to today."""
     base = build_world()
@@ -206,6 +218,7 @@ def build_walk_world() -> WalkWorld:
     AuthToken.objects.create(user=officers[0], expiry=None)
     world.add(EnforcementCertificate.objects.get(holder=officers[0]))
     world.add(AuditEvent.objects.filter(organisation=a).order_by("id").first())
+    _penalty_cases(world)
     _stand_in_pdfs()
     world.add(IssuedDocument.objects.filter(organisation=a).order_by("id").first())
     _penalty_evidence(world, officers[0], legal)
