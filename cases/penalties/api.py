@@ -348,7 +348,7 @@ def _detail_queryset(queryset):
 )
 class PenaltyCaseViewSet(ScopedCreateListRetrieveViewSet):
     action_permissions = {step.service: step.permission for step in STEPS}
-    queryset = PenaltyCase.objects.select_related("organisation", "enterprise").prefetch_related("parties")
+    queryset = PenaltyCase.objects.select_related("organisation", "enterprise")
     filterset_class = PenaltyCaseFilter
     # The bodies nest (step data, parties, instalments): JSON only.
     parser_classes = [BoundedJSONParser]
@@ -365,9 +365,10 @@ class PenaltyCaseViewSet(ScopedCreateListRetrieveViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "list" or getattr(self, "swagger_fake_view", False):
-            return queryset
-        return _detail_queryset(queryset)
+        if self.action == "list":
+            return queryset.prefetch_related("parties")
+        # A step only needs to find the case; it answers the case re-read after the service (case_response).
+        return _detail_queryset(queryset) if self.action == "retrieve" else queryset
 
     def case_response(self, pk, code=status.HTTP_200_OK):
         case = _detail_queryset(PenaltyCase.objects.restrict(self.request.user, "view")).get(pk=pk)
