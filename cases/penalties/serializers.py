@@ -4,10 +4,12 @@ They validate shape only (types, lengths, that an id names a row the caller may 
 deadlines, who may act — is cases/penalties/services.py's, whose ValidationError answers 400 in Chinese.
 """
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -409,6 +411,24 @@ class PenaltyCaseDetailSerializer(PenaltyCaseSerializer):
 # --- request bodies ------------------------------------------------------------------------------------
 
 
+class PlausibleDateField(serializers.DateField):
+    """A date a case can carry: from 1990 to a year ahead. A date like 9999-12-31 is a typing error, and a
+    period counted from it would run past the calendar (a server error instead of a 400)."""
+
+    EARLIEST = datetime.date(1990, 1, 1)
+    AHEAD = datetime.timedelta(days=366)
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        latest = timezone.localdate() + self.AHEAD
+        if not self.EARLIEST <= day <= latest:
+            raise serializers.ValidationError(
+                _("日期应在 %(earliest)s 至 %(latest)s 之间。") % {"earliest": self.EARLIEST, "latest": latest},
+                code="invalid",
+            )
+        return day
+
+
 class CasePartyField(IdField):
     """A party id of the case the request names (``context["case"]``); another case's party "does not exist"."""
 
@@ -565,14 +585,14 @@ class ApprovalSerializer(serializers.Serializer):
 
 
 class FilingApprovalSerializer(ApprovalSerializer):
-    filed_on = serializers.DateField(label=_("立案日期"), required=False, allow_null=True, help_text=_("不填为今天"))
+    filed_on = PlausibleDateField(label=_("立案日期"), required=False, allow_null=True, help_text=_("不填为今天"))
 
 
 class StepSerializer(serializers.Serializer):
     """A step recorded on its day (an investigative act, the report, the discussion, a hearing …)."""
 
     data = StepDataField()
-    occurred_on = serializers.DateField(label=_("日期"))
+    occurred_on = PlausibleDateField(label=_("日期"))
 
 
 class InvestigativeStepSerializer(StepSerializer):
@@ -605,7 +625,7 @@ class ProposalSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(ProposalSerializer):
-    decided_on = serializers.DateField(label=_("决定日期"), required=False, allow_null=True, help_text=_("不填为今天"))
+    decided_on = PlausibleDateField(label=_("决定日期"), required=False, allow_null=True, help_text=_("不填为今天"))
 
 
 class OnTheSpotSerializer(DecisionSerializer):
@@ -616,7 +636,7 @@ class OnTheSpotSerializer(DecisionSerializer):
 class NoPenaltySerializer(serializers.Serializer):
     party = _party_field()
     reason = serializers.CharField(label=_("不予处罚理由（行政处罚法 第33条）"), max_length=1000)
-    decided_on = serializers.DateField(label=_("决定日期"), required=False, allow_null=True)
+    decided_on = PlausibleDateField(label=_("决定日期"), required=False, allow_null=True)
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -629,7 +649,7 @@ class DeliveryInputSerializer(serializers.Serializer):
     party = _party_field()
     document = ScopedPrimaryKeyField(IssuedDocument, label=_("送达文书"))
     method = serializers.ChoiceField(label=_("送达方式"), choices=Delivery.Method.choices)
-    served_on = serializers.DateField(label=_("送达日期"))
+    served_on = PlausibleDateField(label=_("送达日期"))
     place = serializers.CharField(label=_("送达地点"), max_length=200)
     recipient = serializers.CharField(label=_("签收人"), max_length=100)
     server_names = serializers.CharField(label=_("送达人"), max_length=100)
@@ -648,18 +668,18 @@ class WaiverSerializer(serializers.Serializer):
 
 class HearingRequestSerializer(serializers.Serializer):
     party = _party_field()
-    requested_on = serializers.DateField(label=_("申请听证日期"))
+    requested_on = PlausibleDateField(label=_("申请听证日期"))
 
 
 class HearingScheduleSerializer(serializers.Serializer):
-    hearing_on = serializers.DateField(label=_("听证日期"))
+    hearing_on = PlausibleDateField(label=_("听证日期"))
     place = serializers.CharField(label=_("听证地点"), max_length=200)
     chair = ScopedPrimaryKeyField(User, label=_("听证主持人"), help_text=_("不得为本案调查人员（行政处罚法 第64条）"))
     data = StepDataField(kind=StepRecord.Kind.HEARING_NOTICE)
 
 
 class InstalmentInputSerializer(serializers.Serializer):
-    due_on = serializers.DateField(label=_("应缴日期"))
+    due_on = PlausibleDateField(label=_("应缴日期"))
     amount = serializers.DecimalField(label=_("金额（元）"), **MONEY)
 
 
@@ -672,7 +692,7 @@ class PaymentPlanSerializer(serializers.Serializer):
 
 class PaymentInputSerializer(serializers.Serializer):
     party = _party_field()
-    paid_on = serializers.DateField(label=_("缴款日期"))
+    paid_on = PlausibleDateField(label=_("缴款日期"))
     amount = serializers.DecimalField(label=_("金额（元）"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     receipt_number = serializers.CharField(label=_("缴款凭证号"), max_length=60)
 
@@ -684,7 +704,7 @@ class PartyDataSerializer(serializers.Serializer):
 
 class CourtApplicationSerializer(serializers.Serializer):
     party = _party_field()
-    applied_on = serializers.DateField(label=_("申请日期"))
+    applied_on = PlausibleDateField(label=_("申请日期"))
     data = StepDataField(kind=StepRecord.Kind.COURT_APPLICATION)
 
 
