@@ -463,6 +463,7 @@ def _scalar(value):
 
 
 _SCALARS = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
+_ROW = {"type": "object", "additionalProperties": {"nullable": True, "oneOf": _SCALARS}}
 
 
 @extend_schema_field(
@@ -470,15 +471,16 @@ _SCALARS = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
         "type": "object",
         "additionalProperties": {
             "nullable": True,
-            "oneOf": [*_SCALARS, {"type": "array", "items": {"nullable": True, "oneOf": _SCALARS}}],
+            "oneOf": [*_SCALARS, {"type": "array", "items": {"nullable": True, "oneOf": [*_SCALARS, _ROW]}}],
         },
     }
 )
 class StepDataField(serializers.DictField):
     """The fields of one kind of step (StepRecord.data): a flat object of the step form's field values.
 
-    Shape only: keys are the form's field names, values are strings, numbers, booleans or null (a list only
-    for a field that takes several values). The service validates them with the form (Chinese messages).
+    Shape only: keys are the form's field names, values are strings, numbers, booleans or null; a list only for a
+    field that takes several values (a list of flat objects for a table of items, e.g. the samples taken). The
+    service validates the values with the step's form (Chinese messages).
     """
 
     def __init__(self, kind=None, **kwargs):
@@ -492,26 +494,38 @@ class StepDataField(serializers.DictField):
     def to_internal_value(self, data):
         data = super().to_internal_value(data)
         kind = self.kind or (self.parent.initial_data.get("kind") if hasattr(self.parent, "initial_data") else None)
-        multiple = _multiple_value_fields(kind)
+        lists, tables = _list_fields(kind)
         for key, value in data.items():
-            if isinstance(value, list) and key in multiple and all(_scalar(item) for item in value):
+            if _scalar(value) or (isinstance(value, list) and _allowed_list(key, value, lists, tables)):
                 continue
-            if not _scalar(value):
-                raise serializers.ValidationError(
-                    _("“%(field)s”的值应为文字、数字、是否或空值。") % {"field": key}, code="invalid"
-                )
+            raise serializers.ValidationError(
+                _("“%(field)s”的值应为文字、数字、是否或空值。") % {"field": key}, code="invalid"
+            )
         return data
 
 
-def _multiple_value_fields(kind):
+def _allowed_list(key, value, lists, tables):
+    if key not in lists | tables:
+        return False
+    return all(_scalar(item) or (key in tables and _flat_row(item)) for item in value)
+
+
+def _flat_row(item):
+    return isinstance(item, dict) and all(isinstance(key, str) and _scalar(value) for key, value in item.items())
+
+
+def _list_fields(kind):
+    """(fields taking several values, fields taking a table of rows) of the step form of ``kind``."""
     try:
         form_class = steps.form_for(kind) if isinstance(kind, str) else None
     except Exception:  # an unknown kind is the service's to refuse, in Chinese
-        return set()
+        return set(), set()
     if form_class is None:
-        return set()
+        return set(), set()
     multiple = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
-    return {name for name, field in form_class.base_fields.items() if isinstance(field, multiple)}
+    fields = form_class.base_fields.items()
+    # A table of items (steps.fields.ItemListField) names its columns.
+    return {n for n, f in fields if isinstance(f, multiple)}, {n for n, f in fields if hasattr(f, "columns")}
 
 
 class PartyInputSerializer(serializers.ModelSerializer):
