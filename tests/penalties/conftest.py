@@ -1,1 +1,35 @@
-from tests.api.conftest import api  # noqa: F401  (the API client fixture)
+"""Fixtures of the penalty-case tests."""
+
+import pytest
+
+from enforcement.documents import sources
+from tests.penalties.documents import stand_ins
+
+
+@pytest.fixture(autouse=True)
+def stand_in_sources(db, monkeypatch):
+    """Document sources for the contract keys nobody registered yet, for this test only."""
+    for key, source in stand_ins().items():
+        monkeypatch.setitem(sources._SOURCES, key, source)
+
+
+@pytest.fixture
+def people(world):
+    from tests.penalties.factories import penalty_people
+
+    return penalty_people(world)
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+
+    def as_(user):
+        client.logout()
+        client.force_login(user)
+        return client
+
+    client.as_ = as_
+    return client
