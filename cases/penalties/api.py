@@ -40,6 +40,12 @@ ACTS = _(
 
 # --- the state changes -----------------------------------------------------------------------------------
 
+K = StepRecord.Kind
+# The codename prefixes of PenaltyCase's permissions (cases.<prefix>_penaltycase), as the services check them.
+CHANGE = "change"
+APPROVE = "approve"
+REVIEW = "review"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -55,13 +61,11 @@ class Step:
     request: type | None
     summary: str
     description: str = ""
-    permission: str | tuple = "change"
+    permission: str | tuple = CHANGE
     on_party: bool = False
     result: type | None = None
+    kind: str = ""  # the StepRecord kind whose form the body's "data" fills
 
-
-APPROVE = "approve"
-REVIEW = "review"
 
 STEPS = [
     Step(
@@ -97,7 +101,14 @@ STEPS = [
         _("询问通知、询问笔录、勘验、抽样取证、先行登记保存及其处理决定；每次至少两名持证执法人员（第42条）。"),
         result=s.StepRecordSerializer,
     ),
-    Step("end_investigation", "end-investigation", s.StepSerializer, _("调查终结"), _("出具案件调查终结报告。")),
+    Step(
+        "end_investigation",
+        "end-investigation",
+        s.StepSerializer,
+        _("调查终结"),
+        _("出具案件调查终结报告。"),
+        kind=K.REPORT,
+    ),
     Step(
         "propose_penalty",
         "propose-penalty",
@@ -106,7 +117,7 @@ STEPS = [
         _("每名当事人分别提出拟处罚的种类和金额。"),
         on_party=True,
     ),
-    Step("submit_handling", "submit-handling", s.DataOnlySerializer, _("提交案件处理呈批")),
+    Step("submit_handling", "submit-handling", s.DataOnlySerializer, _("提交案件处理呈批"), kind=K.HANDLING),
     Step(
         "approve_handling",
         "approve-handling",
@@ -122,6 +133,7 @@ STEPS = [
         _("法制审核"),
         _("审核人员不得为本案调查人员（案审分离，行政处罚法 第58条）。"),
         permission=REVIEW,
+        kind=K.REVIEW,
     ),
     Step(
         "record_discussion",
@@ -129,7 +141,8 @@ STEPS = [
         s.StepSerializer,
         _("集体讨论"),
         _("情节复杂或重大违法行为给予较重的行政处罚的，应当集体讨论决定（第57条第2款）。"),
-        permission=APPROVE,
+        permission=(CHANGE, APPROVE),
+        kind=K.DISCUSSION,
     ),
     Step(
         "issue_notices",
@@ -152,6 +165,7 @@ STEPS = [
         _("记录陈述申辩"),
         _("出具陈述申辩笔录（第45条）。"),
         on_party=True,
+        kind=K.STATEMENT,
     ),
     Step("record_waiver", "waiver", s.WaiverSerializer, _("记录放弃陈述申辩或听证"), on_party=True),
     Step(
@@ -168,16 +182,23 @@ STEPS = [
         s.HearingScheduleSerializer,
         _("安排听证并出具听证会通知书"),
         _("听证7日前通知当事人；主持人不得为本案调查人员（第64条）。"),
+        kind=K.HEARING_NOTICE,
     ),
-    Step("record_hearing", "hearing-record", s.StepSerializer, _("记录听证笔录"), _("第64条第8项。")),
-    Step("record_hearing_report", "hearing-report", s.StepSerializer, _("出具听证会报告书"), _("第65条。")),
+    Step("record_hearing", "hearing-record", s.StepSerializer, _("记录听证笔录"), _("第64条第8项。"), kind=K.HEARING),
+    Step(
+        "record_hearing_report",
+        "hearing-report",
+        s.StepSerializer,
+        _("出具听证会报告书"),
+        _("第65条。"),
+        kind=K.HEARING_REPORT,
+    ),
     Step(
         "decide",
         "decide",
         s.DecisionSerializer,
         _("作出行政处罚决定"),
         _("告知、陈述申辩或听证期满、法制审核、集体讨论等条件满足后，每名当事人分别出具决定书（第59条）。"),
-        permission=APPROVE,
         on_party=True,
     ),
     Step(
@@ -186,7 +207,6 @@ STEPS = [
         s.NoPenaltySerializer,
         _("作出不予行政处罚决定"),
         _("行政处罚法 第33条。"),
-        permission=APPROVE,
         on_party=True,
     ),
     Step(
@@ -204,6 +224,7 @@ STEPS = [
         _("当事人确有经济困难，经申请和批准（第66条）。"),
         permission=APPROVE,
         on_party=True,
+        kind=K.PAYMENT_PLAN,
     ),
     Step(
         "record_payment",
@@ -216,10 +237,11 @@ STEPS = [
     Step(
         "issue_reminder",
         "reminder",
-        s.PartyStepSerializer,
+        s.ReminderSerializer,
         _("出具缴纳罚款催告书"),
         _("行政强制法 第54条。"),
         on_party=True,
+        kind=K.REMINDER,
     ),
     Step(
         "decide_surcharge",
@@ -228,6 +250,7 @@ STEPS = [
         _("出具加处罚款决定书"),
         _("每日按罚款数额的3%加处罚款，不超过罚款数额（行政处罚法 第72条）。"),
         on_party=True,
+        kind=K.SURCHARGE,
     ),
     Step(
         "apply_to_court",
@@ -236,6 +259,7 @@ STEPS = [
         _("申请人民法院强制执行"),
         _("在法定期限内申请（行政强制法 第53–54条）。"),
         on_party=True,
+        kind=K.COURT_APPLICATION,
     ),
     Step(
         "extend_case",
@@ -251,6 +275,7 @@ STEPS = [
         s.DataOnlySerializer,
         _("提交结案审批"),
         _("决定书已送达、执行完毕或已申请法院强制执行后方可结案。"),
+        kind=K.CLOSING,
     ),
     Step("approve_closing", "approve-closing", s.ApprovalSerializer, _("结案审批"), permission=APPROVE),
     Step("withdraw_case", "withdraw", s.ReasonSerializer, _("撤销立案"), permission=APPROVE),
@@ -261,10 +286,16 @@ STEPS = [
         s.ShareSerializer,
         _("共享案件"),
         _("将本案共享给指定人员查阅（如市局案卷评查）；只有办案单位可以共享。"),
+        permission=(CHANGE, APPROVE),
     ),
 ]
 # Body fields that the services take as ids.
 AS_ID = {"party": "party_id", "document": "document_id", "chair": "chair_id"}
+
+
+def _full_permissions(permission):
+    names = (permission,) if isinstance(permission, str) else permission
+    return tuple(f"cases.{name}_penaltycase" for name in names)
 
 
 def _service_arguments(step, data):
@@ -285,9 +316,13 @@ def _service_arguments(step, data):
 def _step_action(step):
     def handler(self, request, pk=None):
         case = self.get_object()  # scoped: another county's case is 404
+        # Whoever may not act on this case (the city, a shared reader, an archived case) is told so before the
+        # body is read, with the service's own check and message.
+        services._may_act(request.user, case, _full_permissions(step.permission))
         data = {}
         if step.request is not None:
-            serializer = step.request(data=request.data, context={**self.get_serializer_context(), "case": case})
+            context = {**self.get_serializer_context(), "case": case, "step_kind": step.kind}
+            serializer = step.request(data=request.data, context=context)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         target, keywords = _service_arguments(step, data)

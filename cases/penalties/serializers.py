@@ -493,7 +493,8 @@ class StepDataField(serializers.DictField):
 
     def to_internal_value(self, data):
         data = super().to_internal_value(data)
-        kind = self.kind or (self.parent.initial_data.get("kind") if hasattr(self.parent, "initial_data") else None)
+        # The kind: the field's own, the body's (record-step), or the route's (context "step_kind").
+        kind = self.kind or getattr(self.parent, "initial_data", {}).get("kind") or self.context.get("step_kind")
         lists, tables = _list_fields(kind)
         for key, value in data.items():
             if _scalar(value) or (isinstance(value, list) and _allowed_list(key, value, lists, tables)):
@@ -645,6 +646,7 @@ class DecisionSerializer(ProposalSerializer):
 class OnTheSpotSerializer(DecisionSerializer):
     # 行政处罚法 第51条: a warning, or a fine ≤ 200 yuan (person) / ≤ 3,000 yuan (unit); the service checks it.
     text = serializers.CharField(label=_("处罚内容"), max_length=1000)
+    officers = _officers_field(_("当场执法人员"))
 
 
 class NoPenaltySerializer(serializers.Serializer):
@@ -656,7 +658,7 @@ class NoPenaltySerializer(serializers.Serializer):
 class ReviewSerializer(serializers.Serializer):
     passed = serializers.BooleanField(label=_("审核通过"))
     opinion = serializers.CharField(label=_("审核意见"), max_length=1000)
-    data = StepDataField(kind=StepRecord.Kind.REVIEW)
+    data = StepDataField()
 
 
 class DeliveryInputSerializer(serializers.Serializer):
@@ -668,6 +670,7 @@ class DeliveryInputSerializer(serializers.Serializer):
     recipient = serializers.CharField(label=_("签收人"), max_length=100)
     server_names = serializers.CharField(label=_("送达人"), max_length=100)
     note = serializers.CharField(label=_("备注"), max_length=300, required=False, allow_blank=True)
+    officers = _officers_field(_("送达人员"))
 
 
 class PartyStepSerializer(StepSerializer):
@@ -689,7 +692,10 @@ class HearingScheduleSerializer(serializers.Serializer):
     hearing_on = PlausibleDateField(label=_("听证日期"))
     place = serializers.CharField(label=_("听证地点"), max_length=200)
     chair = ScopedPrimaryKeyField(User, label=_("听证主持人"), help_text=_("不得为本案调查人员（行政处罚法 第64条）"))
-    data = StepDataField(kind=StepRecord.Kind.HEARING_NOTICE)
+    data = StepDataField()
+    notified_on = PlausibleDateField(
+        label=_("通知送达日期"), required=False, allow_null=True, help_text=_("听证会通知书当场送达时填写")
+    )
 
 
 class InstalmentInputSerializer(serializers.Serializer):
@@ -701,7 +707,7 @@ class PaymentPlanSerializer(serializers.Serializer):
     party = _party_field()
     kind = serializers.ChoiceField(label=_("方式"), choices=[("defer", _("延期缴纳")), ("instalments", _("分期缴纳"))])
     instalments = InstalmentInputSerializer(many=True, label=_("各期"), max_length=36)
-    data = StepDataField(kind=StepRecord.Kind.PAYMENT_PLAN)
+    data = StepDataField()
 
 
 class PaymentInputSerializer(serializers.Serializer):
@@ -711,15 +717,17 @@ class PaymentInputSerializer(serializers.Serializer):
     receipt_number = serializers.CharField(label=_("缴款凭证号"), max_length=60)
 
 
-class PartyDataSerializer(serializers.Serializer):
-    party = _party_field()
+class ReminderSerializer(PartyStepSerializer):
     data = StepDataField()
+    served_on = PlausibleDateField(
+        label=_("送达日期"), required=False, allow_null=True, help_text=_("当场送达时填写，否则另行登记送达")
+    )
 
 
 class CourtApplicationSerializer(serializers.Serializer):
     party = _party_field()
     applied_on = PlausibleDateField(label=_("申请日期"))
-    data = StepDataField(kind=StepRecord.Kind.COURT_APPLICATION)
+    data = StepDataField()
 
 
 class ExtensionSerializer(serializers.Serializer):
