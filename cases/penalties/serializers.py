@@ -731,10 +731,17 @@ class CourtApplicationSerializer(serializers.Serializer):
 
 
 class ExtensionSerializer(serializers.Serializer):
-    days = serializers.IntegerField(label=_("延长天数"), min_value=1, max_value=366)
+    days = serializers.IntegerField(
+        label=_("延长后的办案期限（日）"),
+        min_value=1,
+        max_value=366,
+        help_text=_(
+            "自立案之日起的日历天数，须长于现行期限，不超过批准机关可批准的上限（行政处罚法 第60条及部门规章）"
+        ),
+    )
     reason = serializers.CharField(label=_("延期理由"), max_length=1000)
-    approver_level = serializers.CharField(
-        label=_("批准层级"), max_length=50, help_text=_("按部门规章规定的审批层级，如 负责人、集体讨论")
+    approver_level = serializers.ChoiceField(
+        label=_("批准机关"), choices=[("head", _("本机关负责人")), ("superior", _("上一级应急管理部门"))]
     )
 
 
