@@ -441,6 +441,11 @@ class DeadlineViewSet(RestrictedReadOnlyViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
+    def filter_queryset(self, queryset):
+        # The board's filters (open deadlines by default) choose rows for the list; a deadline met or extended
+        # is still found by its id.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
 
 @extend_schema(tags=TAGS)
 @extend_schema_view(

@@ -17,6 +17,7 @@ import re
 from django.urls import reverse
 
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspectionVisit
+from cases.penalties.models import PenaltyCase
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
@@ -183,6 +184,7 @@ def filter_probe(world):
         "enterprise": world.pk(Enterprise),
         "inspection": world.pk(Inspection),
         "hazard": world.pk(Hazard),
+        "case": world.pk(PenaltyCase),
         "q": "东城",
         "year": world.sample[GuidanceVisit].visit_date.year,
         "month": progress.month.strftime("%Y-%m"),

@@ -39,6 +39,7 @@ from supervision.guidance import services as guidance_services
 from supervision.progress import documents as progress_documents
 from supervision.progress.job import build_monthly_progress, previous_month
 from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
+from tests.access.penalties import build_penalty_cases
 from tests.cases.helpers import add_hazard, photo_upload, publish_plan_with_due_item, record
 from tests.conftest import build_world
 from tests.enterprises.test_import_support import row, upload, workbook_bytes
@@ -206,6 +207,7 @@ def build_walk_world() -> WalkWorld:
     AuthToken.objects.create(user=officers[0], expiry=None)
     world.add(EnforcementCertificate.objects.get(holder=officers[0]))
     world.add(AuditEvent.objects.filter(organisation=a).order_by("id").first())
+    build_penalty_cases(world, MARKER)  # 行政处罚: county A's case decided and served, county B's registered
     _stand_in_pdfs()
     world.add(IssuedDocument.objects.filter(organisation=a).order_by("id").first())
     # the social supervisor sees the inspected enterprise, shared with them, and nothing else of county A.
