@@ -363,7 +363,7 @@ class PenaltyCaseDetailSerializer(PenaltyCaseSerializer):
     """The whole case: parties with violations, records, history, deadlines, deliveries, payments, documents."""
 
     officers = PersonSerializer(many=True, read_only=True)
-    reviewer = PersonSerializer(read_only=True)
+    reviewer = PersonSerializer(read_only=True, allow_null=True)
     parties = PartySerializer(many=True, read_only=True)
     records = StepRecordSerializer(many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
