@@ -447,8 +447,9 @@ def approve_filing(user, case_id, *, approved: bool, opinion="", filed_on=None) 
         filed_on = _today_or(filed_on, "filed_on")
         record = _latest(case, Kind.FILING)
         record.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
+        record.occurred_on = filed_on
         record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "data"])
+        record.save(update_fields=["outcome", "occurred_on", "data"])
         if approved:
             if not case.officers.exists():
                 raise ValidationError({"officers": _("行政处罚法 第42条：立案前请指定不少于两名执法人员承办。")})
@@ -457,7 +458,6 @@ def approve_filing(user, case_id, *, approved: bool, opinion="", filed_on=None) 
             _transition(user, case, "approve_filing", opinion, record)
             deadlines.on_filed(case)
         else:
-            case.outcome = ""
             _transition(user, case, "refuse_filing", opinion, record)
         _issue_for_record(user, record)
     return case
@@ -543,8 +543,8 @@ def propose_penalty(user, party_id, *, kinds, fine=None, confiscation=None, text
     kinds, fine, confiscation = _penalty(kinds, fine, confiscation)
     with transaction.atomic():
         case, party = _locked_party(user, party_id)
-        _in_state(case, State.INVESTIGATING, State.REPORTED, State.NOTIFYING, what=_("提出拟处罚意见"))
-        if party.decision_id is not None:
+        _in_state(case, State.INVESTIGATING, State.REPORTED, State.NOTIFYING, *DECIDING, what=_("提出拟处罚意见"))
+        if party.decided_on is not None:
             raise ValidationError(_("该当事人已作出决定。"))
         changes = _set(
             party,
@@ -556,6 +556,9 @@ def propose_penalty(user, party_id, *, kinds, fine=None, confiscation=None, text
         )
         _save(user, party, changes, case.organisation_id, fields=list(changes) or ["stage"])
         _decide_requirements(user, case)
+        if case.state in DECIDING:
+            # 行政处罚法 第44、45条: a changed proposal after the notice is notified again before any decision.
+            _transition(user, case, "renotify", _("拟处罚内容变更，重新告知"))
     return party
 
 
@@ -643,7 +646,8 @@ def issue_notices(user, case_id) -> list:
         _in_state(case, State.NOTIFYING, what=_("告知"))
         gates.review_passed(case)
         gates.discussion_recorded(case)
-        parties = [p for p in case.parties.all() if p.proposed_kinds and p.decision_id is None]
+        # Parties with a proposal not yet notified (a second round: those whose proposal changed).
+        parties = [p for p in case.parties.all() if p.proposed_kinds and p.stage == Stage.PROPOSED]
         if not parties:
             raise ValidationError(_("没有需要告知的当事人：请先提出拟处罚意见。"))
         issued = []
@@ -1029,6 +1033,8 @@ def approve_payment_plan(user, party_id, *, kind, instalments, data) -> StepReco
         _in_state(case, State.DECIDED, State.EXECUTING, what=_("批准延期（分期）缴纳"))
         if not party.decided_fine or party.executed_on:
             raise ValidationError(_("该当事人没有待缴纳的罚款。"))
+        if party.instalments.exists():
+            raise ValidationError(_("该当事人已批准延期（分期）缴纳，不能重复批准。"))
         if sum(amount for _day, amount in rows) != deadlines.unpaid_fine(party):
             raise ValidationError(
                 {"instalments": _("各期金额合计须等于未缴罚款%(n)s元。") % {"n": deadlines.unpaid_fine(party)}}
