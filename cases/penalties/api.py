@@ -22,10 +22,11 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cases.penalties import queries, services
 from cases.penalties import serializers as s
-from cases.penalties import services
 from cases.penalties.filters import DeadlineFilter, EvidenceFilter, PenaltyCaseFilter
 from cases.penalties.models import CaseEvent, CaseParty, Deadline, Delivery, Evidence, PenaltyCase, StepRecord
+from cases.penalties.queries import review_only
 from enforcement.api.parsers import BoundedJSONParser
 from enforcement.api.viewsets import RestrictedReadOnlyViewSet, ScopedCreateListRetrieveViewSet
 
@@ -353,6 +354,18 @@ def _step_action(step):
 # drf-spectacular shows docstrings in the docs; the docs are Chinese, so these classes use comments.
 
 
+class CaseScopeMixin:
+    # restrict() by action (the base viewsets), narrowed as queries.cases_for narrows the pages: a legal
+    # reviewer sees only the cases sent for review in their organisation (and those they reviewed or were shared).
+    case_lookup = "pk"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if review_only(request.user):
+            cases = queries.cases_for(request.user).values("pk")
+            self.queryset = self.queryset.filter(**{f"{self.case_lookup}__in": cases})
+
+
 def _detail_queryset(queryset):
     return queryset.select_related("reviewer").prefetch_related(
         "officers",
@@ -381,7 +394,7 @@ def _detail_queryset(queryset):
         responses={201: s.PenaltyCaseDetailSerializer},
     ),
 )
-class PenaltyCaseViewSet(ScopedCreateListRetrieveViewSet):
+class PenaltyCaseViewSet(CaseScopeMixin, ScopedCreateListRetrieveViewSet):
     action_permissions = {step.service: step.permission for step in STEPS}
     queryset = PenaltyCase.objects.select_related("organisation", "enterprise")
     filterset_class = PenaltyCaseFilter
@@ -426,14 +439,15 @@ for _step in STEPS:
     list=extend_schema(
         summary=_("办案期限看板"),
         description=_(
-            "数据权限范围内未完成的法定期限，已逾期的在前，按届满日排序；days_left 为距届满日的天数。"
-            "open=false 时包括已完成和已延长的期限。"
+            "数据权限范围内未结案件的未完成法定期限，已逾期的在前，按届满日排序；days_left 为距届满日的天数。"
+            "open=false 时包括已完成、已延长的期限和已结案件的期限。"
         )
         + SCOPED_LIST,
     ),
     retrieve=extend_schema(summary=_("办案期限详情（范围外返回404）"), description=SCOPED_DETAIL),
 )
-class DeadlineViewSet(RestrictedReadOnlyViewSet):
+class DeadlineViewSet(CaseScopeMixin, RestrictedReadOnlyViewSet):
+    case_lookup = "case"
     queryset = Deadline.objects.select_related("case", "party", "organisation").order_by("due_on", "id")
     serializer_class = s.DeadlineSerializer
     filterset_class = DeadlineFilter
@@ -452,7 +466,8 @@ class DeadlineViewSet(RestrictedReadOnlyViewSet):
     list=extend_schema(summary=_("证据列表（仅限数据权限范围内）"), description=SCOPED_LIST),
     retrieve=extend_schema(summary=_("证据信息（范围外返回404）"), description=SCOPED_DETAIL),
 )
-class EvidenceViewSet(RestrictedReadOnlyViewSet):
+class EvidenceViewSet(CaseScopeMixin, RestrictedReadOnlyViewSet):
+    case_lookup = "case"
     queryset = Evidence.objects.select_related("case").order_by("case", "collected_on", "id")
     serializer_class = s.CaseEvidenceSerializer
     filterset_class = EvidenceFilter

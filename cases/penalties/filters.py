@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.penalties.models import Deadline, Evidence, PenaltyCase
+from cases.penalties.queries import FINISHED
 from enforcement.api.filters import BoundedFilterSet
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation
@@ -69,11 +70,12 @@ class DeadlineFilter(OrganisationWithinMixin, BoundedFilterSet):
 
     def filter_queryset(self, queryset):
         if self.form.cleaned_data.get("open") is None:
-            queryset = queryset.filter(Deadline.open_q())
+            queryset = self.filter_open(queryset, "open", True)
         return super().filter_queryset(queryset)
 
     def filter_open(self, queryset, name, value):
-        return queryset.filter(Deadline.open_q()) if value else queryset
+        # As the board of the pages (queries.deadline_board): open deadlines of cases not yet over.
+        return queryset.filter(Deadline.open_q()).exclude(case__state__in=FINISHED) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         late = Q(pk__in=overdue_deadlines().values("pk"))

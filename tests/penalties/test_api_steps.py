@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from cases.penalties.models import CaseParty, PenaltyCase, StepRecord
 from tests.dates import today
 from tests.penalties.factories import build_case, penalty_people
+from tests.penalties.step_data import step_data
 
 State = PenaltyCase.State
 DAY = datetime.timedelta(days=1)
@@ -72,7 +73,7 @@ def test_a_case_goes_from_filing_to_archive_through_the_api(world, api):
         f"/api/penalty-cases/{case.pk}/record-step/",
         {
             "kind": "interview",
-            "data": {"subject": "询问安全管理人员"},
+            "data": step_data("interview", on=start + DAY, person=officer),
             "occurred_on": iso(start + DAY),
             "officers": team,
         },
@@ -81,18 +82,28 @@ def test_a_case_goes_from_filing_to_archive_through_the_api(world, api):
     assert record.status_code == 201, record.content.decode()
     assert record.json()["kind"] == StepRecord.Kind.INTERVIEW
     assert (
-        act(api, officer, case, "end-investigation", {"data": {}, "occurred_on": iso(start + 2 * DAY)})["state"]
+        act(
+            api, officer, case, "end-investigation", {"data": step_data("report"), "occurred_on": iso(start + 2 * DAY)}
+        )["state"]
         == State.REPORTED
     )
     for party in CaseParty.objects.filter(case=case):
         fine = "30000" if party.kind == "unit" else "10000"
         act(api, officer, case, "propose-penalty", {"party": party.pk, "kinds": ["fine"], "fine": fine, "text": "罚款"})
-    assert act(api, officer, case, "submit-handling", {"data": {}})["state"] == State.HANDLING
+    assert act(api, officer, case, "submit-handling", {"data": step_data("handling")})["state"] == State.HANDLING
     assert act(api, leader, case, "approve-handling", {"approved": True})["state"] == State.REVIEWING
-    body = act(api, reviewer, case, "review", {"passed": True, "opinion": "事实清楚，证据确凿", "data": {}})
+    body = act(
+        api, reviewer, case, "review", {"passed": True, "opinion": "事实清楚，证据确凿", "data": step_data("review")}
+    )
     assert body["state"] in (State.NOTIFYING, State.DISCUSSING)
     if body["state"] == State.DISCUSSING:
-        act(api, officer, case, "discussion", {"data": {}, "occurred_on": iso(start + 3 * DAY)})
+        act(
+            api,
+            officer,
+            case,
+            "discussion",
+            {"data": step_data("discussion", on=start + 3 * DAY, person=officer), "occurred_on": iso(start + 3 * DAY)},
+        )
     body = act(api, officer, case, "issue-notices")
     assert body["state"] == State.NOTIFIED
     for party in body["parties"]:
@@ -114,14 +125,14 @@ def test_a_case_goes_from_filing_to_archive_through_the_api(world, api):
             f"/api/penalty-cases/{case.pk}/payment/", {**paid, "receipt_number": f"PJ{n}"}, format="json"
         )
         assert payment.status_code == 201, payment.content.decode()
-    assert act(api, officer, case, "submit-closing", {"data": {}})["state"] == State.CLOSING
+    assert act(api, officer, case, "submit-closing", {"data": step_data("closing")})["state"] == State.CLOSING
     assert act(api, leader, case, "approve-closing", {"approved": True})["state"] == State.CLOSED
     body = act(api, leader, case, "archive")
     assert body["state"] == State.ARCHIVED and body["is_locked"] is True
     assert [event["target_state"] for event in body["events"]][-1] == State.ARCHIVED
     kinds = {document["doc_type"] for document in body["documents"]}
     assert {"case_filing", "penalty_notice", "penalty_decision"} <= kinds
-    refused = act(api, officer, case, "submit-closing", {"data": {}}, expect=400)
+    refused = act(api, officer, case, "submit-closing", {"data": step_data("closing")}, expect=400)
     assert "案件已归档" in str(refused)
 
 
@@ -179,6 +190,8 @@ def test_a_hearing_through_the_api(world, api):
         == State.HEARING
     )
     hearing_on = today() + 20 * DAY
+    panel = {"chair": people.county_a_reviewer.pk, "chair_position": "法制审核员", "clerk": people.nobody.pk}
+    notice = {**panel, "hearing_on": iso(hearing_on), "hearing_time": "14:30", "place": "听证室", "public": "1"}
     body = act(
         api,
         people.county_a_officer,
@@ -188,7 +201,7 @@ def test_a_hearing_through_the_api(world, api):
             "hearing_on": iso(hearing_on),
             "place": "听证室",
             "chair": people.county_a_reviewer.pk,
-            "data": {},
+            "data": {**notice, "applicant": unit.name},
             "notified_on": iso(today()),
         },
     )
@@ -205,6 +218,18 @@ def test_a_summary_case_is_decided_on_the_spot(world, api):
     team = [people.county_a_officer.pk, people.county_a_officer2.pk]
     case = open_case(world, parties=("person",), procedure=PenaltyCase.Procedure.SUMMARY)
     party = case.parties.get()
+    violation = {
+        "party": party.pk,
+        "facts": "未戴安全帽进入作业区",
+        "article_breached": "第五十七条",
+        "article_punishing": "第一百零七条",
+    }
+    assert (
+        api.as_(people.county_a_officer)
+        .post(f"/api/penalty-cases/{case.pk}/violations/", violation, format="json")
+        .status_code
+        == 201
+    )
     spot = {"party": party.pk, "kinds": ["fine"], "text": "当场罚款", "officers": team}
     act(api, people.county_a_officer, case, "decide-on-the-spot", {**spot, "fine": "201"}, 400)
     body = act(api, people.county_a_officer, case, "decide-on-the-spot", {**spot, "fine": "200"})
