@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         from cases.inspections.services import last_inspector_pairs
         from cases.inspections.todo import inspection_figures, inspection_todo
         from cases.penalties.documents import register_sources as register_penalty_sources
+        from cases.penalties.todo import penalty_todo
         from enforcement.web.enterprise_history import register_history
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
         from enforcement.web.todo import register_figures, register_todo
@@ -30,10 +31,21 @@ class CasesConfig(AppConfig):
                 _("执法检查"),
                 "cases:inspection_list",
                 has_perm("cases.view_inspection"),
-                in_namespace("cases"),
+                in_namespace("cases", without_word="penalt"),
                 30,
+            )
+        )
+        register_nav(
+            NavEntry(
+                "penalties",
+                _("行政处罚"),
+                "cases:penalty_list",
+                has_perm("cases.view_penaltycase"),
+                in_namespace("cases", with_word="penalt"),
+                35,
             )
         )
         register_todo("cases.inspections", inspection_todo)
         register_figures("cases.inspections", inspection_figures)
+        register_todo("cases.penalties", penalty_todo)
         register_history("cases.inspections", inspection_history)

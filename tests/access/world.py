@@ -39,7 +39,6 @@ from supervision.guidance import services as guidance_services
 from supervision.progress import documents as progress_documents
 from supervision.progress.job import build_monthly_progress, previous_month
 from supervision.progress.models import MonthlyProgress, MonthlyProgressRun
-from tests.access.penalties import build_penalty_cases
 from tests.cases.helpers import add_hazard, photo_upload, publish_plan_with_due_item, record
 from tests.conftest import build_world
 from tests.enterprises.test_import_support import row, upload, workbook_bytes
@@ -86,6 +85,18 @@ class WalkWorld:
                 f"tests/access/world.py builds no {model._meta.label} for county A: add one through the services "
                 "in build_walk_world()"
             ) from None
+
+
+def _penalty_cases(world):
+    """A penalty case per county (行政处罚, issue 10), through the services: county A's in legal review (parties,
+    records, deadlines, history), county B's just registered."""
+    from cases.penalties.models import PenaltyCase
+    from tests.penalties.factories import build_case, open_case
+
+    case = build_case(world.base, PenaltyCase.State.REVIEWING)
+    PenaltyCase.objects.filter(pk=case.pk).update(cause=f"{MARKER}未按规定培训案", facts=f"{MARKER}新员工未经培训上岗")
+    open_case(world.base, user=world.people.county_b_officer, parties=("person",), cause="西山未设警示标志案")
+    world.add(PenaltyCase.objects.get(pk=case.pk), case.deadlines.order_by("id").first())  # the API's board
 
 
 def build_walk_world() -> WalkWorld:
@@ -207,7 +218,7 @@ def build_walk_world() -> WalkWorld:
     AuthToken.objects.create(user=officers[0], expiry=None)
     world.add(EnforcementCertificate.objects.get(holder=officers[0]))
     world.add(AuditEvent.objects.filter(organisation=a).order_by("id").first())
-    build_penalty_cases(world, MARKER)  # 行政处罚: county A's case decided and served, county B's registered
+    _penalty_cases(world)
     _stand_in_pdfs()
     world.add(IssuedDocument.objects.filter(organisation=a).order_by("id").first())
     # R-53: the social supervisor sees the inspected enterprise, shared with them, and nothing else of county A.
