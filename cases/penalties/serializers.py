@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -285,7 +285,7 @@ class CaseDocumentSerializer(serializers.ModelSerializer):
 class CaseEvidenceSerializer(serializers.ModelSerializer):
     kind_label = _label("kind")
     step_label = _label("step")
-    download_url = serializers.SerializerMethodField(help_text=_("经数据权限校验后下载；无下载地址时为 null"))
+    download_url = serializers.SerializerMethodField(help_text=_("经数据权限校验后下载（记入操作日志）"))
 
     class Meta:
         model = Evidence
@@ -310,11 +310,8 @@ class CaseEvidenceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_download_url(self, evidence) -> str | None:
-        try:  # the evidence store's download route (cases/penalties/evidence_urls.py)
-            return reverse("cases:penalty_evidence_download", args=[evidence.pk])
-        except NoReverseMatch:
-            return None
+    def get_download_url(self, evidence) -> str:
+        return reverse("api:penalty-evidence-file-download", args=[evidence.pk])
 
 
 class PenaltyCaseSerializer(serializers.ModelSerializer):

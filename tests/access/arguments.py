@@ -17,7 +17,7 @@ import re
 from django.urls import reverse
 
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspectionVisit
-from cases.penalties.models import PenaltyCase
+from cases.penalties.models import Evidence, PenaltyCase
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
@@ -98,10 +98,11 @@ PK_OF = {
         "cases:inspection_reinspect",
     ],
     PendingPhoto: ["cases:pending_photo"],
-    PenaltyCase: ["cases:penalty_detail"],
+    PenaltyCase: ["cases:penalty_detail", "cases:penalty_evidence", "cases:penalty_case_file"],
     ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
+    Evidence: ["cases:penalty_evidence_file", "cases:penalty_evidence_delete"],
     MonthlyProgress: ["supervision:progress_detail", "supervision:progress_document", "supervision:progress_confirm"],
     GuidanceSchedule: ["supervision:guidance_schedule_delete"],
     GuidanceVisit: [
