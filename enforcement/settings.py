@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
         "StepRecordOutcomeEnum": "cases.penalties.models.StepRecord.Outcome",
         "PenaltyCaseOutcomeEnum": "cases.penalties.models.PenaltyCase.Outcome",
         "CasePartyKindEnum": "cases.penalties.models.CaseParty.Kind",
+        "EvidenceKindEnum": "cases.penalties.models.Evidence.Kind",
     },
 }
 # API tokens (django-rest-knox): stored as a SHA-512 digest, valid for API_TOKEN_TTL_HOURS, sent as

@@ -219,9 +219,10 @@ def build_walk_world() -> WalkWorld:
     world.add(EnforcementCertificate.objects.get(holder=officers[0]))
     world.add(AuditEvent.objects.filter(organisation=a).order_by("id").first())
     _penalty_cases(world)
+    # The case file (案卷) is assembled from the documents as rendered, before the stand-ins replace them.
+    _penalty_evidence(world, officers[0], legal)
     _stand_in_pdfs()
     world.add(IssuedDocument.objects.filter(organisation=a).order_by("id").first())
-    _penalty_evidence(world, officers[0], legal)
     # the social supervisor sees the inspected enterprise, shared with them, and nothing else of county A.
     assign_perm("enterprises.view_enterprise", people.social_supervisor, world.shared_enterprise)
     CertificateFactory(holder=legal)  # county A's legal head also enforces (a third certified officer)
