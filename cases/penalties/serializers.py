@@ -28,6 +28,7 @@ from cases.penalties.models import (
     StepRecord,
     Violation,
 )
+from cases.penalties.services import PARTY_FIELDS
 from enforcement.api.fields import IdField, ScopedPrimaryKeyField
 from enforcement.api.serializers import PersonSerializer
 from enforcement.documents.models import IssuedDocument
@@ -100,19 +101,9 @@ class PartySerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "case",
-            "kind",
+            *PARTY_FIELDS,
             "kind_label",
-            "role",
             "role_label",
-            "name",
-            "enterprise",
-            "credit_code",
-            "legal_representative",
-            "id_number",
-            "position",
-            "employer",
-            "address",
-            "phone",
             "stage",
             "stage_label",
             "proposed_kinds",
@@ -533,19 +524,7 @@ class PartyInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseParty
-        fields = [
-            "kind",
-            "role",
-            "name",
-            "enterprise",
-            "credit_code",
-            "legal_representative",
-            "id_number",
-            "position",
-            "employer",
-            "address",
-            "phone",
-        ]
+        fields = list(PARTY_FIELDS)  # what services.add_party takes
 
 
 class OpenCaseSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@
 import pytest
 
 from enforcement.documents import sources
+from tests.api.conftest import api  # noqa: F401 - the API client fixture, for the API tests here
 from tests.penalties.documents import stand_ins
 
 
@@ -18,18 +19,3 @@ def people(world):
     from tests.penalties.factories import penalty_people
 
     return penalty_people(world)
-
-
-@pytest.fixture
-def api():
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-
-    def as_(user):
-        client.logout()
-        client.force_login(user)
-        return client
-
-    client.as_ = as_
-    return client
