@@ -26,6 +26,7 @@ from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record as audit
 from enforcement.documents import sources
 from enforcement.documents.models import IssuedDocument
+from enforcement.orgs.scoping import ensure_in_scope
 
 State = PenaltyCase.State
 Kind = StepRecord.Kind
@@ -222,7 +223,8 @@ def _reissue_or_issue(user, doc_key, source, current_id, reason):
     if current_id is not None:
         current = IssuedDocument.objects.filter(pk=current_id, status=IssuedDocument.Status.ISSUED).first()
         if current is not None:
-            return sources.reissue(user, current.pk, reason)
+            # A document whose content did not change (the hearing rights of an unchanged amount) stays as it is.
+            return sources.reissue(user, current.pk, reason) if sources.is_stale(user, current) else current
     return sources.issue_for(user, doc_key, source.pk)
 
 
@@ -242,12 +244,12 @@ def _refresh_receipt(user, case):
 # ---- records -----------------------------------------------------------------------------------------------------
 
 
-def _record(user, case, kind, *, data, occurred_on, officers=(), party=None, outcome="", issue=True):
+def _record(user, case, kind, *, data, occurred_on, officers=(), party=None, outcome="", issue=True, cleaned=False):
     record = StepRecord.objects.create(
         case=case,
         party=party,
         kind=kind,
-        data=clean_data(kind, data),
+        data=data if cleaned else clean_data(kind, data),
         outcome=outcome,
         occurred_on=occurred_on,
         recorded_by=user,
@@ -263,6 +265,20 @@ def _record(user, case, kind, *, data, occurred_on, officers=(), party=None, out
     )
     if issue:
         _issue_for_record(user, record)
+    return record
+
+
+def _approval(user, case, kind, approved, opinion, refused, occurred_on=None):
+    """The leader's opinion written on the step's 审批表 (立案, 案件处理, 结案), audited."""
+    record = _latest(case, kind)
+    if record is None:
+        raise ValidationError(_("尚无待审批的记录。"))
+    before = record.outcome
+    record.outcome = Outcome.APPROVED if approved else refused
+    record.occurred_on = occurred_on or record.occurred_on
+    record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
+    record.save(update_fields=["outcome", "occurred_on", "data"])
+    audit(user, AuditEvent.Action.UPDATE, record, {"outcome": [before, record.outcome]}, case.organisation_id)
     return record
 
 
@@ -381,6 +397,7 @@ def open_case(
             _new_party(case, dict(fields))
         case.review_required = gates.review_needed(case, today)
         case.save(update_fields=["review_required"])
+        ensure_in_scope(user, case, "view")
         audit(user, AuditEvent.Action.CREATE, case, {"cause": [None, case.cause], "state": [None, case.state]})
         if not case.is_summary:
             _record(user, case, Kind.FILING, data={}, occurred_on=today, officers=team, issue=False)
@@ -445,11 +462,7 @@ def approve_filing(user, case_id, *, approved: bool, opinion="", filed_on=None) 
         if case.is_summary:
             raise ValidationError(_("简易程序案件当场作出决定，无需立案审批。"))
         filed_on = _today_or(filed_on, "filed_on")
-        record = _latest(case, Kind.FILING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
-        record.occurred_on = filed_on
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "occurred_on", "data"])
+        record = _approval(user, case, Kind.FILING, approved, opinion, Outcome.REJECTED, occurred_on=filed_on)
         if approved:
             if not case.officers.exists():
                 raise ValidationError({"officers": _("行政处罚法 第42条：立案前请指定不少于两名执法人员承办。")})
@@ -488,12 +501,25 @@ def record_step(user, case_id, kind, *, data, occurred_on, officers=(), party_id
         if kind in gates.TEAM_KINDS:
             gates.delegated_power(case.organisation, case.power)
             gates.enforcement_team(case, team, occurred_on)
-        record = _record(user, case, kind, data=data, occurred_on=occurred_on, officers=team, party=party)
+        data = clean_data(kind, data)
+        preserved = _preservation_of(case, data) if kind == Kind.PRESERVATION_DISPOSAL else None
+        record = _record(user, case, kind, data=data, occurred_on=occurred_on, officers=team, party=party, cleaned=True)
         if kind == Kind.PRESERVATION:
             deadlines.on_preservation(record)
-        elif kind == Kind.PRESERVATION_DISPOSAL:
-            deadlines.meet(case, DK.PRESERVATION_DISPOSAL, occurred_on, party)
+        elif preserved is not None:
+            deadlines.meet_preservation(preserved, occurred_on)
     return record
+
+
+def _preservation_of(case, data):
+    """The 先行登记保存 record of this case that a disposal decision disposes of (its form names it)."""
+    pk = data.get("preservation")
+    if pk in (None, ""):
+        return None
+    preserved = StepRecord.objects.filter(case=case, kind=Kind.PRESERVATION, pk=getattr(pk, "pk", pk)).first()
+    if preserved is None:
+        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案件。")})
+    return preserved
 
 
 def end_investigation(user, case_id, *, data, occurred_on) -> StepRecord:
@@ -588,10 +614,7 @@ def approve_handling(user, case_id, *, approved, opinion="") -> PenaltyCase:
     with transaction.atomic():
         case = _locked_case(user, case_id, APPROVE)
         _in_state(case, State.HANDLING, what=_("审批案件处理意见"))
-        record = _latest(case, Kind.HANDLING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.RETURNED
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "data"])
+        record = _approval(user, case, Kind.HANDLING, approved, opinion, Outcome.RETURNED)
         if approved:
             _decide_requirements(user, case)
             _transition(user, case, "approve_handling", opinion, record)
@@ -690,10 +713,11 @@ def _document_of_case(case, party, document_id):
     step_keys = {f"cases.steprecord:{pk}" for pk in StepRecord.objects.filter(case=case).values_list("pk", flat=True)}
     if (
         document is None
+        or document.status != IssuedDocument.Status.ISSUED
         or document.organisation_id != case.organisation_id
         or (document.source_key not in keys | step_keys and document.pk not in (party.notice_id, party.decision_id))
     ):
-        raise ValidationError({"document_id": _("所选文书不属于本案。")})
+        raise ValidationError({"document_id": _("所选文书不属于本案，或已被更正、作废。")})
     return document
 
 
@@ -1051,12 +1075,15 @@ def approve_payment_plan(user, party_id, *, kind, instalments, data) -> StepReco
             occurred_on=today,
             party=party,
             outcome=Outcome.APPROVED,
+            issue=False,
         )
         created = Instalment.objects.bulk_create(
             Instalment(party=party, record=record, number=n, due_on=day, amount=amount)
             for n, (day, amount) in enumerate(sorted(rows), start=1)
         )
         deadlines.on_payment_plan(party, record, created)
+        # 延期（分期）缴纳罚款批准书: issued once its dates and amounts exist.
+        _issue_for_record(user, record)
     return record
 
 
@@ -1126,8 +1153,11 @@ def issue_reminder(user, party_id, *, data, occurred_on, served_on=None) -> Step
         due = _payment_due(party)
         if due is None or occurred_on <= due:
             raise ValidationError(_("行政强制法 第54条：缴纳罚款期限届满后方可催告。"))
-        payload = {**dict(data or {}), **({"served_on": served_on} if served_on else {})}
-        record = _record(user, case, Kind.REMINDER, data=payload, occurred_on=occurred_on, party=party)
+        payload = clean_data(Kind.REMINDER, data)
+        if served_on:
+            # Handed over at once: the day of service is the services' own key beside the form's fields.
+            payload["served_on"] = _not_future(served_on, "served_on").isoformat()
+        record = _record(user, case, Kind.REMINDER, data=payload, occurred_on=occurred_on, party=party, cleaned=True)
         if served_on:
             deadlines.on_reminder_served(party, served_on)
     return record
@@ -1164,7 +1194,7 @@ def decide_surcharge(user, party_id, *, data, occurred_on) -> StepRecord:
             user,
             case,
             Kind.SURCHARGE,
-            data={**dict(data or {}), "amount": amount},
+            data={**dict(data or {}), "as_of": occurred_on, "amount": amount},
             occurred_on=occurred_on,
             party=party,
         )
@@ -1252,10 +1282,7 @@ def approve_closing(user, case_id, *, approved, opinion="") -> PenaltyCase:
     with transaction.atomic():
         case = _locked_case(user, case_id, APPROVE)
         _in_state(case, State.CLOSING, what=_("审批结案"))
-        record = _latest(case, Kind.CLOSING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "data"])
+        record = _approval(user, case, Kind.CLOSING, approved, opinion, Outcome.REJECTED)
         if approved:
             gates.closing_ready(case)
             _save(user, case, _set(case, closed_on=timezone.localdate()), case.organisation_id)
