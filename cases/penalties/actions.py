@@ -68,7 +68,6 @@ def _step_action(kind):
         form=f.StepForm,
         step_kind=kind.value,
         states=(S.INVESTIGATING,),
-        hint=_("至少两名当日持证执法人员（行政处罚法第42条）。"),
         run=lambda user, case, c, data, kind=kind.value: services.record_step(
             user,
             case.pk,

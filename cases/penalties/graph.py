@@ -19,7 +19,9 @@ SIDE = {S.NOT_FILED: 1, S.TERMINATED: 4}
 MAIN = [state for state in S if state not in SIDE]
 
 NODE_W, NODE_H, ROW = 168, 30, 42
-MAIN_X, SIDE_X, TOP = 90, 308, 10
+MAIN_X, SIDE_X, TOP = 90, 320, 10
+# Edges to and from the side column run along one vertical line (a bus) left of it, so they do not cross.
+BUS_X = SIDE_X - 12
 WIDTH = SIDE_X + NODE_W + 6
 
 
@@ -71,11 +73,13 @@ def _position(state):
 
 def _path(source, target):
     (sx, sy), (tx, ty) = _position(source), _position(target)
-    if source in SIDE or target in SIDE:
-        # Across to the side column (or back from it to 归档): a straight line between the facing edges.
-        if sx < tx:
-            return f"M{sx + NODE_W},{sy + NODE_H // 2} L{tx},{ty + NODE_H // 2}"
-        return f"M{sx},{sy + NODE_H // 2} L{tx + NODE_W},{ty + NODE_H // 2}"
+    if target in SIDE:
+        # To an end beside the path: right, along the bus, into the side node.
+        return f"M{sx + NODE_W},{sy + NODE_H // 2} H{BUS_X} V{ty + NODE_H // 2} H{tx}"
+    if source in SIDE:
+        # From an end beside the path down to 归档: straight down the side column, then left into the node.
+        x = sx + NODE_W // 2
+        return f"M{x},{sy + NODE_H} V{ty + NODE_H // 2} H{tx + NODE_W}"
     span = _row(target) - _row(source)
     if span == 1:
         x = sx + NODE_W // 2

@@ -171,9 +171,8 @@ def _prefill(request, user):
             Enterprise.objects.restrict(user, "view"), pk=_int_or_404(request.GET["enterprise"])
         )
     if initial.get("enterprise") is not None:
-        enterprise = initial["enterprise"]
-        initial["principal_name"] = enterprise.principal_person or ""
-        initial["enterprise"] = enterprise.credit_code
+        source["enterprise"] = initial["enterprise"]
+        initial["enterprise"] = initial["enterprise"].credit_code
     return initial, source
 
 
@@ -195,6 +194,12 @@ def case_create(request):
         officers=_own_officers(user.organisation),
         initial=initial,
     )
+    enterprise = source.get("enterprise")
+    if enterprise is not None and enterprise.principal_person:
+        # 一案双罚 is a choice: the principal person is suggested, not made a party unasked.
+        form.fields["principal_name"].widget.attrs["placeholder"] = _("如：%(name)s（本单位主要负责人）") % {
+            "name": enterprise.principal_person
+        }
     query = request.GET.urlencode()
     draft_key = f"penalty:new:{query}"
     if request.method == "POST" and form.is_valid():
