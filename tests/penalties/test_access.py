@@ -90,6 +90,7 @@ def _build_scene():
     world.add(case, case.deadlines.order_by("id").first(), evidence, IssuedDocument.objects.get(pk=_decision(case)))
     world.add(_upload(people.county_a_officer, case))
     world.other = other
+    world.case_file_case = case  # the case-file route's case (tests/access/arguments.py)
     return world
 
 
