@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         # After both document-type seeds of the penalty documents (it also joins their two leaves).
-        ('cases', '0007_penalty_document_types_decision'),
+        ('cases', '0008_penalty_document_types_decision'),
         ('cases', '0007_penalty_document_types_investigation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
