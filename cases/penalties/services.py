@@ -984,6 +984,9 @@ def _decided(user, case, party, doc_key, decided_on, *, kinds=(), fine=None, con
     document = _issue(user, doc_key, party.pk)
     if document is not None:
         _save(user, party, _set(party, decision=document), case.organisation_id, fields=["decision"])
+    # The party's windows close with the decision (they ran out, or were waived): no longer open on any board.
+    for kind in (DK.STATEMENT, DK.HEARING_REQUEST):
+        deadlines.meet(case, kind, decided_on, party)
     if not case.is_summary:
         deadlines.on_decided(party)
     _all_decided(user, case, decided_on, transition)

@@ -223,6 +223,7 @@ def hearing_notice(size):
         "public": True,
     }
     context = _record("应急听通", size, data, party=False)
+    context["applicant"] = ENTERPRISE["name"]
     return Sample(
         "documents/penalties/hearing_notice.html",
         context,
@@ -361,13 +362,13 @@ def payment_reminder(size):
 
 
 def surcharge_decision(size):
-    context = _record("应急加罚", size, {"amount": "30000.00"})
+    context = _record("应急加罚", size, {"as_of": _days(-1), "amount": "30000.00"})
     context.update({"amount": "30,000.00", "amount_words": "叁万元整"})
     return Sample(
         "documents/penalties/surcharge_decision.html",
         context,
         closing=(f"{ISSUER}（印章）", "一份交当事人。"),
-        unbroken=[cn_date(context["occurred_on"])],
+        unbroken=[cn_date(context["data"]["as_of"])],
         required=["第四十五条", "叁万元整", "60日内"],
         long_pages=(1, 2),
     )

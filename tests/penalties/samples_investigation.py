@@ -376,7 +376,7 @@ def investigation_report(size):
         context,
         closing=("承办人（签名）：王建国", cn_date(context["occurred_on"])),
         unbroken=[cn_date(context["occurred_on"])],
-        required=[context["doc"].number, "第九十七条第（三）项", "第二十八条第一款", "罚款人民币30000元", "钱立新"],
+        required=[context["doc"].number, "第九十七条第（三）项", "第二十八条第一款", "建议依法给予行政处罚", "钱立新"],
         long_pages=(2, 5),
     )
 

@@ -366,3 +366,25 @@ def test_an_unnumbered_record_is_listed_and_downloaded_by_name(world, investigat
     assert response.status_code == 200
     disposition = unquote(response["Content-Disposition"])
     assert f"{record.title}（{record.year}-{record.serial}）.pdf" in disposition
+
+
+@pytest.mark.django_db
+def test_later_steps_leave_the_earlier_documents_current(world, closed):
+    """GIVEN a case taken to 结案 WHEN its earlier documents are compared with the data they came from
+    THEN none looks changed: each states only what its step knew (a proposal or decision made later does not make
+    the 立案审批表 or the report "stale" and offer a re-issue)."""
+    from enforcement.documents.sources import changes
+
+    officer = world.people.county_a_officer
+    for key in ("case_filing", "investigation_report", "handling_approval", "legal_review", "case_closing"):
+        assert changes(officer, document_of(closed, key)) == [], key
+
+
+@pytest.mark.django_db
+def test_failed_review_says_no_decision_may_be_made(world):
+    """行政处罚法 第58条: a case that does not pass the legal review is not decided; the opinion says so."""
+    people = penalty_people(world)
+    case = build_case(world, "reviewing")
+    services.record_review(people.county_a_reviewer, case.pk, passed=False, opinion="证据不足，建议补充调查", data={})
+    text = text_of(document_of(case, "legal_review"))
+    assert "证据不足，建议补充调查" in text and "未通过法制审核" in text and "第五十八条" in text

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1) — one pair for every rights notice.
+from cases.inspections.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from cases.penalties import gates
 from cases.penalties.documents.context import case_context, iso, party_context, person_names
 from cases.penalties.documents.issuer import issuer_details
@@ -56,9 +58,6 @@ BEFORE_NOTICE = {
     State.NOT_FILED,
     State.TERMINATED,
 }
-# 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1).
-REVIEW_DAYS = 60
-LAWSUIT_MONTHS = 6
 
 LABELS = {
     "party": gettext_lazy("当事人信息"),
@@ -407,6 +406,14 @@ def check_surcharge_ready(record):
         raise ValidationError(_("加处罚款的数额不得超出罚款数额（行政处罚法 第七十二条、行政强制法 第四十五条）。"))
 
 
+def hearing_notice_context(record):
+    context = _record_context(record, NOTICE_PANEL)
+    # Addressed to whoever asked for the hearing (行政处罚法 第64条第1项), unless the record names them.
+    requested = record.case.parties.filter(hearing_requested_on__isnull=False).order_by("id")
+    context["applicant"] = record.data.get("applicant") or "、".join(p.name for p in requested)
+    return context
+
+
 def check_hearing_notice_ready(record):
     _require_data(record)
     data = record.data
@@ -423,7 +430,7 @@ HEARING_NOTICE = _step_source(
     "hearing_notice",
     "hearing_notice",
     gettext_lazy("行政处罚听证会通知书"),
-    build=lambda r: _record_context(r, NOTICE_PANEL),
+    build=hearing_notice_context,
     check=check_hearing_notice_ready,
 )
 HEARING_RECORD = _step_source("hearing_record", "hearing", gettext_lazy("听证笔录"), people=PANEL)

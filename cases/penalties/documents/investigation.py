@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.penalties.documents.context import (
+    OUTCOME,
+    PROPOSED,
+    VIOLATIONS,
     approval_box,
     case_context,
     check_box,
@@ -98,15 +101,16 @@ def _officers(record):
     return officer_rows(officers, record.occurred_on)
 
 
-def _base(record, **extra):
-    """What every document of a step states: issuer, day of issue, the case, its parties, the step's data."""
+def _base(record, parts=(), **extra):
+    """What every document of a step states: issuer, day of issue, the case, its parties (with the ``parts`` the
+    document prints: violations, proposed penalty, outcome), the step's data."""
     case = record.case
     data = dict(record.data or {})
     return {
         "issuer_name": case.organisation.name,
         "issue_date": timezone.localdate().isoformat(),
         "case": case_context(case),
-        "parties": parties_context(case),
+        "parties": parties_context(case, parts),
         "occurred_on": iso(record.occurred_on),
         "officers": _officers(record),
         "data": data,
@@ -168,7 +172,7 @@ def _approved(transitions, approving=(), what=""):
 
 
 def _approval_form(
-    key, kind, name, what, *, transitions=(), approving=(), opinion="handler_opinion", extra=None, ready=None
+    key, kind, name, what, *, transitions=(), approving=(), opinion="handler_opinion", extra=None, ready=None, parts=()
 ):
     """An approval form (立案审批表, 案件处理呈批表, 案件延期审批表, 结案审批表): the step's content (``extra``), the
     承办人 box with the field ``opinion`` of the record, the 审核 box, and the 审批 box from the history's
@@ -180,6 +184,7 @@ def _approval_form(
         data = record.data or {}
         return _base(
             record,
+            parts,
             handler={**_handler(record), "opinion": data.get(opinion, "")},
             check=check_box(data),
             approval=approval_box(record, transitions, approving),
@@ -334,7 +339,8 @@ PRESERVATION_DISPOSAL = _source(
 
 
 def investigation_report_context(record):
-    return _base(record)
+    # The penalties are proposed after the report: it states the violations, and its own proposal in words.
+    return _base(record, (VIOLATIONS,))
 
 
 def _check_violations(record):
@@ -362,6 +368,7 @@ def legal_review_context(record):
     reviewer = record.recorded_by
     return _base(
         record,
+        (VIOLATIONS, PROPOSED),
         reviewer=reviewer.full_name or reviewer.username,
         passed=_review_passed(record),
         review_reason=_("重大复杂案件") if case.is_major else "",
@@ -384,6 +391,7 @@ HANDLING_APPROVAL = _approval_form(
     transitions=("approve_handling", "return_for_investigation"),
     approving=("approve_handling",),
     ready=_check_handling,
+    parts=(VIOLATIONS, PROPOSED),
 )
 LEGAL_REVIEW = _source(
     "legal_review", K.REVIEW, "法制审核意见书", legal_review_context, perms=(REVIEW,), check=_check_violations
@@ -436,6 +444,7 @@ CASE_CLOSING = _approval_form(
     transitions=("approve_closing", "refuse_closing"),
     approving=("approve_closing",),
     opinion="execution",
+    parts=(OUTCOME,),
 )
 
 SOURCES = (

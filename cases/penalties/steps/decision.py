@@ -98,6 +98,25 @@ class _Span(forms.Form):
         return cleaned
 
 
+class PublicField(forms.TypedChoiceField):
+    """公开 / 不公开 as a boolean; blank is public (行政处罚法 第64条第（三）项: public unless secrets or privacy)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("1", _("公开")), ("0", _("不公开"))],
+            coerce=lambda value: value == "1",
+            required=False,
+            empty_value=True,
+            initial="1",
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return {"true": "1", "false": "0"}.get(str(value).lower(), super().to_python(value))
+
+
 class Gender(forms.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=[("", "—"), ("男", _("男")), ("女", _("女"))], required=False, **kwargs)
@@ -120,13 +139,14 @@ class StatementForm(_Span):
 
 class _HearingPanel(forms.Form):
     """The hearing's panel: a chair who did not investigate the case (行政处罚法 第64条第4项), members, a clerk.
-    Subclasses name the chair's field (``CHAIR``): the notice's is ``chair_id``, as the service stores it."""
+    Subclasses declare the chair's field, named in ``CHAIR``: the notice's is ``chair_id``, as
+    services.schedule_hearing stores it."""
 
     CHAIR = "chair"
     chair_position = _text(_("主持人职务"), max_length=50, required=False)
     member1 = _people(_("听证员"), required=False)
     member2 = _people(_("听证员（二）"), required=False)
-    clerk = _people(_("书记员"))
+    clerk = _people(_("书记员"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -146,13 +166,10 @@ class HearingNoticeForm(_HearingPanel):
     hearing_on = _date(_("听证日期"))
     hearing_time = _time(_("听证时间"))
     place = _text(_("听证地点"), max_length=200)
-    public = forms.TypedChoiceField(
-        label=_("是否公开"),
-        choices=[("1", _("公开")), ("0", _("不公开"))],
-        coerce=lambda v: v in (True, "1", "True", "true"),
-        initial="1",
-    )
-    applicant = _text(_("申请听证人"), max_length=100)
+    # 行政处罚法 第64条第（三）项: public unless state secrets, trade secrets or privacy — public by default.
+    public = PublicField(label=_("是否公开"))
+    # Blank: the parties who asked for the hearing (CaseParty.hearing_requested_on) are addressed.
+    applicant = _text(_("申请听证人"), max_length=100, required=False)
 
 
 @step_form("hearing")
@@ -160,6 +177,7 @@ class HearingForm(_Span, _HearingPanel):
     """听证笔录 (行政处罚法 第64条第8项: the record is checked and signed by the parties)."""
 
     chair = _people(_("听证主持人"))
+    clerk = _people(_("书记员"))
     place = _text(_("地点"), max_length=200)
     applicant = _text(_("申请听证人（单位名称或姓名）"), max_length=100)
     applicant_representative = _text(_("法定代表人/负责人"), max_length=50, required=False)
@@ -232,13 +250,19 @@ class ReminderForm(forms.Form):
     pay_by = _date(_("催告履行期限"))
     # When the 催告书 was handed over at once (services.issue_reminder); else its Delivery row says when.
     served_on = _date(_("当场送达日期"), required=False)
+    # 行政强制法 第36条 sets no number of days; the 2016 式样 give 3.
     objection_days = forms.IntegerField(
         label=_("陈述申辩期限（日）"),
         min_value=1,
         max_value=30,
+        required=False,
         initial=3,
         error_messages={"invalid": _("陈述申辩期限应为天数。"), "min_value": _("陈述申辩期限至少1日。")},
     )
+
+    def clean_objection_days(self):
+        return self.cleaned_data.get("objection_days") or 3
+
     note = _text(_("备注"), required=False)
 
 
@@ -246,7 +270,8 @@ class ReminderForm(forms.Form):
 class SurchargeForm(forms.Form):
     """加处罚款决定书 (行政处罚法 第72条第1项: 3 % of the fine per day, never more than the fine; 行政强制法 第45条)."""
 
-    # Computed by services.decide_surcharge (3 % a day of the overdue fine up to the record's date, capped at the fine).
+    # Both computed by services.decide_surcharge: 3 % a day of the overdue fine up to ``as_of``, capped at the fine.
+    as_of = _date(_("计算截止日期"))
     amount = _amount(_("加处罚款金额（元）"))
 
 
