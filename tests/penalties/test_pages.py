@@ -464,3 +464,25 @@ def test_new_case_from_an_inspection_is_prefilled(browse, people, planning, sett
     assert "来源隐患" in body and "配电箱未接地" in body
     # Another county's officer cannot open a case from county A's inspection.
     page(browse, people.county_b_officer, reverse("cases:penalty_create") + f"?inspection={inspection.pk}", 404)
+
+
+def test_hearing_scheduled_from_the_page(browse, world, people):
+    """GIVEN a case whose unit asked for a hearing WHEN the officer fills the 听证会通知 (day, place and chair are the
+    notice's own fields) THEN the notice is recorded with that chair; a chair who investigated is refused (第64条)."""
+    from cases.penalties import deadlines
+    from enforcement.workdays.deadlines import Unit
+
+    case = build_case(world, "hearing", hearing=True)
+    hearing_on = deadlines.due(dates.today(), 8, Unit.WORKING_DAYS).day
+    fields = step_fields("hearing_notice", dates.today())
+    fields.update({"data-hearing_on": hearing_on.isoformat(), "data-place": "局二楼听证室"})
+    url = reverse("cases:penalty_action", args=[case.pk, "schedule_hearing"])
+    client = browse.as_(people.county_a_officer)
+    refused = dict(fields, **{"data-chair_id": people.county_a_officer.pk})
+    body = client.post(url, refused, follow=True).content.decode()
+    assert "保存未成功" in body and "局二楼听证室" in body
+    chair = dict(fields, **{"data-chair_id": people.county_a_reviewer.pk})
+    body = client.post(url, chair, follow=True).content.decode()
+    assert "已出具听证会通知书" in body, body[body.find("保存未成功") :][:600]
+    notice = case.records.get(kind="hearing_notice")
+    assert notice.data["chair_id"] == people.county_a_reviewer.pk and notice.data["place"] == "局二楼听证室"
