@@ -9,9 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        # After both document-type seeds of the penalty documents (it also joins their two leaves).
         ('cases', '0008_penalty_document_types_decision'),
-        ('cases', '0007_penalty_document_types_investigation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
