@@ -30,6 +30,7 @@ from enforcement.documents.models import IssuedDocument
 from enforcement.documents.sources import documents_for, source_key
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
+from enforcement.orgs.scoping import DataScope
 from enforcement.orgs.services import team_candidates
 from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import apply_service_errors, permission_message
@@ -77,11 +78,15 @@ def _own_officers(organisation):
 @require_GET
 def case_list(request):
     user = request.user
+    if not user.has_perm("cases.view_penaltycase"):
+        raise PermissionDenied(_("您没有查看行政处罚案件的权限。"))
     today = timezone.localdate()
     officers = User.objects.none()
-    if user.organisation is not None:
+    if user.organisation is not None and user.data_scope in (DataScope.OWN, DataScope.SUBTREE, DataScope.ALL):
         # The certified officers of the user's subtree (行政执法证, R-50): who may be 承办人 of its cases.
         subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
+        if user.data_scope == DataScope.OWN:
+            subtree = [user.organisation_id]
         officers = (
             User.objects.filter(organisation__in=subtree, certificates__isnull=False)
             .distinct()

@@ -486,3 +486,9 @@ def test_hearing_scheduled_from_the_page(browse, world, people):
     assert "已出具听证会通知书" in body, body[body.find("保存未成功") :][:600]
     notice = case.records.get(kind="hearing_notice")
     assert notice.data["chair_id"] == people.county_a_reviewer.pk and notice.data["place"] == "局二楼听证室"
+
+
+def test_list_refused_without_the_permission(browse, people):
+    """A county A user without a role (and a social supervisor) is refused the list, names of officers included."""
+    page(browse, people.nobody, reverse("cases:penalty_list"), status=403)
+    page(browse, people.social_supervisor, reverse("cases:penalty_list"), status=403)
