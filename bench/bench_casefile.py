@@ -36,6 +36,7 @@ def build(documents):
     from enforcement.documents.services import issue_document
     from tests.conftest import build_world
     from tests.penalties.evidence_helpers import add_party, make_case
+    from tests.penalties.factories import penalty_people
 
     world = build_world()
     officer = world.people.county_a_officer
@@ -70,7 +71,7 @@ def build(documents):
             sha256="0" * 64,
             uploaded_by=officer,
         )
-    return case, officer
+    return case, penalty_people(world).county_a_leader  # the leader archives (立卷)
 
 
 def main():

@@ -297,3 +297,19 @@ def test_archived_case_takes_no_evidence(client, world, case):
     client.force_login(world.people.county_a_officer)
     response = _start(client, case, MB)
     assert response.status_code == 400 and "案件已归档" in response.content.decode()
+
+
+def test_a_lost_assembly_is_queued_again_by_the_sweep(client, world, case):
+    """GIVEN an upload completed while the broker lost its message (still queued minutes later)
+    WHEN the sweep runs
+    THEN it sends the assembly again and the evidence is stored, once."""
+    client.force_login(world.people.county_a_officer)
+    data = video_bytes(MB // 2)
+    upload_id = _upload(client, case, data)
+    client.post(f"{API}{upload_id}/complete/", {}, "application/json")  # its on-commit send never runs here
+    EvidenceUpload.objects.filter(pk=upload_id).update(queued_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert sweep_evidence_uploads()["sent"] == 1
+    upload = EvidenceUpload.objects.get(pk=upload_id)
+    assert upload.status == "complete" and upload.evidence.sha256 == hashlib.sha256(data).hexdigest()
+    assert sweep_evidence_uploads()["sent"] == 0
+    assert Evidence.objects.filter(case=case).count() == 1
