@@ -273,6 +273,7 @@ API_MODULES = [
     "plans.annual.api",
     "plans.draws.api",
     "cases.inspections.api",
+    "cases.penalties.api",
     "cases.penalties.evidence_api",
     "supervision.progress.api",
     "supervision.guidance.api",
@@ -288,6 +289,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and the docs pages are for signed-in users (issue 9 item 2).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets several fields share get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PenaltyCaseStateEnum": "cases.penalties.models.PenaltyCase.State",
+        "StepRecordKindEnum": "cases.penalties.models.StepRecord.Kind",
+        "StepRecordOutcomeEnum": "cases.penalties.models.StepRecord.Outcome",
+        "PenaltyCaseOutcomeEnum": "cases.penalties.models.PenaltyCase.Outcome",
+        "CasePartyKindEnum": "cases.penalties.models.CaseParty.Kind",
+        "EvidenceKindEnum": "cases.penalties.models.Evidence.Kind",
+    },
 }
 # API tokens (django-rest-knox): stored as a SHA-512 digest, valid for API_TOKEN_TTL_HOURS, sent as
 # "Authorization: Token <token>".

@@ -189,6 +189,7 @@ def filter_probe(world):
         "enterprise": world.pk(Enterprise),
         "inspection": world.pk(Inspection),
         "hazard": world.pk(Hazard),
+        "case": world.pk(PenaltyCase),
         "q": "东城",
         "year": world.sample[GuidanceVisit].visit_date.year,
         "month": progress.month.strftime("%Y-%m"),

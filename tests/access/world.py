@@ -96,7 +96,7 @@ def _penalty_cases(world):
     case = build_case(world.base, PenaltyCase.State.REVIEWING)
     PenaltyCase.objects.filter(pk=case.pk).update(cause=f"{MARKER}未按规定培训案", facts=f"{MARKER}新员工未经培训上岗")
     open_case(world.base, user=world.people.county_b_officer, parties=("person",), cause="西山未设警示标志案")
-    world.add(PenaltyCase.objects.get(pk=case.pk))
+    world.add(PenaltyCase.objects.get(pk=case.pk), case.deadlines.order_by("id").first())  # the API's board
 
 
 def build_walk_world() -> WalkWorld:
@@ -219,9 +219,10 @@ def build_walk_world() -> WalkWorld:
     world.add(EnforcementCertificate.objects.get(holder=officers[0]))
     world.add(AuditEvent.objects.filter(organisation=a).order_by("id").first())
     _penalty_cases(world)
+    # The case file (案卷) is assembled from the documents as rendered, before the stand-ins replace them.
+    _penalty_evidence(world, officers[0], legal)
     _stand_in_pdfs()
     world.add(IssuedDocument.objects.filter(organisation=a).order_by("id").first())
-    _penalty_evidence(world, officers[0], legal)
     # the social supervisor sees the inspected enterprise, shared with them, and nothing else of county A.
     assign_perm("enterprises.view_enterprise", people.social_supervisor, world.shared_enterprise)
     CertificateFactory(holder=legal)  # county A's legal head also enforces (a third certified officer)
