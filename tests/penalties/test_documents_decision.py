@@ -663,3 +663,30 @@ def test_hearing_notice_refused_when_late_or_chaired_by_an_investigator(world, c
     )
     with pytest.raises(ValidationError, match="第六十四条第（四）项"):
         issue_for(people.county_a_officer, "hearing_notice", investigator.pk)
+
+
+@pytest.mark.django_db
+def test_later_steps_do_not_make_the_notice_or_the_decision_look_out_of_date(world, case):
+    """GIVEN the unit's notice and decision issued
+    WHEN the decision is served and the fine paid
+    THEN neither document reports a change of its data (no new version is offered); a changed violation does."""
+    from cases.penalties.models import Payment
+    from enforcement.documents.sources import changes
+
+    c, unit, _person = case
+    officer = world.people.county_a_officer
+    _set_state(c, PenaltyCase.State.NOTIFYING)
+    notice = issue_for(officer, "penalty_notice", unit.pk)
+    _set_state(c, PenaltyCase.State.NOTIFIED)
+    decide(unit)
+    decision = issue_for(officer, "penalty_decision", unit.pk)
+    unit.refresh_from_db()
+    unit.decision_served_on = D(-9)
+    unit.executed_on = D(-2)
+    unit.save()
+    Payment.objects.create(
+        party=unit, paid_on=D(-2), amount=Decimal("30000"), receipt_number="PJ1", recorded_by=officer
+    )
+    assert changes(officer, notice) == [] and changes(officer, decision) == []
+    unit.violations.update(facts="更正后的违法事实")
+    assert "违法事实及依据" in changes(officer, decision)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 # 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1) — one pair for every rights notice.
 from cases.inspections.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from cases.penalties import gates
-from cases.penalties.documents.context import case_context, iso, party_context, person_names
+from cases.penalties.documents.context import VIOLATIONS, case_context, iso, party_context, person_names
 from cases.penalties.documents.issuer import issuer_details
 from cases.penalties.documents.party_context import (
     articles,
@@ -112,7 +112,9 @@ def _cited_case(case):
 
 def _base_party_context(party):
     case = party.case
-    shown = party_context(party)
+    # Only who the party is and its violations: the document states its own penalty, so a later step (a
+    # decision, a payment) does not make it look out of date.
+    shown = party_context(party, parts=(VIOLATIONS,))
     violations = shown["violations"]
     return {
         **_cited_case(case),
@@ -320,7 +322,7 @@ def _record_context(record, people=()):
         "lawsuit_months": LAWSUIT_MONTHS,
     }
     if record.party_id:
-        context["party"] = party_context(record.party)
+        context["party"] = party_context(record.party, parts=())
         context["decision"] = decision_reference(record.party)
     return context
 
