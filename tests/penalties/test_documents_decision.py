@@ -16,12 +16,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.penalties import steps
-from cases.penalties.documents import decision as sources
 from cases.penalties.documents.party_context import penalty_words, rmb_capitals
 from cases.penalties.models import CaseParty, Delivery, Evidence, Instalment, PenaltyCase, StepRecord, Violation
 from enforcement.documents.models import IssuedDocument
 from enforcement.documents.rendering import render_pdf
-from enforcement.documents.sources import issue_for
+from enforcement.documents.sources import issue_for, reissue
 from enforcement.documents.templatetags.documents import cn_date
 from tests.dates import today
 from tests.documents.pdfcheck import PdfLayout, pdf_text
@@ -425,9 +424,10 @@ def test_one_delivery_receipt_per_case_reissued_as_rows_are_added(world, case):
     Delivery.objects.create(
         party=unit, document=first, method="direct", place="东城机械厂办公室", recipient="钱立新", **common
     )
-    receipt = sources.issue_delivery_receipt(officer, c.pk)
+    receipt = issue_for(officer, "delivery_receipt", c.pk)
     assert receipt.number == f"（东）应急回〔{today().year}〕1号" and receipt.version == 1
-    assert sources.issue_delivery_receipt(officer, c.pk).pk == receipt.pk  # nothing new: same version
+    with pytest.raises(ValidationError, match="无需重新出具"):  # nothing new: no new version
+        reissue(officer, receipt.pk, "新增送达记录")
     Delivery.objects.create(
         party=person,
         document=second,
@@ -437,7 +437,8 @@ def test_one_delivery_receipt_per_case_reissued_as_rows_are_added(world, case):
         note="拒绝签收，见证人社区干部赵某",
         **common,
     )
-    again = sources.issue_delivery_receipt(officer, c.pk)
+    # services.record_delivery re-issues the case's receipt this way with each further row.
+    again = reissue(officer, receipt.pk, "新增送达记录")
     assert (again.number, again.version) == (receipt.number, 2)
     text, _pdf = text_of(again)  # cell by cell, as drawn
     assert_printed(

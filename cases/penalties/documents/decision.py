@@ -35,13 +35,9 @@ from cases.penalties.documents.party_context import (
 from cases.penalties.models import CaseParty, Delivery, PenaltyCase, StepRecord
 from enforcement.documents.sources import (
     DocumentSource,
-    current_document,
-    issue_for,
     officer_rows,
     register_source,
-    reissue,
     same_organisation,
-    source_key,
 )
 from enforcement.rules.keys import RuleKey
 from enforcement.rules.values import rule_value
@@ -514,23 +510,6 @@ DELIVERY_RECEIPT = DocumentSource(
     check_ready=check_receipt_ready,
     labels=LABELS,
 )
-
-
-def issue_delivery_receipt(user, case_id):
-    """The case's one 文书送达回执: issued with the first delivery, re-issued as a new version (same number) when
-    deliveries were added since. Call inside the transaction that records the delivery."""
-    document = issue_for(user, "delivery_receipt", case_id)
-    if getattr(document, "newly_issued", False):
-        return document
-    case = PenaltyCase.objects.get(pk=case_id)
-    if receipt_context(case)["deliveries"] == document.context.get("deliveries"):
-        return document
-    return reissue(user, document.pk, _("新增送达记录"))
-
-
-def receipt_of(case):
-    """The 文书送达回执 in force for the case, or None."""
-    return current_document(source_key(case), "delivery_receipt")
 
 
 SOURCES = (
