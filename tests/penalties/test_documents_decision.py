@@ -16,12 +16,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.penalties import steps
-from cases.penalties.documents import decision as sources
 from cases.penalties.documents.party_context import penalty_words, rmb_capitals
 from cases.penalties.models import CaseParty, Delivery, Evidence, Instalment, PenaltyCase, StepRecord, Violation
 from enforcement.documents.models import IssuedDocument
 from enforcement.documents.rendering import render_pdf
-from enforcement.documents.sources import issue_for
+from enforcement.documents.sources import issue_for, reissue
 from enforcement.documents.templatetags.documents import cn_date
 from tests.dates import today
 from tests.documents.pdfcheck import PdfLayout, pdf_text
@@ -425,9 +424,10 @@ def test_one_delivery_receipt_per_case_reissued_as_rows_are_added(world, case):
     Delivery.objects.create(
         party=unit, document=first, method="direct", place="东城机械厂办公室", recipient="钱立新", **common
     )
-    receipt = sources.issue_delivery_receipt(officer, c.pk)
+    receipt = issue_for(officer, "delivery_receipt", c.pk)
     assert receipt.number == f"（东）应急回〔{today().year}〕1号" and receipt.version == 1
-    assert sources.issue_delivery_receipt(officer, c.pk).pk == receipt.pk  # nothing new: same version
+    with pytest.raises(ValidationError, match="无需重新出具"):  # nothing new: no new version
+        reissue(officer, receipt.pk, "新增送达记录")
     Delivery.objects.create(
         party=person,
         document=second,
@@ -437,7 +437,8 @@ def test_one_delivery_receipt_per_case_reissued_as_rows_are_added(world, case):
         note="拒绝签收，见证人社区干部赵某",
         **common,
     )
-    again = sources.issue_delivery_receipt(officer, c.pk)
+    # services.record_delivery re-issues the case's receipt this way with each further row.
+    again = reissue(officer, receipt.pk, "新增送达记录")
     assert (again.number, again.version) == (receipt.number, 2)
     text, _pdf = text_of(again)  # cell by cell, as drawn
     assert_printed(
@@ -663,3 +664,30 @@ def test_hearing_notice_refused_when_late_or_chaired_by_an_investigator(world, c
     )
     with pytest.raises(ValidationError, match="第六十四条第（四）项"):
         issue_for(people.county_a_officer, "hearing_notice", investigator.pk)
+
+
+@pytest.mark.django_db
+def test_later_steps_do_not_make_the_notice_or_the_decision_look_out_of_date(world, case):
+    """GIVEN the unit's notice and decision issued
+    WHEN the decision is served and the fine paid
+    THEN neither document reports a change of its data (no new version is offered); a changed violation does."""
+    from cases.penalties.models import Payment
+    from enforcement.documents.sources import changes
+
+    c, unit, _person = case
+    officer = world.people.county_a_officer
+    _set_state(c, PenaltyCase.State.NOTIFYING)
+    notice = issue_for(officer, "penalty_notice", unit.pk)
+    _set_state(c, PenaltyCase.State.NOTIFIED)
+    decide(unit)
+    decision = issue_for(officer, "penalty_decision", unit.pk)
+    unit.refresh_from_db()
+    unit.decision_served_on = D(-9)
+    unit.executed_on = D(-2)
+    unit.save()
+    Payment.objects.create(
+        party=unit, paid_on=D(-2), amount=Decimal("30000"), receipt_number="PJ1", recorded_by=officer
+    )
+    assert changes(officer, notice) == [] and changes(officer, decision) == []
+    unit.violations.update(facts="更正后的违法事实")
+    assert "违法事实及依据" in changes(officer, decision)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 # 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1) — one pair for every rights notice.
 from cases.inspections.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from cases.penalties import gates
-from cases.penalties.documents.context import case_context, iso, party_context, person_names
+from cases.penalties.documents.context import VIOLATIONS, case_context, iso, party_context, person_names
 from cases.penalties.documents.issuer import issuer_details
 from cases.penalties.documents.party_context import (
     articles,
@@ -35,13 +35,9 @@ from cases.penalties.documents.party_context import (
 from cases.penalties.models import CaseParty, Delivery, PenaltyCase, StepRecord
 from enforcement.documents.sources import (
     DocumentSource,
-    current_document,
-    issue_for,
     officer_rows,
     register_source,
-    reissue,
     same_organisation,
-    source_key,
 )
 from enforcement.rules.keys import RuleKey
 from enforcement.rules.values import rule_value
@@ -112,7 +108,9 @@ def _cited_case(case):
 
 def _base_party_context(party):
     case = party.case
-    shown = party_context(party)
+    # Only who the party is and its violations: the document states its own penalty, so a later step (a
+    # decision, a payment) does not make it look out of date.
+    shown = party_context(party, parts=(VIOLATIONS,))
     violations = shown["violations"]
     return {
         **_cited_case(case),
@@ -320,7 +318,7 @@ def _record_context(record, people=()):
         "lawsuit_months": LAWSUIT_MONTHS,
     }
     if record.party_id:
-        context["party"] = party_context(record.party)
+        context["party"] = party_context(record.party, parts=())
         context["decision"] = decision_reference(record.party)
     return context
 
@@ -512,23 +510,6 @@ DELIVERY_RECEIPT = DocumentSource(
     check_ready=check_receipt_ready,
     labels=LABELS,
 )
-
-
-def issue_delivery_receipt(user, case_id):
-    """The case's one 文书送达回执: issued with the first delivery, re-issued as a new version (same number) when
-    deliveries were added since. Call inside the transaction that records the delivery."""
-    document = issue_for(user, "delivery_receipt", case_id)
-    if getattr(document, "newly_issued", False):
-        return document
-    case = PenaltyCase.objects.get(pk=case_id)
-    if receipt_context(case)["deliveries"] == document.context.get("deliveries"):
-        return document
-    return reissue(user, document.pk, _("新增送达记录"))
-
-
-def receipt_of(case):
-    """The 文书送达回执 in force for the case, or None."""
-    return current_document(source_key(case), "delivery_receipt")
 
 
 SOURCES = (
