@@ -1,5 +1,6 @@
 """Celery's autodiscovery imports ``<app>.tasks``; each feature keeps its tasks in ``<feature>/tasks.py``."""
 
 from cases.inspections.tasks import expire_pending_photos
+from cases.penalties.tasks import mark_overdue
 
-__all__ = ["expire_pending_photos"]
+__all__ = ["expire_pending_photos", "mark_overdue"]

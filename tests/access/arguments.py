@@ -19,6 +19,7 @@ from django.urls import reverse
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspectionVisit
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
+from enforcement.notifications.models import Notification
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
 from supervision.models import (
     GuidanceCheck,
@@ -115,6 +116,7 @@ PK_OF = {
         "supervision:guidance_report_review",
     ],
     RectificationReport: ["supervision:guidance_report_file"],
+    Notification: ["notifications:read"],
 }
 
 

@@ -1,0 +1,39 @@
+"""Sending and reading notifications. Sending is idempotent per (recipient, key, day)."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from enforcement.notifications.models import Notification
+
+
+def notify(recipient, *, key, title, kind, day=None, organisation=None, body="", url=""):
+    """Tell ``recipient`` once per ``key`` and day. True when this call created the notification."""
+    day = day or timezone.localdate()
+    fields = {"kind": kind, "title": title[:200], "body": body, "url": url, "organisation": organisation}
+    try:
+        with transaction.atomic():
+            _, created = Notification.objects.get_or_create(recipient=recipient, key=key, day=day, defaults=fields)
+    except IntegrityError:  # another worker created it between our SELECT and INSERT
+        return False
+    return created
+
+
+def notified_before(recipient, key):
+    """Whether ``recipient`` was ever told about ``key`` (on any day)."""
+    return Notification.objects.filter(recipient=recipient, key=key).exists()
+
+
+def unread_count(user):
+    return Notification.objects.restrict(user).unread().count()
+
+
+def mark_read(user, pk):
+    """Mark the user's own notification read; ``Notification.DoesNotExist`` for anybody else's."""
+    notification = Notification.objects.restrict(user, "change").get(pk=pk)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    return notification
+
+
+def mark_all_read(user):
+    return Notification.objects.restrict(user, "change").unread().update(read_at=timezone.now())
