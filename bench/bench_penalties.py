@@ -183,7 +183,8 @@ def build_city(enterprises, batch_size):
         (county, [users[f"county{i:02d}_officer1"], users[f"county{i:02d}_officer2"]])
         for i, county in enumerate(built.counties, start=1)
     ]
-    return {"owners": owners, "enterprises": by_county, "all_enterprises": [pk for pks in by_county.values() for pk in pks]}
+    every = [pk for pks in by_county.values() for pk in pks]
+    return {"owners": owners, "enterprises": by_county, "all_enterprises": every}
 
 
 def _reached(state):
@@ -265,16 +266,12 @@ def build_cases(world, size, batch_size):
                     CaseParty(case=case, kind="unit", role="unit", name=f"涉案单位{case.pk}", stage="proposed")
                 )
                 if both:
-                    parties.append(
-                        CaseParty(case=case, kind="person", role="principal", name=f"主要负责人{case.pk}")
-                    )
+                    parties.append(CaseParty(case=case, kind="person", role="principal", name=f"主要负责人{case.pk}"))
                 kinds = ["filing"] if summary else [k for _s, ks in STAGES[: reached + 1] for k in ks]
                 for offset, kind in enumerate(kinds):
                     occurred = min(filed + datetime.timedelta(days=offset * 3), today)
                     records.append(
-                        StepRecord(
-                            case=case, kind=kind, data={}, occurred_on=occurred, recorded_by=officers[0]
-                        )
+                        StepRecord(case=case, kind=kind, data={}, occurred_on=occurred, recorded_by=officers[0])
                     )
                 deadlines += _deadlines(case, state, reached, summary, filed, decided, today, rng)
             CaseParty.objects.bulk_create(parties, batch_size=batch_size)
@@ -508,8 +505,7 @@ def run_cases(args):
     baseline_timings, _q, _r = timed(lambda: PenaltyCase.objects.count(), args.runs, args.warmup)
     baseline = statistics.median(baseline_timings)
     header = (
-        f"{'user':<15} {'case':<36} {'median ms':>9} {'p90 ms':>7} {'SQL ms':>7} {'queries':>7} "
-        f"{'× base':>7}  target"
+        f"{'user':<15} {'case':<36} {'median ms':>9} {'p90 ms':>7} {'SQL ms':>7} {'queries':>7} {'× base':>7}  target"
     )
     print(header)
     print("-" * len(header))
