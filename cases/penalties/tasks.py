@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from cases.penalties.models import Deadline, PenaltyCase
 from enforcement.notifications.models import Notification
-from enforcement.notifications.services import notified_before, notify
+from enforcement.notifications.services import notify_all
 
 # Cases whose procedure is over: a deadline left open there is nobody's work any more.
 FINISHED = (
@@ -36,6 +36,7 @@ FINISHED = (
 )
 # The people who answer for the organisation's cases besides their officers.
 SUPERVISING_PERMS = ("approve_penaltycase", "review_penaltycase")
+BATCH = 500
 
 
 def case_url(case):
@@ -95,58 +96,72 @@ def _with_related(queryset):
     return queryset.select_related("case", "party").prefetch_related("case__officers")
 
 
-def mark_missed(deadline_pk, today, supervisors):
-    """Claim one missed deadline for today and tell its people; 0 when another run claimed it first.
+def _notification(deadline, user, *, key, kind, title, today):
+    return Notification(
+        recipient=user,
+        organisation_id=deadline.organisation_id,
+        kind=kind,
+        title=title[:200],
+        body=_body(deadline),
+        url=case_url(deadline.case),
+        key=key,
+        day=today,
+    )
 
-    ``supervisors(organisation_id)`` gives the organisation's approvers and reviewers (cached by the caller)."""
+
+def mark_missed(deadline, today, supervisors):
+    """Claim one missed deadline for today and tell its people; None when another run claimed it first.
+
+    ``supervisors(organisation_id)`` gives the organisation's approvers and reviewers (cached by the caller).
+    The claim and the notifications commit together: a run that dies in between leaves the deadline unclaimed."""
     with transaction.atomic():
         claimed = Deadline.objects.filter(
-            Deadline.open_q(), pk=deadline_pk, overdue_marked_on__isnull=True, due_on__lt=today
+            Deadline.open_q(), pk=deadline.pk, overdue_marked_on__isnull=True, due_on__lt=today
         ).update(overdue_marked_on=today)
         if not claimed:
             return None
-        deadline = _with_related(Deadline.objects.filter(pk=deadline_pk)).get()
         recipients = {user.pk: user for user in _officers(deadline) + supervisors(deadline.organisation_id)}
         days = (today - deadline.due_on).days
         title = _("【已逾期%(days)d天】%(subject)s") % {"days": days, "subject": _subject(deadline)}
-        sent = 0
-        for user in recipients.values():
-            sent += notify(
-                user,
-                key=f"penalties.deadline:{deadline.pk}:overdue",
-                day=today,
-                kind=Notification.Kind.DEADLINE_OVERDUE,
-                title=title,
-                body=_body(deadline),
-                url=case_url(deadline.case),
-                organisation=deadline.case.organisation,
-            )
-        return sent
-
-
-def remind(deadline, today):
-    """Tell the officers once that ``deadline`` expires soon. Returns how many were told now."""
-    key = f"penalties.deadline:{deadline.pk}:reminder"
-    days = (deadline.due_on - today).days
-    if days == 0:
-        title = _("【今日届满】%(subject)s") % {"subject": _subject(deadline)}
-    else:
-        title = _("【%(days)d天后届满】%(subject)s") % {"days": days, "subject": _subject(deadline)}
-    sent = 0
-    for user in _officers(deadline):
-        if notified_before(user, key):
-            continue
-        sent += notify(
-            user,
-            key=key,
-            day=today,
-            kind=Notification.Kind.DEADLINE_REMINDER,
-            title=title,
-            body=_body(deadline),
-            url=case_url(deadline.case),
-            organisation=deadline.case.organisation,
+        key = f"penalties.deadline:{deadline.pk}:overdue"
+        kind = Notification.Kind.DEADLINE_OVERDUE
+        return notify_all(
+            [
+                _notification(deadline, user, key=key, kind=kind, title=title, today=today)
+                for user in recipients.values()
+            ]
         )
-    return sent
+
+
+def remind(deadlines, today):
+    """Tell the officers once that each of ``deadlines`` expires soon. Returns how many were told now."""
+    keys = {deadline.pk: f"penalties.deadline:{deadline.pk}:reminder" for deadline in deadlines}
+    told = set(Notification.objects.filter(key__in=keys.values()).values_list("recipient_id", "key"))
+    rows = []
+    for deadline in deadlines:
+        days = (deadline.due_on - today).days
+        if days == 0:
+            title = _("【今日届满】%(subject)s") % {"subject": _subject(deadline)}
+        else:
+            title = _("【%(days)d天后届满】%(subject)s") % {"days": days, "subject": _subject(deadline)}
+        key, kind = keys[deadline.pk], Notification.Kind.DEADLINE_REMINDER
+        rows += [
+            _notification(deadline, user, key=key, kind=kind, title=title, today=today)
+            for user in _officers(deadline)
+            if (user.pk, key) not in told
+        ]
+    return notify_all(rows)
+
+
+def _chunks(queryset, size=BATCH):
+    """The queryset's rows with their case, party and officers, ``size`` at a time (pk order, re-queried)."""
+    last = 0
+    while True:
+        chunk = list(_with_related(queryset.filter(pk__gt=last)).order_by("pk")[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
 
 
 def run(today=None):
@@ -159,16 +174,16 @@ def run(today=None):
             cache[organisation_id] = supervisors_of(organisation_id)
         return cache[organisation_id]
 
-    missed = open_deadlines().filter(due_on__lt=today, overdue_marked_on__isnull=True)
-    marked = overdue_sent = 0
-    for pk in list(missed.order_by("due_on", "pk").values_list("pk", flat=True)):
-        sent = mark_missed(pk, today, supervisors)
-        if sent is not None:
-            marked += 1
-            overdue_sent += sent
+    marked = overdue_sent = reminders = 0
+    for chunk in _chunks(open_deadlines().filter(due_on__lt=today, overdue_marked_on__isnull=True)):
+        for deadline in chunk:
+            sent = mark_missed(deadline, today, supervisors)
+            if sent is not None:
+                marked += 1
+                overdue_sent += sent
     horizon = today + timedelta(days=settings.PENALTY_DEADLINE_REMINDER_DAYS)
-    soon = _with_related(open_deadlines().filter(Q(due_on__gte=today) & Q(due_on__lte=horizon)))
-    reminders = sum(remind(deadline, today) for deadline in soon.order_by("due_on", "pk").iterator(chunk_size=500))
+    for chunk in _chunks(open_deadlines().filter(Q(due_on__gte=today) & Q(due_on__lte=horizon))):
+        reminders += remind(chunk, today)
     return {"marked_overdue": marked, "overdue_notifications": overdue_sent, "reminders": reminders}
 
 

@@ -18,6 +18,14 @@ def notify(recipient, *, key, title, kind, day=None, organisation=None, body="",
     return created
 
 
+def notify_all(notifications):
+    """Store unsaved ``Notification`` rows in one INSERT; a row whose (recipient, key, day) exists already is
+    dropped by the database. Returns how many were offered: callers that claimed the work first (the deadline
+    job) know none of them can exist yet."""
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return len(notifications)
+
+
 def notified_before(recipient, key):
     """Whether ``recipient`` was ever told about ``key`` (on any day)."""
     return Notification.objects.filter(recipient=recipient, key=key).exists()

@@ -65,7 +65,7 @@ def test_a_deadline_claimed_by_another_run_is_left_alone(world):
     _, deadline = case_with_deadline(world, due_in=-2)
     Deadline.objects.filter(pk=deadline.pk).update(overdue_marked_on=today())
 
-    assert tasks.mark_missed(deadline.pk, today(), lambda org: []) is None
+    assert tasks.mark_missed(deadline, today(), lambda org: []) is None
     assert not Notification.objects.exists()
 
 
