@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "enforcement.audit",
     "enforcement.enterprises",
     "enforcement.documents",
+    "enforcement.workdays",
+    "enforcement.rules",
     "enforcement.web",
     "enforcement.text",
     "enforcement.notifications",

@@ -70,7 +70,11 @@ def _empty_cache():
     # DRF's throttles (the token endpoint) count in the cache: one test's requests must not slow the next.
     from django.core.cache import cache
 
+    from enforcement.workdays import calendar
+
     cache.clear()
+    # The holiday calendar's per-process copy: a rolled-back test's calendar rows send no signal.
+    calendar.forget()
 
 
 @pytest.fixture

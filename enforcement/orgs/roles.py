@@ -166,6 +166,11 @@ BUILTIN_ROLES = {
             "documents.documenttype": VIEW,
             "plans.checkitem": FULL,
             **{k: v for k, v in PLANS_VIEW.items() if k != "plans.checkitem"},
+            # The holiday calendar and legal parameters: shared tables, changed only by a city or provincial
+            # administrator (SharedTableAdminMixin); legal parameters are superseded, never deleted.
+            "workdays.calendarday": FULL,
+            "workdays.calendaryear": EDIT,
+            "rules.legalrule": EDIT,
         },
     ),
     # 等保2.0 三权分立: the auditor reads and exports the audit log and nothing else; system administrators
