@@ -23,17 +23,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.penalties.models import Deadline, PenaltyCase
+from cases.penalties.models import Deadline
+from cases.penalties.queries import FINISHED
 from enforcement.notifications.models import Notification
 from enforcement.notifications.services import notify_all
 
-# Cases whose procedure is over: a deadline left open there is nobody's work any more.
-FINISHED = (
-    PenaltyCase.State.CLOSED,
-    PenaltyCase.State.ARCHIVED,
-    PenaltyCase.State.NOT_FILED,
-    PenaltyCase.State.TERMINATED,
-)
 # The people who answer for the organisation's cases besides their officers.
 SUPERVISING_PERMS = ("approve_penaltycase", "review_penaltycase")
 BATCH = 500

@@ -12,6 +12,7 @@ from cases.penalties import tasks
 from cases.penalties.models import Deadline, PenaltyCase
 from enforcement.notifications.models import Notification
 from tests.dates import today
+from tests.penalties.factories import build_case
 from tests.penalties.job_helpers import case_with_deadline, county_a_supervisors
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,28 @@ def test_a_missed_deadline_is_marked_and_its_people_told(world):
     assert "行政处罚法 第60条" in note.body
     assert note.day == today() and note.organisation == world.orgs.county_a
     assert note.key == f"penalties.deadline:{deadline.pk}:overdue"
+
+
+def test_a_case_past_its_decision_limit_through_the_services(world):
+    """GIVEN a county A case filed 95 days ago through the services and still under investigation (its decision
+    deadline, 行政处罚法 第60条, expired 5 days ago), with county A's leader and legal reviewer
+    WHEN the daily job runs twice
+    THEN that deadline is marked and its two officers, the leader and the reviewer are told once; the second
+    run tells nobody."""
+    case = build_case(world, PenaltyCase.State.INVESTIGATING, start=today() - timedelta(days=95))
+    decision = case.deadlines.get(kind=Deadline.Kind.DECISION)
+    assert decision.due_on < today()
+
+    first = tasks.run()
+    second = tasks.run()
+
+    decision.refresh_from_db()
+    assert decision.overdue_marked_on == today()
+    assert first["marked_overdue"] == 1 and first["overdue_notifications"] == 4
+    assert recipients(Notification.Kind.DEADLINE_OVERDUE) == sorted(
+        ["county_a_officer", "county_a_officer2", "county_a_leader", "county_a_reviewer"]
+    )
+    assert second == {"marked_overdue": 0, "overdue_notifications": 0, "reminders": 0}
 
 
 def test_a_second_run_the_same_day_and_the_next_day_tell_nobody_again(world):
