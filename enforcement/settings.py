@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.env import env_bool, env_int, env_list, env_str
+from enforcement.env import env_bool, env_int, env_json, env_list, env_str
 from enforcement.production import require_production_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -398,6 +398,11 @@ DOCUMENT_RENDER_SOFT_TIME_LIMIT = env_int("DOCUMENT_RENDER_SOFT_TIME_LIMIT", 60)
 DOCUMENT_RENDER_TIME_LIMIT = env_int("DOCUMENT_RENDER_TIME_LIMIT", 90)
 DOCUMENT_RENDER_MEMORY_MB = env_int("DOCUMENT_RENDER_MEMORY_MB", 512)
 DOCUMENT_RENDER_MAX_ATTEMPTS = env_int("DOCUMENT_RENDER_MAX_ATTEMPTS", 3)
+
+# Penalty documents (行政处罚法 第59、67条): per issuing organisation (by full name) the bank and account where fines
+# are paid, the review body and court the decision names, and the bureau's address, contact and telephone — JSON,
+# e.g. {"河川市东城区应急管理局": {"bank": "…", "account": "…"}}. See cases/penalties/documents/issuer.py.
+PENALTY_ISSUER_DETAILS = env_json("PENALTY_ISSUER_DETAILS", {})
 
 # Plans: approval deadline (E4: uploaded by end of March) and coverage rule parameters.
 PLAN_APPROVAL_DEADLINE = env_str("PLAN_APPROVAL_DEADLINE", "03-31")

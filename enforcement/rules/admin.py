@@ -18,7 +18,7 @@ class LegalRuleForm(forms.ModelForm):
 
     class Meta:
         model = LegalRule
-        fields = (
+        fields = [
             "key",
             "province",
             "basis",
@@ -30,7 +30,7 @@ class LegalRuleForm(forms.ModelForm):
             "effective_to",
             "status",
             "note",
-        )
+        ]
 
 
 class KeyFilter(admin.SimpleListFilter):

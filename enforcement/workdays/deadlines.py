@@ -100,6 +100,8 @@ def compute_due(start, count: int, unit: str, backwards: bool = False) -> Due:
         # 行政强制法 第19条: on-the-spot measures reported within 24 hours — hours run exactly, rest days too.
         return Due(start - datetime.timedelta(hours=count) if backwards else start + datetime.timedelta(hours=count))
     day = _local_date(start)
+    # Backwards (行政处罚法 第64条: 听证会通知 at least 7 days before the hearing): counted back from the event, which
+    # is not counted either; the result is the latest day on which the act is still in time.
     step = -DAY if backwards else DAY
     days = _Days()
     if unit == Unit.WORKING_DAYS:

@@ -378,3 +378,9 @@ LONG_SIZES = {
     "onsite_plan": (2, 5),
     "annual_plan": (3, 4),
 }
+
+# The penalty documents' samples live beside their tests (tests/penalties/samples_*.py).
+from tests.penalties import samples_investigation  # noqa: E402
+
+SAMPLES.update(samples_investigation.SAMPLES)
+LONG_SIZES.update(samples_investigation.LONG_SIZES)

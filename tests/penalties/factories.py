@@ -20,6 +20,7 @@ from enforcement.orgs.models import Role
 from enforcement.workdays.deadlines import Unit
 from tests.dates import today
 from tests.factories import UserFactory
+from tests.penalties.step_data import step_data
 
 State = PenaltyCase.State
 DAY = datetime.timedelta(days=1)
@@ -124,14 +125,26 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
         services.withdraw_case(leader, case.pk, reason="经调查，违法事实不能成立")
         return _fresh(case)
     services.record_step(
-        officer, case.pk, "interview", data={"subject": "询问安全管理人员"}, occurred_on=start + DAY, officers=team
+        officer,
+        case.pk,
+        "interview",
+        data=step_data("interview", on=start + DAY, person=officer, subject="询问安全管理人员"),
+        occurred_on=start + DAY,
+        officers=team,
     )
-    services.end_investigation(officer, case.pk, data={"summary": "调查终结"}, occurred_on=start + 2 * DAY)
+    services.end_investigation(officer, case.pk, data=step_data("report"), occurred_on=start + 2 * DAY)
     for party in case.parties.all():
+        services.add_violation(
+            officer,
+            party.pk,
+            facts="3名新入职员工未经安全生产教育和培训上岗作业",
+            article_breached="《中华人民共和国安全生产法》第二十八条第一款",
+            article_punishing="《中华人民共和国安全生产法》第九十七条第（三）项",
+        )
         services.propose_penalty(officer, party.pk, kinds=["fine"], fine=_fine_of(party, hearing), text="罚款")
     if reached():
         return _fresh(case)
-    services.submit_handling(officer, case.pk, data={"opinion": "建议给予罚款"})
+    services.submit_handling(officer, case.pk, data=step_data("handling", handler_opinion="建议给予罚款"))
     if reached():
         return _fresh(case)
     services.approve_handling(leader, case.pk, approved=True, opinion="同意")
@@ -142,7 +155,12 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
     if reached():
         return _fresh(case)
     if _fresh(case).state == State.DISCUSSING:
-        services.record_discussion(officer, case.pk, data={"conclusion": "同意处罚"}, occurred_on=start + 3 * DAY)
+        services.record_discussion(
+            officer,
+            case.pk,
+            data=step_data("discussion", on=start + 3 * DAY, person=officer, conclusion="同意处罚"),
+            occurred_on=start + 3 * DAY,
+        )
     if reached():
         return _fresh(case)
     services.issue_notices(officer, case.pk)
@@ -196,7 +214,7 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
         )
     if reached():
         return _fresh(case)
-    services.submit_closing(officer, case.pk, data={"summary": "执行完毕"})
+    services.submit_closing(officer, case.pk, data=step_data("closing", execution="执行完毕"))
     if reached():
         return _fresh(case)
     services.approve_closing(leader, case.pk, approved=True, opinion="同意结案")

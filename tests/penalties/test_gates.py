@@ -11,6 +11,7 @@ from cases.penalties.models import CaseParty, Delivery, PenaltyCase, StepRecord
 from tests.dates import today
 from tests.factories import CertificateFactory, UserFactory
 from tests.penalties.factories import build_case, deliver
+from tests.penalties.step_data import step_data
 
 State = PenaltyCase.State
 DAY = datetime.timedelta(days=1)
@@ -206,7 +207,7 @@ def test_collective_discussion_required_for_a_fine_at_the_threshold(world, peopl
     case = build_case(world, State.DISCUSSING, hearing=True)
     assert case.discussion_required
     refused("第57条第2款", gates.discussion_recorded, case)
-    services.record_discussion(people.county_a_officer, case.pk, data={}, occurred_on=today())
+    services.record_discussion(people.county_a_officer, case.pk, data=step_data("discussion"), occurred_on=today())
     case = PenaltyCase.objects.get(pk=case.pk)
     gates.discussion_recorded(case)
     assert case.state == State.NOTIFYING
@@ -266,7 +267,12 @@ def test_investigation_needs_two_certified_officers(world, people):
         "第42条", services.record_step, officer, case.pk, "scene", data={}, occurred_on=on, officers=[officer, lapsed]
     )
     record = services.record_step(
-        officer, case.pk, "scene", data={}, occurred_on=on, officers=[officer, people.county_a_officer2]
+        officer,
+        case.pk,
+        "scene",
+        data=step_data("scene", on=on),
+        occurred_on=on,
+        officers=[officer, people.county_a_officer2],
     )
     assert record.officers.count() == 2
 
@@ -323,7 +329,7 @@ def test_closing_needs_service_and_execution(world, people):
         people.county_a_officer, party.pk, paid_on=start + 8 * DAY, amount=party.decided_fine, receipt_number="PJ1"
     )
     gates.closing_ready(PenaltyCase.objects.get(pk=case.pk))
-    services.submit_closing(people.county_a_officer, case.pk, data={})
+    services.submit_closing(people.county_a_officer, case.pk, data=step_data("closing"))
     services.approve_closing(people.county_a_leader, case.pk, approved=True)
     assert PenaltyCase.objects.get(pk=case.pk).state == State.CLOSED
 
@@ -332,7 +338,7 @@ def test_archiving_needs_closing(world, people):
     """GIVEN an executed case WHEN the leader archives it THEN refused; once closed: archived and locked."""
     case = build_case(world, State.EXECUTED)
     refused("尚未结案", services.archive_case, people.county_a_leader, case.pk)
-    services.submit_closing(people.county_a_officer, case.pk, data={})
+    services.submit_closing(people.county_a_officer, case.pk, data=step_data("closing"))
     services.approve_closing(people.county_a_leader, case.pk, approved=True)
     services.archive_case(people.county_a_leader, case.pk)
     case = PenaltyCase.objects.get(pk=case.pk)

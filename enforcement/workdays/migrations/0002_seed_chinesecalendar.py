@@ -31,7 +31,12 @@ def package_years():
 
 
 def label(holiday):
-    return getattr(holiday, "chinese", None) or str(getattr(holiday, "value", holiday) or "")
+    """The holiday's Chinese name (the package's dicts hold the English one; its Holiday enum has both)."""
+    from chinese_calendar.constants import Holiday
+
+    chinese = {member.value: member.chinese for member in Holiday}
+    name = getattr(holiday, "value", holiday)
+    return chinese.get(name, str(name or ""))
 
 
 def seed(apps, schema_editor):
