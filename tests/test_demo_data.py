@@ -148,17 +148,7 @@ def test_generator_is_deterministic():
     assert sample(7) != sample(8)
 
 
-@pytest.fixture
-def penalty_documents(monkeypatch):
-    """Document sources for the penalty documents whose real source this checkout lacks (tests/penalties)."""
-    from enforcement.documents import sources
-    from tests.penalties.documents import stand_ins
-
-    for key, source in stand_ins().items():
-        monkeypatch.setitem(sources._SOURCES, key, source)
-
-
-def test_demo_penalty_cases_cover_every_state_and_the_special_cases(penalty_documents):
+def test_demo_penalty_cases_cover_every_state_and_the_special_cases():
     """GIVEN the demo city built by seed_demo (penalty cases through the services)
     THEN there is a case in every state of the procedure; a 一案双罚 case whose unit and principal person each have
     their own numbered decision; a hearing case; a summary-procedure case; a unit paying in instalments; a case not
