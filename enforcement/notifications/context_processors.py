@@ -1,4 +1,4 @@
-"""The bell in the header: the user's unread count, one indexed COUNT, and only on pages that show it."""
+"""The bell in the header: the user's unread count, read with the user itself (enforcement/orgs/backends.py)."""
 
 from django.utils.functional import SimpleLazyObject
 

@@ -1,6 +1,8 @@
 """Sending and reading notifications. Sending is idempotent per (recipient, key, day)."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from enforcement.notifications.models import Notification
@@ -32,7 +34,22 @@ def notified_before(recipient, key):
 
 
 def unread_count(user):
+    """The user's unread notifications: loaded with the user (``with_unread_count``), else one COUNT."""
+    if hasattr(user, "unread_notifications"):
+        return user.unread_notifications
     return Notification.objects.restrict(user).unread().count()
+
+
+def with_unread_count(users):
+    """``users`` annotated with ``unread_notifications`` (a subquery on the partial index of unread rows)."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return users.annotate(unread_notifications=Coalesce(Subquery(unread), Value(0)))
 
 
 def mark_read(user, pk):

@@ -40,14 +40,16 @@ def test_notify_is_once_per_recipient_key_and_day(world):
 def test_the_bell_shows_the_unread_count_in_one_query(client, world):
     """GIVEN 3 unread notifications of the officer and 2 of a colleague
     WHEN the officer opens the home page
-    THEN the header's bell reads 3 (the colleague's are not counted), from one query of the notifications."""
+    THEN the header's bell reads 3 (the colleague's are not counted), counted inside the query that loads the
+    signed-in user: the bell adds no query to any page."""
     officer = world.people.county_a_officer
     tell(officer, 3)
     tell(world.people.county_a_officer2, 2)
     client.force_login(officer)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("home")).content.decode()
-    assert len([q for q in queries if "notifications_notification" in q["sql"]]) == 1
+    counting = [q["sql"] for q in queries if "notifications_notification" in q["sql"]]
+    assert len(counting) == 1 and '"orgs_user"' in counting[0]
     assert 'id="link-notifications"' in page
     assert '<span class="bell__count">3</span>' in page
 
