@@ -136,6 +136,13 @@ def on_preservation(record):
     )
 
 
+def meet_preservation(preserved, on):
+    """The disposal decision of one 先行登记保存 (the deadline its day started) was made on ``on``."""
+    _open(preserved.case, Kind.PRESERVATION_DISPOSAL, preserved.party).filter(started_on=preserved.occurred_on).update(
+        met_on=on
+    )
+
+
 def statement_due(party):
     """The last day of the party's 陈述申辩 window (行政处罚法 第44、45条; count from the rules)."""
     value = rule_value(RuleKey.STATEMENT_WINDOW_WORKING_DAYS, party.notice_served_on, party.case.organisation)

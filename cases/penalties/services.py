@@ -242,12 +242,12 @@ def _refresh_receipt(user, case):
 # ---- records -----------------------------------------------------------------------------------------------------
 
 
-def _record(user, case, kind, *, data, occurred_on, officers=(), party=None, outcome="", issue=True):
+def _record(user, case, kind, *, data, occurred_on, officers=(), party=None, outcome="", issue=True, cleaned=False):
     record = StepRecord.objects.create(
         case=case,
         party=party,
         kind=kind,
-        data=clean_data(kind, data),
+        data=data if cleaned else clean_data(kind, data),
         outcome=outcome,
         occurred_on=occurred_on,
         recorded_by=user,
@@ -488,12 +488,25 @@ def record_step(user, case_id, kind, *, data, occurred_on, officers=(), party_id
         if kind in gates.TEAM_KINDS:
             gates.delegated_power(case.organisation, case.power)
             gates.enforcement_team(case, team, occurred_on)
-        record = _record(user, case, kind, data=data, occurred_on=occurred_on, officers=team, party=party)
+        data = clean_data(kind, data)
+        preserved = _preservation_of(case, data) if kind == Kind.PRESERVATION_DISPOSAL else None
+        record = _record(user, case, kind, data=data, occurred_on=occurred_on, officers=team, party=party, cleaned=True)
         if kind == Kind.PRESERVATION:
             deadlines.on_preservation(record)
-        elif kind == Kind.PRESERVATION_DISPOSAL:
-            deadlines.meet(case, DK.PRESERVATION_DISPOSAL, occurred_on, party)
+        elif preserved is not None:
+            deadlines.meet_preservation(preserved, occurred_on)
     return record
+
+
+def _preservation_of(case, data):
+    """The 先行登记保存 record of this case that a disposal decision disposes of (its form names it)."""
+    pk = data.get("preservation")
+    if pk in (None, ""):
+        return None
+    preserved = StepRecord.objects.filter(case=case, kind=Kind.PRESERVATION, pk=getattr(pk, "pk", pk)).first()
+    if preserved is None:
+        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案。")})
+    return preserved
 
 
 def end_investigation(user, case_id, *, data, occurred_on) -> StepRecord:
@@ -873,7 +886,7 @@ def schedule_hearing(user, case_id, *, hearing_on, place, chair_id, data, notifi
             user,
             case,
             Kind.HEARING_NOTICE,
-            data={**dict(data or {}), "hearing_on": hearing_on, "place": place, "chair_id": chair.pk},
+            data={**dict(data or {}), "hearing_on": hearing_on, "place": place, "chair": chair.pk},
             occurred_on=notified_on,
         )
         deadline = deadlines.on_hearing_scheduled(case, hearing_on)
@@ -1051,12 +1064,15 @@ def approve_payment_plan(user, party_id, *, kind, instalments, data) -> StepReco
             occurred_on=today,
             party=party,
             outcome=Outcome.APPROVED,
+            issue=False,
         )
         created = Instalment.objects.bulk_create(
             Instalment(party=party, record=record, number=n, due_on=day, amount=amount)
             for n, (day, amount) in enumerate(sorted(rows), start=1)
         )
         deadlines.on_payment_plan(party, record, created)
+        # 延期（分期）缴纳罚款批准书: issued once its dates and amounts exist.
+        _issue_for_record(user, record)
     return record
 
 
@@ -1126,8 +1142,11 @@ def issue_reminder(user, party_id, *, data, occurred_on, served_on=None) -> Step
         due = _payment_due(party)
         if due is None or occurred_on <= due:
             raise ValidationError(_("行政强制法 第54条：缴纳罚款期限届满后方可催告。"))
-        payload = {**dict(data or {}), **({"served_on": served_on} if served_on else {})}
-        record = _record(user, case, Kind.REMINDER, data=payload, occurred_on=occurred_on, party=party)
+        payload = clean_data(Kind.REMINDER, data)
+        if served_on:
+            # Handed over at once: the day of service is the services' own key beside the form's fields.
+            payload["served_on"] = _not_future(served_on, "served_on").isoformat()
+        record = _record(user, case, Kind.REMINDER, data=payload, occurred_on=occurred_on, party=party, cleaned=True)
         if served_on:
             deadlines.on_reminder_served(party, served_on)
     return record
@@ -1164,7 +1183,7 @@ def decide_surcharge(user, party_id, *, data, occurred_on) -> StepRecord:
             user,
             case,
             Kind.SURCHARGE,
-            data={**dict(data or {}), "amount": amount},
+            data={**dict(data or {}), "as_of": occurred_on, "amount": amount},
             occurred_on=occurred_on,
             party=party,
         )

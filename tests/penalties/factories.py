@@ -134,13 +134,7 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
     )
     services.end_investigation(officer, case.pk, data=step_data("report"), occurred_on=start + 2 * DAY)
     for party in case.parties.all():
-        services.add_violation(
-            officer,
-            party.pk,
-            facts="3名新入职员工未经安全生产教育和培训上岗作业",
-            article_breached="《中华人民共和国安全生产法》第二十八条第一款",
-            article_punishing="《中华人民共和国安全生产法》第九十七条第（三）项",
-        )
+        add_violation(officer, party)
         services.propose_penalty(officer, party.pk, kinds=["fine"], fine=_fine_of(party, hearing), text="罚款")
     if reached():
         return _fresh(case)
@@ -184,11 +178,13 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
             hearing_on=hearing_on,
             place="东城区应急管理局听证室",
             chair_id=reviewer.pk,
-            data={},
+            data=step_data("hearing_notice", person=reviewer),
             notified_on=start + 6 * DAY,
         )
-        services.record_hearing(officer, case.pk, data={"summary": "听证"}, occurred_on=hearing_on)
-        services.record_hearing_report(officer, case.pk, data={"opinion": "维持"}, occurred_on=hearing_on)
+        services.record_hearing(officer, case.pk, data=step_data("hearing", person=reviewer), occurred_on=hearing_on)
+        services.record_hearing_report(
+            officer, case.pk, data=step_data("hearing_report", person=reviewer), occurred_on=hearing_on
+        )
         for party in case.parties.exclude(pk=unit.pk):
             services.record_waiver(officer, party.pk, statement=True, hearing=True)
         services.record_waiver(officer, unit.pk, statement=True, hearing=False)
@@ -226,6 +222,16 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
     return _fresh(case)
 
 
+def add_violation(user, party):
+    return services.add_violation(
+        user,
+        party.pk,
+        facts="3名新入职员工未经安全生产教育和培训上岗作业",
+        article_breached="《中华人民共和国安全生产法》第二十八条第一款",
+        article_punishing="《中华人民共和国安全生产法》第九十七条第（三）项",
+    )
+
+
 def deliver(user, party, document_id, served_on, method="direct"):
     return services.record_delivery(
         user,
@@ -245,6 +251,7 @@ def build_summary_case(world, *, kind="person", fine=Decimal("200"), decided_on=
     people = penalty_people(world)
     case = open_case(world, parties=(kind,), procedure=PenaltyCase.Procedure.SUMMARY)
     party = case.parties.get()
+    add_violation(people.county_a_officer, party)
     services.decide_on_the_spot(
         people.county_a_officer,
         case.pk,

@@ -1,4 +1,5 @@
-"""Valid StepRecord.data for every step kind of filing → closing (the forms of cases/penalties/steps/investigation.py),
+"""Valid StepRecord.data for every step kind (the forms of cases/penalties/steps/investigation.py, and decision.py
+through step_data_decision.py),
 for tests that take a case through the services: ``step_data("interview", subject="…")``.
 
 People fields (记录人, 主持人 …) name a user; by default the first active user, or pass ``person=``.
@@ -10,16 +11,32 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from tests.dates import today
+from tests.penalties.step_data_decision import decision_step_data
 
 
 def _at(on, hour, minute=0):
     return datetime.datetime.combine(on, datetime.time(hour, minute)).isoformat()
 
 
+def _another(pk):
+    """Another active user than ``pk`` (a clerk beside the chair)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(pk=pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def step_data(kind, *, on=None, person=None, **overrides):
     on = on or today()
     pk = getattr(person, "pk", person) or get_user_model().objects.filter(is_active=True).order_by("pk").first().pk
     times = {"started_at": _at(on, 9, 30), "ended_at": _at(on, 11, 45)}
+    decision = decision_step_data(kind, on, pk, _another(pk))
+    if decision is not None:
+        return {**decision, **overrides}
     data = {
         "filing": {
             "summary": "检查发现该单位新入职员工未经安全生产教育和培训上岗作业。",

@@ -11,6 +11,7 @@ from cases.penalties.models import CaseParty, Deadline, PenaltyCase
 from enforcement.workdays.models import CalendarDay, CalendarYear
 from tests.dates import CLOCK_2026, today
 from tests.penalties.factories import build_case
+from tests.penalties.step_data import step_data
 
 State = PenaltyCase.State
 Kind = Deadline.Kind
@@ -48,11 +49,25 @@ def test_preservation_disposal_runs_over_national_day(world, people):
     the 调休 Saturday 10-10 counts, and the disposal is due 2026-10-15; the disposal decision meets it."""
     case = build_case(world, State.INVESTIGATING, start=D(2026, 9, 20))
     officer, team = people.county_a_officer, [people.county_a_officer, people.county_a_officer2]
-    services.record_step(officer, case.pk, "preservation", data={}, occurred_on=D(2026, 9, 30), officers=team)
+    preserved = services.record_step(
+        officer,
+        case.pk,
+        "preservation",
+        data=step_data("preservation", on=D(2026, 9, 30), person=officer),
+        occurred_on=D(2026, 9, 30),
+        officers=team,
+    )
     row = _row(case, Kind.PRESERVATION_DISPOSAL)
     assert (row.count, row.unit, row.due_on, row.calendar_warning) == (7, "working_days", D(2026, 10, 15), "")
     assert "第56条" in row.article
-    services.record_step(officer, case.pk, "preservation_disposal", data={}, occurred_on=D(2026, 10, 12), officers=team)
+    services.record_step(
+        officer,
+        case.pk,
+        "preservation_disposal",
+        data=step_data("preservation_disposal", preservation=preserved.pk),
+        occurred_on=D(2026, 10, 12),
+        officers=team,
+    )
     row.refresh_from_db()
     assert row.met_on == D(2026, 10, 12)
 
@@ -83,7 +98,7 @@ def test_hearing_notice_deadline_counts_back_over_national_day(world, people):
         hearing_on=D(2026, 10, 15),
         place="听证室",
         chair_id=people.county_a_reviewer.pk,
-        data={},
+        data=step_data("hearing_notice", person=people.county_a_reviewer),
         notified_on=D(2026, 9, 28),
     )
     row = _row(case, Kind.HEARING_NOTICE)
@@ -151,7 +166,9 @@ def test_instalments_replace_the_payment_deadline(world, people):
         {"due_on": D(2027, 1, 10), "amount": Decimal("10000")},
         {"due_on": D(2027, 2, 10), "amount": Decimal("10000")},
     ]
-    services.approve_payment_plan(people.county_a_leader, party.pk, kind="instalments", instalments=plan, data={})
+    services.approve_payment_plan(
+        people.county_a_leader, party.pk, kind="instalments", instalments=plan, data=step_data("payment_plan")
+    )
     payment.refresh_from_db()
     rows = list(case.deadlines.filter(kind=Kind.INSTALMENT, party=party).order_by("due_on"))
     assert [r.due_on for r in rows] == [p["due_on"] for p in plan]
@@ -190,7 +207,11 @@ def test_court_deadlines_follow_the_reminder(world, people):
     case = build_case(world, State.EXECUTING, start=D(2026, 1, 12))
     party = _unit(case)
     services.issue_reminder(
-        people.county_a_officer, party.pk, data={}, occurred_on=D(2026, 3, 2), served_on=D(2026, 3, 2)
+        people.county_a_officer,
+        party.pk,
+        data=step_data("reminder", on=D(2026, 3, 2)),
+        occurred_on=D(2026, 3, 2),
+        served_on=D(2026, 3, 2),
     )
     earliest, latest = _row(case, Kind.COURT_EARLIEST, party), _row(case, Kind.COURT_LATEST, party)
     assert (earliest.count, earliest.unit, earliest.due_on) == (10, "working_days", D(2026, 7, 21))

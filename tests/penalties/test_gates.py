@@ -122,13 +122,17 @@ def test_no_decision_after_a_hearing_request_until_record_and_report(world, peop
         hearing_on=hearing_on,
         place="听证室",
         chair_id=people.county_a_reviewer.pk,
-        data={},
+        data=step_data("hearing_notice", person=people.county_a_reviewer),
         notified_on=notified_on,
     )
     refused("第63–65条", _decide, officer, party, hearing_on + DAY)
-    services.record_hearing(officer, case.pk, data={}, occurred_on=hearing_on)
+    services.record_hearing(
+        officer, case.pk, data=step_data("hearing", person=people.county_a_reviewer), occurred_on=hearing_on
+    )
     refused("听证会报告书", _decide, officer, party, hearing_on + DAY)
-    services.record_hearing_report(officer, case.pk, data={}, occurred_on=hearing_on)
+    services.record_hearing_report(
+        officer, case.pk, data=step_data("hearing_report", person=people.county_a_reviewer), occurred_on=hearing_on
+    )
     _decide(officer, party, hearing_on + DAY)
 
 
@@ -139,7 +143,12 @@ def test_hearing_notice_at_least_seven_working_days_before(world, people):
     case = build_case(world, State.HEARING, start=start, hearing=True)
     notified_on = deadlines.due(start + 5 * DAY, 1, "working_days").day  # a working day
     too_soon = deadlines.due(notified_on, 6, "working_days").day
-    kwargs = {"place": "听证室", "chair_id": people.county_a_reviewer.pk, "data": {}, "notified_on": notified_on}
+    kwargs = {
+        "place": "听证室",
+        "chair_id": people.county_a_reviewer.pk,
+        "data": step_data("hearing_notice", person=people.county_a_reviewer),
+        "notified_on": notified_on,
+    }
     refused("第64条", services.schedule_hearing, people.county_a_officer, case.pk, hearing_on=too_soon, **kwargs)
     in_time = deadlines.due(notified_on, 7, "working_days").day
     services.schedule_hearing(people.county_a_officer, case.pk, hearing_on=in_time, **kwargs)
@@ -154,7 +163,8 @@ def test_hearing_chair_may_not_be_an_investigator(world, people):
     case = build_case(world, State.HEARING, start=start, hearing=True)
     notified_on = start + 6 * DAY
     hearing_on = deadlines.due(notified_on, 8, "working_days").day
-    kwargs = {"hearing_on": hearing_on, "place": "听证室", "data": {}, "notified_on": notified_on}
+    data = step_data("hearing_notice", person=people.county_a_reviewer)
+    kwargs = {"hearing_on": hearing_on, "place": "听证室", "data": data, "notified_on": notified_on}
     officer = people.county_a_officer
     refused("非本案调查人员", services.schedule_hearing, officer, case.pk, chair_id=officer.pk, **kwargs)
     services.schedule_hearing(officer, case.pk, chair_id=people.county_a_reviewer.pk, **kwargs)
@@ -224,7 +234,9 @@ def test_decision_heavier_than_the_notice_needs_a_new_notice(world, people):
     case = build_case(world, State.NOTIFIED, start=start)
     officer = people.county_a_officer
     party = _unit(case)
-    services.record_statement(officer, party.pk, data={"content": "申辩"}, occurred_on=start + 5 * DAY)
+    services.record_statement(
+        officer, party.pk, data=step_data("statement", person=officer), occurred_on=start + 5 * DAY
+    )
     on = start + 10 * DAY
     refused("第45条", services.decide, officer, party.pk, kinds=["fine"], fine=Decimal("40000"), decided_on=on)
     refused(
@@ -304,7 +316,7 @@ def test_electronic_delivery_needs_an_address_confirmation(world, people):
         officer,
         case.pk,
         "address_confirmation",
-        data={"email": "a@example.cn"},
+        data=step_data("address_confirmation"),
         occurred_on=start + 4 * DAY,
         party_id=party.pk,
     )
@@ -359,16 +371,23 @@ def test_court_application_only_inside_its_window(world, people):
     case = build_case(world, State.EXECUTING, start=start)
     party = _unit(case)
     assert party.decision_served_on == datetime.date(2026, 1, 19)
-    refused("催告书尚未送达", services.apply_to_court, officer, party.pk, applied_on=datetime.date(2026, 8, 1), data={})
+    court = step_data("court_application")
+    refused(
+        "催告书尚未送达", services.apply_to_court, officer, party.pk, applied_on=datetime.date(2026, 8, 1), data=court
+    )
     services.issue_reminder(
-        officer, party.pk, data={}, occurred_on=datetime.date(2026, 3, 2), served_on=datetime.date(2026, 3, 2)
+        officer,
+        party.pk,
+        data=step_data("reminder", on=datetime.date(2026, 3, 2)),
+        occurred_on=datetime.date(2026, 3, 2),
+        served_on=datetime.date(2026, 3, 2),
     )
     earliest, latest = deadlines.court_window(party, datetime.date(2026, 3, 2))
     assert earliest == datetime.date(2026, 7, 21)  # the day after the 6-month suit period (to 2026-07-20)
     assert latest == datetime.date(2026, 10, 20)  # 3 months after, a Tuesday
-    refused("最早可于2026-07-21", services.apply_to_court, officer, party.pk, applied_on=earliest - DAY, data={})
-    refused("已于2026-10-20届满", services.apply_to_court, officer, party.pk, applied_on=latest + DAY, data={})
-    services.apply_to_court(officer, party.pk, applied_on=earliest, data={})
+    refused("最早可于2026-07-21", services.apply_to_court, officer, party.pk, applied_on=earliest - DAY, data=court)
+    refused("已于2026-10-20届满", services.apply_to_court, officer, party.pk, applied_on=latest + DAY, data=court)
+    services.apply_to_court(officer, party.pk, applied_on=earliest, data=court)
     assert PenaltyCase.objects.get(pk=case.pk).state == State.EXECUTED
     assert case.deadlines.get(kind="court_latest", party=party).due_on == latest
 
@@ -380,5 +399,6 @@ def test_reminder_only_after_the_payment_deadline(world, people):
     case = build_case(world, State.EXECUTING, start=start)
     party = _unit(case)
     due = case.deadlines.get(kind="payment", party=party).due_on
-    refused("第54条", services.issue_reminder, people.county_a_officer, party.pk, data={}, occurred_on=due)
-    services.issue_reminder(people.county_a_officer, party.pk, data={}, occurred_on=due + DAY)
+    reminder = step_data("reminder", on=due)
+    refused("第54条", services.issue_reminder, people.county_a_officer, party.pk, data=reminder, occurred_on=due)
+    services.issue_reminder(people.county_a_officer, party.pk, data=reminder, occurred_on=due + DAY)

@@ -11,7 +11,8 @@ from cases.penalties import services
 from cases.penalties.models import CaseEvent, CaseParty, PenaltyCase
 from enforcement.audit.models import AuditEvent
 from tests.dates import today
-from tests.penalties.factories import build_case, build_summary_case, deliver, open_case
+from tests.penalties.factories import add_violation, build_case, build_summary_case, deliver, open_case
+from tests.penalties.step_data import step_data
 
 State = PenaltyCase.State
 DAY = datetime.timedelta(days=1)
@@ -84,6 +85,7 @@ def test_summary_procedure_on_the_spot(world, people):
     officer = people.county_a_officer
     case = open_case(world, parties=("person",), procedure="summary")
     party = case.parties.get()
+    add_violation(officer, party)
     kwargs = {"party_id": party.pk, "kinds": ["fine"], "text": "当场罚款"}
     with pytest.raises(ValidationError, match="200"):
         services.decide_on_the_spot(officer, case.pk, fine=Decimal("201"), **kwargs)
@@ -99,7 +101,7 @@ def test_summary_procedure_on_the_spot(world, people):
     deliver(officer, party, document.pk, today(), method="on_the_spot")
     assert PenaltyCase.objects.get(pk=case.pk).state == State.EXECUTING
     services.record_payment(officer, party.pk, paid_on=today(), amount=Decimal("200"), receipt_number="DC1")
-    services.submit_closing(officer, case.pk, data={})
+    services.submit_closing(officer, case.pk, data=step_data("closing"))
     services.approve_closing(people.county_a_leader, case.pk, approved=True)
     assert PenaltyCase.objects.get(pk=case.pk).state == State.CLOSED
     unit = build_summary_case(world, kind="unit", fine=Decimal("3000"))
@@ -131,7 +133,7 @@ def test_no_penalty_decision(world, people):
     assert document.doc_type.key == "no_penalty_decision"
     deliver(officer, party, document.pk, today())
     assert PenaltyCase.objects.get(pk=case.pk).state == State.EXECUTED
-    services.submit_closing(officer, case.pk, data={})
+    services.submit_closing(officer, case.pk, data=step_data("closing"))
 
 
 def test_no_penalty_needs_the_review(world, people):

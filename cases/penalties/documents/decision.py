@@ -11,7 +11,9 @@ Rows are fetched through ``PenaltyCase.objects.restrict`` (out of scope → Does
 refuses a document whose step is not finished, in Chinese, naming the article where the law makes the rule.
 """
 
-from django.core.exceptions import ValidationError
+import dataclasses
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +38,7 @@ from enforcement.documents.sources import (
     officer_rows,
     register_source,
     reissue,
+    same_organisation,
     source_key,
 )
 from enforcement.rules.keys import RuleKey
@@ -382,6 +385,13 @@ def _step_source(key, kind, name, build=None, check=_require_data, people=()):
 PANEL = ("chair", "member1", "member2", "clerk")
 
 
+def _approver(user, record, organisation):
+    same_organisation(user, record, organisation)
+    perms = ("cases.approve_penaltycase", "cases.change_penaltycase")
+    if not (user.is_superuser or any(user.has_role_perm(perm) for perm in perms)):
+        raise PermissionDenied(_("您的角色不能出具该文书。"))
+
+
 def payment_plan_context(record):
     context = _record_context(record)
     rows = list(record.instalments.order_by("number"))
@@ -439,6 +449,9 @@ PAYMENT_PLAN = _step_source(
     build=payment_plan_context,
     check=check_payment_plan_ready,
 )
+# The 批准书 is issued by the leader approving the plan (services.approve_payment_plan), who reads cases but does not
+# edit them: reached by "view", issued only by the case's own people who approve or handle it.
+PAYMENT_PLAN = dataclasses.replace(PAYMENT_PLAN, issue_action="view", authorise=_approver)
 PAYMENT_REMINDER = _step_source(
     "payment_reminder", "reminder", gettext_lazy("缴纳罚款催告书"), build=reminder_context, check=_require_decision
 )
