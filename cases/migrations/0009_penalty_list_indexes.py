@@ -7,9 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        # Also merges the two document-type seeds (docs1, docs2) that came in with core.
-        ('cases', '0007_penalty_document_types_decision'),
-        ('cases', '0007_penalty_document_types_investigation'),
+        ('cases', '0008_merge_penalty_document_types'),
         ('enterprises', '0009_merge_0007_export_job_claim_0008_seed_sector_aliases'),
         ('orgs', '0002_user_must_change_password'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
