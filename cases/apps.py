@@ -14,6 +14,7 @@ class CasesConfig(AppConfig):
         from cases.inspections.todo import inspection_figures, inspection_todo
         from cases.penalties.demo import seed_penalty_cases
         from cases.penalties.documents import register_sources as register_penalty_sources
+        from cases.penalties.todo import penalty_todo
         from enforcement.web.demo import register_demo_data
         from enforcement.web.enterprise_history import register_history
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
@@ -32,11 +33,22 @@ class CasesConfig(AppConfig):
                 _("执法检查"),
                 "cases:inspection_list",
                 has_perm("cases.view_inspection"),
-                in_namespace("cases"),
+                in_namespace("cases", without_word="penalt"),
                 30,
+            )
+        )
+        register_nav(
+            NavEntry(
+                "penalties",
+                _("行政处罚"),
+                "cases:penalty_list",
+                has_perm("cases.view_penaltycase"),
+                in_namespace("cases", with_word="penalt"),
+                35,
             )
         )
         register_todo("cases.inspections", inspection_todo)
         register_figures("cases.inspections", inspection_figures)
+        register_todo("cases.penalties", penalty_todo)
         register_history("cases.inspections", inspection_history)
         register_demo_data("cases.penalties", seed_penalty_cases)

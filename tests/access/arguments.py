@@ -17,6 +17,7 @@ import re
 from django.urls import reverse
 
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspectionVisit
+from cases.penalties.models import PenaltyCase
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
 from enforcement.notifications.models import Notification
@@ -98,6 +99,7 @@ PK_OF = {
         "cases:inspection_reinspect",
     ],
     PendingPhoto: ["cases:pending_photo"],
+    PenaltyCase: ["cases:penalty_detail"],
     ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
@@ -130,6 +132,7 @@ ARGUMENTS = {
     # Only a published draw has its printable public list.
     "plans:draw_public": Arguments(Draw, pk=lambda w: w.published_draw.pk),
     "cases:inspection_document": Arguments(Inspection, kind="inspection_record"),
+    "cases:penalty_action": Arguments(PenaltyCase, action="record_review"),
     # API routes with more than a pk
     "api:plan-attachment": Arguments(InspectionPlan, transition_id=lambda w: w.pk(PlanTransition)),
     "api:guidance-visit-checks": Arguments(GuidanceVisit, check_id=_check_of_visit),

@@ -89,6 +89,18 @@ class WalkWorld:
             ) from None
 
 
+def _penalty_cases(world):
+    """A penalty case per county (行政处罚, issue 10), through the services: county A's in legal review (parties,
+    records, deadlines, history), county B's just registered."""
+    from cases.penalties.models import PenaltyCase
+    from tests.penalties.factories import build_case, open_case
+
+    case = build_case(world.base, PenaltyCase.State.REVIEWING)
+    PenaltyCase.objects.filter(pk=case.pk).update(cause=f"{MARKER}未按规定培训案", facts=f"{MARKER}新员工未经培训上岗")
+    open_case(world.base, user=world.people.county_b_officer, parties=("person",), cause="西山未设警示标志案")
+    world.add(PenaltyCase.objects.get(pk=case.pk))
+
+
 def build_walk_world() -> WalkWorld:
     """County A's records, made by its own people through the services, dated relative to today."""
     base = build_world()
@@ -217,6 +229,7 @@ def build_walk_world() -> WalkWorld:
         organisation=a,
     )
     world.add(Notification.objects.get(recipient=officers[0]))
+    _penalty_cases(world)
     _stand_in_pdfs()
     world.add(IssuedDocument.objects.filter(organisation=a).order_by("id").first())
     # R-53: the social supervisor sees the inspected enterprise, shared with them, and nothing else of county A.
