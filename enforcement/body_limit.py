@@ -41,6 +41,8 @@ UPLOAD_ROUTES = {
     "api:guidance-visit-spot-check": "one",
     "api:guidance-letter-report": "one",
     "enterprises:import": "import",
+    # one chunk of a resumable evidence upload (cases/penalties/evidence.py): raw bytes, no framing
+    "api:penalty-evidence-upload-chunk": "chunk",
 }
 
 
@@ -57,12 +59,19 @@ def route_limit(path_info: str) -> int:
         return _ONE_FILE
     if kind == "import":
         return settings.ENTERPRISE_IMPORT_MAX_BYTES + MB
+    if kind == "chunk":
+        return settings.EVIDENCE_CHUNK_MB * MB
     return settings.REQUEST_BODY_MAX_BYTES
 
 
 def largest_limit() -> int:
     """The largest body any route accepts (the reverse proxy's client_max_body_size must not be below it)."""
-    return max(settings.REQUEST_UPLOAD_MAX_BYTES, _ONE_FILE, settings.ENTERPRISE_IMPORT_MAX_BYTES + MB)
+    return max(
+        settings.REQUEST_UPLOAD_MAX_BYTES,
+        _ONE_FILE,
+        settings.ENTERPRISE_IMPORT_MAX_BYTES + MB,
+        settings.EVIDENCE_CHUNK_MB * MB,
+    )
 
 
 def _declared_length(request):

@@ -178,6 +178,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Stored files (uploads, issued PDFs, evidence): MEDIA_ROOT by default; S3-compatible object storage (MinIO, a
+# cloud's OSS/COS/OBS) when S3_BUCKET is set, so that several web and worker machines share the same files. Files
+# are never public there either: they are served only through scoped views (no presigned links are handed out).
+S3_BUCKET = env_str("S3_BUCKET")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "region_name": env_str("S3_REGION") or None,
+            "location": env_str("S3_PREFIX"),
+            # MinIO and most S3-compatible services want path-style URLs (http://minio:9000/bucket/key).
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
 # Uploads live outside the static web root and are only served through scoped views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -251,6 +275,8 @@ API_MODULES = [
     "plans.annual.api",
     "plans.draws.api",
     "cases.inspections.api",
+    "cases.penalties.api",
+    "cases.penalties.evidence_api",
     "supervision.progress.api",
     "supervision.guidance.api",
 ]
@@ -265,6 +291,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and the docs pages are for signed-in users (issue 9 item 2).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets several fields share get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PenaltyCaseStateEnum": "cases.penalties.models.PenaltyCase.State",
+        "StepRecordKindEnum": "cases.penalties.models.StepRecord.Kind",
+        "StepRecordOutcomeEnum": "cases.penalties.models.StepRecord.Outcome",
+        "PenaltyCaseOutcomeEnum": "cases.penalties.models.PenaltyCase.Outcome",
+        "CasePartyKindEnum": "cases.penalties.models.CaseParty.Kind",
+        "EvidenceKindEnum": "cases.penalties.models.Evidence.Kind",
+    },
 }
 # API tokens (django-rest-knox): stored as a SHA-512 digest, valid for API_TOKEN_TTL_HOURS, sent as
 # "Authorization: Token <token>".
@@ -374,6 +409,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=45, hour=3),
         "options": {"expires": 20 * 3600},
     },
+    # Evidence uploads abandoned half-way are deleted with their chunks; lost assembly jobs are queued again.
+    "sweep-evidence-uploads": {
+        "task": "cases.sweep_evidence_uploads",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
     # Register exports older than a week and import uploads finished with a month ago are deleted.
     "cleanup-enterprise-files": {
         "task": "enterprises.cleanup_files",
@@ -389,6 +430,25 @@ PENALTY_DEADLINE_REMINDER_DAYS = env_int("PENALTY_DEADLINE_REMINDER_DAYS", 3)
 # most this many such photos (the oldest are deleted first; never fewer than one form's ten).
 PENDING_PHOTO_MAX_AGE_HOURS = env_int("PENDING_PHOTO_MAX_AGE_HOURS", 24)
 PENDING_PHOTOS_PER_USER = env_int("PENDING_PHOTOS_PER_USER", 30)
+
+# Evidence of penalty cases: the largest file per kind, in MB; big files are uploaded in chunks of at most
+# EVIDENCE_CHUNK_MB that resume after a dropped connection; an upload untouched for EVIDENCE_UPLOAD_EXPIRY_HOURS
+# is abandoned and its chunks deleted (cases.penalties.tasks sweep, every 10 minutes).
+EVIDENCE_PHOTO_MAX_MB = env_int("EVIDENCE_PHOTO_MAX_MB", 15)
+EVIDENCE_DOCUMENT_MAX_MB = env_int("EVIDENCE_DOCUMENT_MAX_MB", 30)
+EVIDENCE_AUDIO_MAX_MB = env_int("EVIDENCE_AUDIO_MAX_MB", 500)
+EVIDENCE_VIDEO_MAX_MB = env_int("EVIDENCE_VIDEO_MAX_MB", 4096)
+EVIDENCE_CHUNK_MB = env_int("EVIDENCE_CHUNK_MB", 8)
+EVIDENCE_UPLOAD_EXPIRY_HOURS = env_int("EVIDENCE_UPLOAD_EXPIRY_HOURS", 48)
+# Assembling a 4 GB video from its chunks (read and written once: seconds on a disk, a minute or two on object
+# storage) runs in a worker under this hard limit, which the broker's visibility timeout must exceed.
+EVIDENCE_ASSEMBLE_TIME_LIMIT = env_int("EVIDENCE_ASSEMBLE_TIME_LIMIT", CELERY_TASK_TIME_LIMIT)
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] < EVIDENCE_ASSEMBLE_TIME_LIMIT + 60:
+    raise ImproperlyConfigured("EVIDENCE_ASSEMBLE_TIME_LIMIT must stay below the broker's visibility timeout - 60 s")
+EVIDENCE_ASSEMBLE_MAX_ATTEMPTS = env_int("EVIDENCE_ASSEMBLE_MAX_ATTEMPTS", 3)
+# 保管期限 printed on the case file's cover (机关文件材料归档范围和文书档案保管期限规定: 永久 / 定期30年 / 定期10年).
+CASE_FILE_RETENTION = env_str("CASE_FILE_RETENTION", "定期30年")
+CASE_FILE_RETENTION_MAJOR = env_str("CASE_FILE_RETENTION_MAJOR", "永久")
 
 # Official documents: the body face (GB/T 9704: 仿宋). Comma-separated font families, first found wins.
 DOCUMENT_BODY_FONT = env_str("DOCUMENT_BODY_FONT", "Noto Serif CJK SC")

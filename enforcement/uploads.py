@@ -38,6 +38,34 @@ DOCUMENT = UploadKind(
     _("文件"), (".pdf", ".jpg", ".jpeg", ".png", ".ofd"), 30 * MB, ((0, b"%PDF"), JPEG, PNG, (0, b"PK\x03\x04"))
 )
 
+# Recordings (R-20: audio and video of the procedure). ISO base media (mp4, mov, m4a, 3gp) has "ftyp" at offset 4;
+# older QuickTime files may open with a "wide", "mdat" or "moov" box instead.
+FTYP, WIDE, MDAT, MOOV = (4, b"ftyp"), (4, b"wide"), (4, b"mdat"), (4, b"moov")
+ID3 = (0, b"ID3")  # mp3 with its tag
+MP3_FRAMES = tuple((0, sync) for sync in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"))  # mp3 without a tag
+ADTS = tuple((0, sync) for sync in (b"\xff\xf1", b"\xff\xf9"))  # raw AAC
+WAVE = (8, b"WAVE")  # "RIFF" <size> "WAVE"
+AMR = (0, b"#!AMR")  # phones' voice recorders
+AVI = (8, b"AVI ")  # "RIFF" <size> "AVI "
+EBML = (0, b"\x1a\x45\xdf\xa3")  # Matroska and WebM
+AUDIO = UploadKind(
+    _("录音"),
+    (".mp3", ".m4a", ".aac", ".wav", ".amr"),
+    500 * MB,
+    (ID3, *MP3_FRAMES, FTYP, *ADTS, WAVE, AMR),
+)
+VIDEO = UploadKind(
+    _("录像"),
+    (".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm"),
+    4096 * MB,
+    (FTYP, WIDE, MDAT, MOOV, AVI, EBML),
+)
+
+
+def matches_signature(head: bytes, kind: UploadKind) -> bool:
+    """Whether the file's first bytes carry one of ``kind``'s content signatures."""
+    return any(head[offset : offset + len(magic)] == magic for offset, magic in kind.signatures)
+
 
 def validate_upload(upload, kind: UploadKind):
     """Raise ValidationError (Chinese) unless ``upload`` has an allowed extension, size and content signature."""
@@ -56,7 +84,7 @@ def validate_upload(upload, kind: UploadKind):
         raise ValidationError(_("“%(name)s”是空文件。") % {"name": upload.name})
     head = upload.read(16)
     upload.seek(0)
-    if not any(head[offset : offset + len(magic)] == magic for offset, magic in kind.signatures):
+    if not matches_signature(head, kind):
         raise ValidationError(_("“%(name)s”的内容与文件类型不符，请重新选择。") % {"name": upload.name})
     if head.startswith((JPEG[1], PNG[1])) or head[WEBP[0] : WEBP[0] + 4] == WEBP[1]:
         _check_pixels(upload)

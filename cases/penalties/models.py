@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from enforcement.jobs import ClaimedJob
 from enforcement.orgs.scoping import RestrictedQuerySet
 
 # Typed text that a document prints (facts, reasons) is bounded: a few pages at most (issue 9 item 5).
@@ -754,3 +755,69 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class EvidenceUpload(ClaimedJob):
+    """A piece of evidence on its way in: a resumable upload in chunks (cases/penalties/evidence.py says how).
+
+    The chunks are stored as objects of the default storage (``chunks/<uid>/<offset>``), so that whichever web
+    machine takes the next chunk, and whichever worker assembles them, sees the ones before. ``received`` is the
+    offset the next chunk must start at (what a client asks for after a dropped connection). Once every byte has
+    arrived the upload is queued; a worker assembles the file, takes its SHA-256 and stores it as ``evidence``.
+    Private to its owner; abandoned ones are swept (``expires_at``).
+    """
+
+    class Status(models.TextChoices):
+        RECEIVING = "receiving", _("上传中")
+        QUEUED = "queued", _("待合并")
+        RUNNING = "running", _("合并中")
+        COMPLETE = "complete", _("已完成")
+        FAILED = "failed", _("失败")
+
+    uid = models.UUIDField(_("上传标识"), default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        PenaltyCase, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="evidence_uploads"
+    )
+    record = models.ForeignKey(
+        StepRecord, verbose_name=_("环节记录"), on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("证据类型"), max_length=10, choices=Evidence.Kind.choices)
+    title = models.CharField(_("证据名称"), max_length=200)
+    description = models.TextField(_("证明内容"), max_length=1000, blank=True)
+    collected_on = models.DateField(_("取证日期"))
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.BigIntegerField(_("文件大小（字节）"))
+    received = models.BigIntegerField(_("已接收（字节）"), default=0)
+    # The offsets of the stored chunks, in order: the assembly reads them one after the other.
+    chunks = models.JSONField(_("分片"), default=list, blank=True)
+    expected_sha256 = models.CharField(_("客户端SHA-256"), max_length=64, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVING)
+    error = models.TextField(_("错误"), blank=True)
+    evidence = models.OneToOneField(
+        Evidence, verbose_name=_("证据"), on_delete=models.SET_NULL, related_name="upload", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
+    started_at = models.DateTimeField(_("开始合并时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证据上传")
+        verbose_name_plural = _("证据上传")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received__gte=0) & Q(received__lte=models.F("size")),
+                name="%(app_label)s_%(class)s_received_within_size",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.original_name} {self.received}/{self.size}"
+
+    @property
+    def chunk_prefix(self):
+        return f"chunks/{self.uid.hex}"

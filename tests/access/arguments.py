@@ -17,7 +17,7 @@ import re
 from django.urls import reverse
 
 from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPhoto, ReInspectionVisit
-from cases.penalties.models import PenaltyCase
+from cases.penalties.models import Evidence, PenaltyCase
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
 from enforcement.notifications.models import Notification
@@ -99,10 +99,11 @@ PK_OF = {
         "cases:inspection_reinspect",
     ],
     PendingPhoto: ["cases:pending_photo"],
-    PenaltyCase: ["cases:penalty_detail"],
+    PenaltyCase: ["cases:penalty_detail", "cases:penalty_evidence", "cases:penalty_case_file"],
     ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
+    Evidence: ["cases:penalty_evidence_file", "cases:penalty_evidence_delete"],
     MonthlyProgress: ["supervision:progress_detail", "supervision:progress_document", "supervision:progress_confirm"],
     GuidanceSchedule: ["supervision:guidance_schedule_delete"],
     GuidanceVisit: [
@@ -188,6 +189,7 @@ def filter_probe(world):
         "enterprise": world.pk(Enterprise),
         "inspection": world.pk(Inspection),
         "hazard": world.pk(Hazard),
+        "case": world.pk(PenaltyCase),
         "q": "东城",
         "year": world.sample[GuidanceVisit].visit_date.year,
         "month": progress.month.strftime("%Y-%m"),

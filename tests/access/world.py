@@ -98,7 +98,7 @@ def _penalty_cases(world):
     case = build_case(world.base, PenaltyCase.State.REVIEWING)
     PenaltyCase.objects.filter(pk=case.pk).update(cause=f"{MARKER}未按规定培训案", facts=f"{MARKER}新员工未经培训上岗")
     open_case(world.base, user=world.people.county_b_officer, parties=("person",), cause="西山未设警示标志案")
-    world.add(PenaltyCase.objects.get(pk=case.pk))
+    world.add(PenaltyCase.objects.get(pk=case.pk), case.deadlines.order_by("id").first())  # the API's board
 
 
 def build_walk_world() -> WalkWorld:
@@ -230,9 +230,52 @@ def build_walk_world() -> WalkWorld:
     )
     world.add(Notification.objects.get(recipient=officers[0]))
     _penalty_cases(world)
+    # The case file (案卷) is assembled from the documents as rendered, before the stand-ins replace them.
+    _penalty_evidence(world, officers[0], legal)
     _stand_in_pdfs()
     world.add(IssuedDocument.objects.filter(organisation=a).order_by("id").first())
     # R-53: the social supervisor sees the inspected enterprise, shared with them, and nothing else of county A.
     assign_perm("enterprises.view_enterprise", people.social_supervisor, world.shared_enterprise)
     CertificateFactory(holder=legal)  # county A's legal head also enforces (a third certified officer)
     return world
+
+
+def _penalty_evidence(world, officer, legal):
+    """County A's penalty case (the one already built, if any) with a piece of evidence, an upload in progress
+    (private to its officer) and its case file (案卷)."""
+    from cases.penalties import casefile
+    from cases.penalties import evidence as evidence_store
+    from cases.penalties.models import Evidence, PenaltyCase
+
+    today = timezone.localdate()
+    case = world.sample.get(PenaltyCase) or PenaltyCase.objects.create(
+        organisation=world.base.orgs.county_a,
+        cause=f"{MARKER}未按规定开展安全培训",
+        source=PenaltyCase.Source.INSPECTION,
+        created_by=officer,
+    )
+    evidence = Evidence(
+        case=case,
+        step=case.state,
+        kind=Evidence.Kind.DOCUMENT,
+        title=f"{MARKER}培训记录复印件",
+        collected_on=today,
+        original_name=f"{MARKER}培训记录.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        uploaded_by=officer,
+    )
+    evidence.file.save("evidence.pdf", ContentFile(PDF), save=False)
+    evidence.save()
+    upload = evidence_store.start_upload(
+        officer,
+        case.pk,
+        kind="video",
+        filename=f"{MARKER}执法记录仪.mp4",
+        size=4096,
+        title=f"{MARKER}现场录像",
+        collected_on=today,
+    )
+    casefile.build_case_file(case, legal)
+    world.add(case, evidence, upload)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.api.conftest import api  # noqa: F401 - the API client fixture, for the API tests here
+
 
 @pytest.fixture
 def people(world):

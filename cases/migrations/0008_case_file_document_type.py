@@ -1,0 +1,30 @@
+"""The document type of the case file (案卷（首页）, 应急案): its number is the 案卷号 on the cover, its PDF the
+whole file (cases/penalties/casefile.py)."""
+
+from django.db import migrations
+
+
+def add_type(apps, schema_editor):
+    DocumentType = apps.get_model("documents", "DocumentType")
+    DocumentType.objects.get_or_create(
+        key="case_file_cover",
+        defaults={
+            "name": "案卷（首页）",
+            "type_code": "应急案",
+            "template": "documents/penalties/case_file_cover.html",
+        },
+    )
+
+
+def remove_type(apps, schema_editor):
+    DocumentType = apps.get_model("documents", "DocumentType")
+    DocumentType.objects.filter(key="case_file_cover", documents__isnull=True).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0007_evidence_uploads"),
+        ("documents", "0004_versions_and_voids"),
+    ]
+
+    operations = [migrations.RunPython(add_type, remove_type)]
