@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from cases.penalties import tasks
 from cases.penalties.models import Deadline, PenaltyCase
@@ -27,7 +28,7 @@ def test_a_missed_deadline_is_marked_and_its_people_told(world):
     leader and legal section
     WHEN the daily job runs
     THEN the deadline is marked overdue today, and its officer, the leader and the legal section are told once
-    each, with the days overdue, the article; nobody outside county A is told."""
+    each, with the days overdue, the article and a link to the case page; nobody outside county A is told."""
     leader, legal = county_a_supervisors(world)
     case, deadline = case_with_deadline(world, due_in=-1)
 
@@ -44,6 +45,7 @@ def test_a_missed_deadline_is_marked_and_its_people_told(world):
     assert "行政处罚法 第60条" in note.body
     assert note.day == today() and note.organisation == world.orgs.county_a
     assert note.key == f"penalties.deadline:{deadline.pk}:overdue"
+    assert note.url == reverse("cases:penalty_detail", kwargs={"pk": case.pk})
 
 
 def test_a_case_past_its_decision_limit_through_the_services(world):
