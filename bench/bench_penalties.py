@@ -44,13 +44,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _city import bench_city_spec
 from _db import throwaway_database
 
 LIST_TARGET_MS = 150.0
 BOARD_TARGET_MS = 300.0
 FULL_SIZE = 100_000
-COUNTIES = ["东城区", "西城区", "南湖区", "北岭区", "临江县", "平川县", "青石县", "白河县", "松山县", "金沙县"]
-TOWNSHIPS = ["城关镇", "东关街道", "河西镇", "柳庄乡", "新店镇"]
 ENTERPRISES = 20_000
 
 # The procedure's stages in order, each with the step records a case has once it got there.
@@ -148,16 +147,7 @@ def build_city(enterprises, batch_size):
     from enforcement.enterprises.models import Enterprise, Sector
     from enforcement.web import demo
 
-    spec = demo.CitySpec(
-        province="沧澜省",
-        province_short="澜",
-        city="河川市",
-        city_short="川",
-        counties=[
-            demo.CountySpec(name, f"county{i:02d}", f"9901{i:02d}", demo._t(TOWNSHIPS, {"城关镇"}))
-            for i, name in enumerate(COUNTIES, start=1)
-        ],
-    )
+    spec = bench_city_spec(zone="")
     built = demo.build_organisations(spec)
     generator = demo.EnterpriseGenerator(
         built.city, built.territories, Sector.objects.order_by("sort_order"), seed=1, unique_names=False
