@@ -5,6 +5,7 @@ models.py      the case, parties, violations, step records, history, deadlines, 
 signals.py     every transition becomes a CaseEvent
 services.py    every state change (one transaction, row lock, gates, audit, documents, deadlines)
 gates.py       the legal gates, each refusing with the article it implements
+kinds.py       the penalty kinds and their severity order (第45条: no heavier decision than notified)
 deadlines.py   which deadline each step starts, computed through enforcement.workdays
 steps.py       the fields of each kind of step record (forms)
 documents/     the document sources of every step (context builders) and the case file

@@ -10,6 +10,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.penalties.models import Deadline, Instalment
 from enforcement.rules.keys import RuleKey
@@ -61,8 +62,61 @@ def start(case, kind, *, started_on, count, unit, article, start_event, party=No
     return deadline
 
 
-def start_from_rule(case, kind, key, *, started_on, unit, start_event, party=None, backwards=False, on=None):
-    value = rule_value(key, on or started_on, case.organisation)
+# The deadlines whose count is a legal rule: kind → (rule key, unit, start event, backwards).
+RULED = {
+    # 行政处罚法 第60条: decide within 90 calendar days of 立案, unless the sector rule says otherwise.
+    Kind.DECISION: (RuleKey.DECISION_LIMIT_DAYS, Unit.CALENDAR_DAYS, gettext_lazy("立案"), False),
+    # 行政处罚法 第56条: the disposal decision within 7 working days of 先行登记保存.
+    Kind.PRESERVATION_DISPOSAL: (
+        RuleKey.PRESERVATION_DISPOSAL_WORKING_DAYS,
+        Unit.WORKING_DAYS,
+        gettext_lazy("先行登记保存"),
+        False,
+    ),
+    # 行政处罚法 第44、45条: the statement window (configuration: the 2021 law sets none).
+    Kind.STATEMENT: (
+        RuleKey.STATEMENT_WINDOW_WORKING_DAYS,
+        Unit.WORKING_DAYS,
+        gettext_lazy("行政处罚告知书送达"),
+        False,
+    ),
+    # 行政处罚法 第64条第1项: a hearing is asked for within 5 working days of the notice.
+    Kind.HEARING_REQUEST: (
+        RuleKey.HEARING_REQUEST_WORKING_DAYS,
+        Unit.WORKING_DAYS,
+        gettext_lazy("听证告知书送达"),
+        False,
+    ),
+    # 行政处罚法 第64条第2项: the hearing notice at least 7 working days before the hearing (counted back).
+    Kind.HEARING_NOTICE: (
+        RuleKey.HEARING_NOTICE_WORKING_DAYS,
+        Unit.WORKING_DAYS,
+        gettext_lazy("听证会举行日（倒算）"),
+        True,
+    ),
+    # 行政处罚法 第61条: a decision not handed over on the spot reaches the party within 7 working days.
+    Kind.ABSENT_DELIVERY: (
+        RuleKey.ABSENT_DELIVERY_WORKING_DAYS,
+        Unit.WORKING_DAYS,
+        gettext_lazy("作出处罚决定"),
+        False,
+    ),
+    # 行政处罚法 第67条: the fine is paid within 15 calendar days of receiving the decision.
+    Kind.PAYMENT: (RuleKey.PAYMENT_DAYS, Unit.CALENDAR_DAYS, gettext_lazy("处罚决定书送达"), False),
+}
+
+
+def due_by_rule(case, kind, started_on):
+    """The due day of a ruled deadline of ``kind`` started on ``started_on``, without storing it."""
+    key, unit, _event, backwards = RULED[kind]
+    value = rule_value(key, started_on, case.organisation)
+    return due(started_on, value.as_int(), unit, backwards).day
+
+
+def start_from_rule(case, kind, started_on, party=None):
+    """A new deadline of ``kind`` whose count is the rule in force on ``started_on`` for the case's organisation."""
+    key, unit, event, backwards = RULED[kind]
+    value = rule_value(key, started_on, case.organisation)
     return start(
         case,
         kind,
@@ -70,7 +124,7 @@ def start_from_rule(case, kind, key, *, started_on, unit, start_event, party=Non
         count=value.as_int(),
         unit=unit,
         article=value.article,
-        start_event=start_event,
+        start_event=str(event),
         party=party,
         backwards=backwards,
         source=rule_source(value),
@@ -98,15 +152,7 @@ def meet(case, kind, on, party=None):
 
 
 def on_filed(case):
-    """行政处罚法 第60条: decide within 90 calendar days of 立案, unless the sector rule says otherwise (rules)."""
-    return start_from_rule(
-        case,
-        Kind.DECISION,
-        RuleKey.DECISION_LIMIT_DAYS,
-        started_on=case.filed_on,
-        unit=Unit.CALENDAR_DAYS,
-        start_event=_("立案"),
-    )
+    return start_from_rule(case, Kind.DECISION, case.filed_on)
 
 
 def on_extended(case, total_days, article, source):
@@ -124,16 +170,7 @@ def on_extended(case, total_days, article, source):
 
 
 def on_preservation(record):
-    """行政处罚法 第56条: the disposal decision within 7 working days of 先行登记保存."""
-    return start_from_rule(
-        record.case,
-        Kind.PRESERVATION_DISPOSAL,
-        RuleKey.PRESERVATION_DISPOSAL_WORKING_DAYS,
-        started_on=record.occurred_on,
-        unit=Unit.WORKING_DAYS,
-        start_event=_("先行登记保存"),
-        party=record.party,
-    )
+    return start_from_rule(record.case, Kind.PRESERVATION_DISPOSAL, record.occurred_on, record.party)
 
 
 def meet_preservation(preserved, on):
@@ -145,86 +182,35 @@ def meet_preservation(preserved, on):
 
 def statement_due(party):
     """The last day of the party's 陈述申辩 window (行政处罚法 第44、45条; count from the rules)."""
-    value = rule_value(RuleKey.STATEMENT_WINDOW_WORKING_DAYS, party.notice_served_on, party.case.organisation)
-    return due(party.notice_served_on, value.as_int(), Unit.WORKING_DAYS).day
+    return due_by_rule(party.case, Kind.STATEMENT, party.notice_served_on)
 
 
 def hearing_request_due(party):
     """行政处罚法 第64条第1项: a hearing is asked for within 5 working days of the notice."""
-    value = rule_value(RuleKey.HEARING_REQUEST_WORKING_DAYS, party.notice_served_on, party.case.organisation)
-    return due(party.notice_served_on, value.as_int(), Unit.WORKING_DAYS).day
+    return due_by_rule(party.case, Kind.HEARING_REQUEST, party.notice_served_on)
 
 
 def on_notice_served(party, hearing):
     """The notice reached the party: its statement window and, where a hearing applies, its request window."""
-    rows = [
-        start_from_rule(
-            party.case,
-            Kind.STATEMENT,
-            RuleKey.STATEMENT_WINDOW_WORKING_DAYS,
-            started_on=party.notice_served_on,
-            unit=Unit.WORKING_DAYS,
-            start_event=_("行政处罚告知书送达"),
-            party=party,
-        )
-    ]
-    if hearing:
-        rows.append(
-            start_from_rule(
-                party.case,
-                Kind.HEARING_REQUEST,
-                RuleKey.HEARING_REQUEST_WORKING_DAYS,
-                started_on=party.notice_served_on,
-                unit=Unit.WORKING_DAYS,
-                start_event=_("听证告知书送达"),
-                party=party,
-            )
-        )
-    return rows
+    kinds = (Kind.STATEMENT, Kind.HEARING_REQUEST) if hearing else (Kind.STATEMENT,)
+    return [start_from_rule(party.case, kind, party.notice_served_on, party) for kind in kinds]
 
 
 def latest_hearing_notice_day(case, hearing_on):
     """行政处罚法 第64条第2项: the hearing notice reaches the party at least 7 working days before the hearing."""
-    value = rule_value(RuleKey.HEARING_NOTICE_WORKING_DAYS, hearing_on, case.organisation)
-    return due(hearing_on, value.as_int(), Unit.WORKING_DAYS, backwards=True).day
+    return due_by_rule(case, Kind.HEARING_NOTICE, hearing_on)
 
 
 def on_hearing_scheduled(case, hearing_on):
-    return start_from_rule(
-        case,
-        Kind.HEARING_NOTICE,
-        RuleKey.HEARING_NOTICE_WORKING_DAYS,
-        started_on=hearing_on,
-        unit=Unit.WORKING_DAYS,
-        start_event=_("听证会举行日（倒算）"),
-        backwards=True,
-    )
+    return start_from_rule(case, Kind.HEARING_NOTICE, hearing_on)
 
 
 def on_decided(party):
-    """行政处罚法 第61条: a decision not handed over on the spot reaches the party within 7 working days."""
-    return start_from_rule(
-        party.case,
-        Kind.ABSENT_DELIVERY,
-        RuleKey.ABSENT_DELIVERY_WORKING_DAYS,
-        started_on=party.decided_on,
-        unit=Unit.WORKING_DAYS,
-        start_event=_("作出处罚决定"),
-        party=party,
-    )
+    return start_from_rule(party.case, Kind.ABSENT_DELIVERY, party.decided_on, party)
 
 
 def on_decision_served(party):
-    """行政处罚法 第67条: the fine is paid within 15 calendar days of receiving the decision."""
-    return start_from_rule(
-        party.case,
-        Kind.PAYMENT,
-        RuleKey.PAYMENT_DAYS,
-        started_on=party.decision_served_on,
-        unit=Unit.CALENDAR_DAYS,
-        start_event=_("处罚决定书送达"),
-        party=party,
-    )
+    return start_from_rule(party.case, Kind.PAYMENT, party.decision_served_on, party)
 
 
 def on_payment_plan(party, record, instalments):
@@ -260,44 +246,50 @@ def periods_end(party):
     return max(review, suit)
 
 
+def _court_earliest(party, reminder_served_on):
+    """(start, count, unit, article, start event) of the earliest day to apply to the court: 10 working days after
+    the reminder was served (行政强制法 第54条), but not before the review and suit periods ended (第53条)."""
+    after_reminder = (
+        reminder_served_on,
+        REMINDER_WORKING_DAYS,
+        Unit.WORKING_DAYS,
+        _("行政强制法 第54条"),
+        _("催告书送达"),
+    )
+    after_periods = (periods_end(party), 1, Unit.CALENDAR_DAYS, _("行政强制法 第53条"), _("复议、诉讼期限届满"))
+    return max((after_reminder, after_periods), key=lambda parts: due(parts[0], parts[1], parts[2]).day)
+
+
 def court_window(party, reminder_served_on):
     """(earliest, latest) day to apply to the court (行政强制法 第53、54条)."""
-    end = periods_end(party)
-    earliest = max(due(reminder_served_on, REMINDER_WORKING_DAYS, Unit.WORKING_DAYS).day, end + datetime.timedelta(1))
-    latest = due(end, COURT_MONTHS, Unit.MONTHS).day
-    return earliest, latest
+    started_on, count, unit, _article, _event = _court_earliest(party, reminder_served_on)
+    latest = due(periods_end(party), COURT_MONTHS, Unit.MONTHS).day
+    return due(started_on, count, unit).day, latest
 
 
 def on_reminder_served(party, served_on):
-    earliest, _latest = court_window(party, served_on)
-    end = periods_end(party)
-    rows = [
-        start(
-            party.case,
-            Kind.COURT_EARLIEST,
-            started_on=served_on,
-            count=REMINDER_WORKING_DAYS,
-            unit=Unit.WORKING_DAYS,
-            article=_("行政强制法 第54条"),
-            start_event=_("催告书送达"),
-            party=party,
-        ),
-        start(
-            party.case,
-            Kind.COURT_LATEST,
-            started_on=end,
-            count=COURT_MONTHS,
-            unit=Unit.MONTHS,
-            article=_("行政强制法 第53条"),
-            start_event=_("复议、诉讼期限届满"),
-            party=party,
-        ),
-    ]
-    if rows[0].due_on < earliest:
-        # The review/suit periods end later than 10 working days after the reminder: apply after they end.
-        rows[0].due_on = earliest
-        rows[0].save(update_fields=["due_on"])
-    return rows
+    started_on, count, unit, article, event = _court_earliest(party, served_on)
+    earliest = start(
+        party.case,
+        Kind.COURT_EARLIEST,
+        started_on=started_on,
+        count=count,
+        unit=unit,
+        article=article,
+        start_event=event,
+        party=party,
+    )
+    latest = start(
+        party.case,
+        Kind.COURT_LATEST,
+        started_on=periods_end(party),
+        count=COURT_MONTHS,
+        unit=Unit.MONTHS,
+        article=_("行政强制法 第53条"),
+        start_event=_("复议、诉讼期限届满"),
+        party=party,
+    )
+    return [earliest, latest]
 
 
 # ---- 加处罚款 -------------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record as audit
 from enforcement.documents import sources
 from enforcement.documents.models import IssuedDocument
+from enforcement.orgs.scoping import ensure_in_scope
 
 State = PenaltyCase.State
 Kind = StepRecord.Kind
@@ -222,7 +223,8 @@ def _reissue_or_issue(user, doc_key, source, current_id, reason):
     if current_id is not None:
         current = IssuedDocument.objects.filter(pk=current_id, status=IssuedDocument.Status.ISSUED).first()
         if current is not None:
-            return sources.reissue(user, current.pk, reason)
+            # A document whose content did not change (the hearing rights of an unchanged amount) stays as it is.
+            return sources.reissue(user, current.pk, reason) if sources.is_stale(user, current) else current
     return sources.issue_for(user, doc_key, source.pk)
 
 
@@ -263,6 +265,20 @@ def _record(user, case, kind, *, data, occurred_on, officers=(), party=None, out
     )
     if issue:
         _issue_for_record(user, record)
+    return record
+
+
+def _approval(user, case, kind, approved, opinion, refused, occurred_on=None):
+    """The leader's opinion written on the step's 审批表 (立案, 案件处理, 结案), audited."""
+    record = _latest(case, kind)
+    if record is None:
+        raise ValidationError(_("尚无待审批的记录。"))
+    before = record.outcome
+    record.outcome = Outcome.APPROVED if approved else refused
+    record.occurred_on = occurred_on or record.occurred_on
+    record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
+    record.save(update_fields=["outcome", "occurred_on", "data"])
+    audit(user, AuditEvent.Action.UPDATE, record, {"outcome": [before, record.outcome]}, case.organisation_id)
     return record
 
 
@@ -381,6 +397,7 @@ def open_case(
             _new_party(case, dict(fields))
         case.review_required = gates.review_needed(case, today)
         case.save(update_fields=["review_required"])
+        ensure_in_scope(user, case, "view")
         audit(user, AuditEvent.Action.CREATE, case, {"cause": [None, case.cause], "state": [None, case.state]})
         if not case.is_summary:
             _record(user, case, Kind.FILING, data={}, occurred_on=today, officers=team, issue=False)
@@ -445,11 +462,7 @@ def approve_filing(user, case_id, *, approved: bool, opinion="", filed_on=None) 
         if case.is_summary:
             raise ValidationError(_("简易程序案件当场作出决定，无需立案审批。"))
         filed_on = _today_or(filed_on, "filed_on")
-        record = _latest(case, Kind.FILING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
-        record.occurred_on = filed_on
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "occurred_on", "data"])
+        record = _approval(user, case, Kind.FILING, approved, opinion, Outcome.REJECTED, occurred_on=filed_on)
         if approved:
             if not case.officers.exists():
                 raise ValidationError({"officers": _("行政处罚法 第42条：立案前请指定不少于两名执法人员承办。")})
@@ -505,7 +518,7 @@ def _preservation_of(case, data):
         return None
     preserved = StepRecord.objects.filter(case=case, kind=Kind.PRESERVATION, pk=getattr(pk, "pk", pk)).first()
     if preserved is None:
-        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案。")})
+        raise ValidationError({"preservation": _("所选先行登记保存记录不属于本案件。")})
     return preserved
 
 
@@ -601,10 +614,7 @@ def approve_handling(user, case_id, *, approved, opinion="") -> PenaltyCase:
     with transaction.atomic():
         case = _locked_case(user, case_id, APPROVE)
         _in_state(case, State.HANDLING, what=_("审批案件处理意见"))
-        record = _latest(case, Kind.HANDLING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.RETURNED
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "data"])
+        record = _approval(user, case, Kind.HANDLING, approved, opinion, Outcome.RETURNED)
         if approved:
             _decide_requirements(user, case)
             _transition(user, case, "approve_handling", opinion, record)
@@ -703,10 +713,11 @@ def _document_of_case(case, party, document_id):
     step_keys = {f"cases.steprecord:{pk}" for pk in StepRecord.objects.filter(case=case).values_list("pk", flat=True)}
     if (
         document is None
+        or document.status != IssuedDocument.Status.ISSUED
         or document.organisation_id != case.organisation_id
         or (document.source_key not in keys | step_keys and document.pk not in (party.notice_id, party.decision_id))
     ):
-        raise ValidationError({"document_id": _("所选文书不属于本案。")})
+        raise ValidationError({"document_id": _("所选文书不属于本案，或已被更正、作废。")})
     return document
 
 
@@ -886,7 +897,7 @@ def schedule_hearing(user, case_id, *, hearing_on, place, chair_id, data, notifi
             user,
             case,
             Kind.HEARING_NOTICE,
-            data={**dict(data or {}), "hearing_on": hearing_on, "place": place, "chair": chair.pk},
+            data={**dict(data or {}), "hearing_on": hearing_on, "place": place, "chair_id": chair.pk},
             occurred_on=notified_on,
         )
         deadline = deadlines.on_hearing_scheduled(case, hearing_on)
@@ -973,6 +984,9 @@ def _decided(user, case, party, doc_key, decided_on, *, kinds=(), fine=None, con
     document = _issue(user, doc_key, party.pk)
     if document is not None:
         _save(user, party, _set(party, decision=document), case.organisation_id, fields=["decision"])
+    # The party's windows close with the decision (they ran out, or were waived): no longer open on any board.
+    for kind in (DK.STATEMENT, DK.HEARING_REQUEST):
+        deadlines.meet(case, kind, decided_on, party)
     if not case.is_summary:
         deadlines.on_decided(party)
     _all_decided(user, case, decided_on, transition)
@@ -1271,10 +1285,7 @@ def approve_closing(user, case_id, *, approved, opinion="") -> PenaltyCase:
     with transaction.atomic():
         case = _locked_case(user, case_id, APPROVE)
         _in_state(case, State.CLOSING, what=_("审批结案"))
-        record = _latest(case, Kind.CLOSING)
-        record.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
-        record.data = {**record.data, "opinion": opinion, "approver": user.get_full_name() or user.username}
-        record.save(update_fields=["outcome", "data"])
+        record = _approval(user, case, Kind.CLOSING, approved, opinion, Outcome.REJECTED)
         if approved:
             gates.closing_ready(case)
             _save(user, case, _set(case, closed_on=timezone.localdate()), case.organisation_id)

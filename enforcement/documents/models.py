@@ -177,7 +177,18 @@ class IssuedDocument(models.Model):
         permissions = [("void_issueddocument", _("作废本单位签发的文书"))]
 
     def __str__(self):
-        return f"{self.title} {self.number}" + (f"（第{self.version}版）" if self.version > 1 else "")
+        return f"{self.title} {self.display_number}" + (f"（第{self.version}版）" if self.version > 1 else "")
+
+    @property
+    def display_number(self):
+        """The number, or for an unnumbered record (询问笔录: its type's number pattern is empty) what lists and
+        links show instead: its serial of the year, so that two such records are told apart."""
+        return self.number or _("无文号（%(year)s年第%(serial)s份）") % {"year": self.year, "serial": self.serial}
+
+    @property
+    def file_stem(self):
+        """The PDF's download name without the extension: the number, or the title of an unnumbered record."""
+        return self.number or f"{self.title}（{self.year}-{self.serial}）"
 
     @property
     def is_current(self):

@@ -229,7 +229,7 @@ def pdf_response(request, document):
             document.refresh_from_db()
         if not document.voided_pdf:
             return _pending(request, document)
-        name = f"{document.number}（作废）.pdf"
+        name = f"{document.file_stem}（作废）.pdf"
         downloaded(request, document, _("文书PDF"), name)
         return serve_scoped_file(document.voided_pdf, download_name=name)
     if document.render_status != IssuedDocument.RenderStatus.RENDERED and _resume(document):
@@ -237,7 +237,7 @@ def pdf_response(request, document):
     if document.render_status != IssuedDocument.RenderStatus.RENDERED or not document.pdf:
         return _pending(request, document)
     suffix = f"（第{document.version}版）" if document.version > 1 else ""
-    name = f"{document.number}{suffix}.pdf"
+    name = f"{document.file_stem}{suffix}.pdf"
     downloaded(request, document, _("文书PDF"), name)
     return serve_scoped_file(document.pdf, download_name=name)
 

@@ -380,7 +380,8 @@ LONG_SIZES = {
 }
 
 # The penalty documents' samples live beside their tests (tests/penalties/samples_*.py).
-from tests.penalties import samples_investigation  # noqa: E402
+from tests.penalties import samples_decision, samples_investigation  # noqa: E402
 
-SAMPLES.update(samples_investigation.SAMPLES)
-LONG_SIZES.update(samples_investigation.LONG_SIZES)
+for _module in (samples_investigation, samples_decision):
+    SAMPLES.update(_module.SAMPLES)
+    LONG_SIZES.update(_module.LONG_SIZES)

@@ -132,9 +132,11 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
         occurred_on=start + DAY,
         officers=team,
     )
-    services.end_investigation(officer, case.pk, data=step_data("report"), occurred_on=start + 2 * DAY)
     for party in case.parties.all():
         add_violation(officer, party)
+    # The report states the violations found (with their articles); the penalties are proposed after it.
+    services.end_investigation(officer, case.pk, data=step_data("report"), occurred_on=start + 2 * DAY)
+    for party in case.parties.all():
         services.propose_penalty(officer, party.pk, kinds=["fine"], fine=_fine_of(party, hearing), text="罚款")
     if reached():
         return _fresh(case)

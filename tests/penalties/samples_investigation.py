@@ -376,7 +376,7 @@ def investigation_report(size):
         context,
         closing=("承办人（签名）：王建国", cn_date(context["occurred_on"])),
         unbroken=[cn_date(context["occurred_on"])],
-        required=[context["doc"].number, "第九十七条第（三）项", "第二十八条第一款", "罚款人民币30000元", "钱立新"],
+        required=[context["doc"].number, "第九十七条第（三）项", "第二十八条第一款", "建议依法给予行政处罚", "钱立新"],
         long_pages=(2, 5),
     )
 
@@ -450,44 +450,54 @@ def collective_discussion(size):
     )
 
 
-def case_extension(size):
-    occurred = -5
+def _approval_sample(key, code, occurred, size, handler, *, label, data, unbroken, required, **extra):
+    """An approval form whose 承办人 box holds ``handler`` (grown with the size), under the box's ``label``."""
     approvals = _approvals(occurred, size)
-    approvals["handler"]["opinion"] = _long("案情复杂，需进一步调查取证", size, "理由")
+    approvals["handler"]["opinion"] = _long(handler, size, label[:2])
+    opinion_key = "reason" if key == "case_extension" else "execution"
     context = _base(
-        f"（东）应急案延〔{base._year()}〕1号",
+        f"（东）{code}〔{base._year()}〕1号",
         size,
         occurred,
-        data={"days": 120, "reason": approvals["handler"]["opinion"], "approver_level": "head"},
-        deadline={"original": _days(50), "extended": _days(80), "warning": ""},
+        data={**data, opinion_key: approvals["handler"]["opinion"]},
+        **extra,
         **approvals,
     )
     return base.Sample(
-        "documents/penalties/case_extension.html",
+        f"documents/penalties/{key}.html",
         context,
-        closing=("案件延期理由", "审批人（签名）：赵局长"),
+        closing=(label, "审批人（签名）：赵局长"),
+        unbroken=unbroken,
+        required=[context["doc"].number, *required],
+    )
+
+
+def case_extension(size):
+    return _approval_sample(
+        "case_extension",
+        "应急案延",
+        -5,
+        size,
+        "案情复杂，需进一步调查取证",
+        label="案件延期理由",
+        data={"days": 120, "approver_level": "head"},
+        deadline={"original": _days(50), "extended": _days(80), "warning": ""},
         unbroken=[cn_date(_days(50)), cn_date(_days(80))],
-        required=[context["doc"].number, "自立案之日起120日", "延长至"],
+        required=["自立案之日起120日", "延长至"],
     )
 
 
 def case_closing(size):
-    occurred = -1
-    approvals = _approvals(occurred, size)
-    approvals["handler"]["opinion"] = _long("当事人已于规定期限内缴纳全部罚款", size, "执行")
-    context = _base(
-        f"（东）应急结〔{base._year()}〕1号",
+    return _approval_sample(
+        "case_closing",
+        "应急结",
+        -1,
         size,
-        occurred,
-        data={"result": "对当事人分别作出行政处罚决定。", "execution": approvals["handler"]["opinion"]},
-        **approvals,
-    )
-    return base.Sample(
-        "documents/penalties/case_closing.html",
-        context,
-        closing=("执行情况", "审批人（签名）：赵局长"),
+        "当事人已于规定期限内缴纳全部罚款",
+        label="执行情况",
+        data={"result": "对当事人分别作出行政处罚决定。"},
         unbroken=[cn_date(_days(-3))],
-        required=[context["doc"].number, f"（东）应急罚〔{base._year()}〕7号", "执行完毕"],
+        required=[f"（东）应急罚〔{base._year()}〕7号", "执行完毕"],
     )
 
 

@@ -17,7 +17,8 @@ def decision_step_data(kind, on, pk, clerk):
             "content": "当事人称已安排补训，请求从轻处罚。",
         },
         "hearing_notice": {
-            **panel,
+            "chair_id": pk,
+            "clerk": clerk,
             "hearing_on": (on + datetime.timedelta(days=14)).isoformat(),
             "hearing_time": "14:30",
             "place": "东城区应急管理局听证室",

@@ -203,7 +203,8 @@ def test_extension_supersedes_the_decision_deadline(world, people):
 @pytest.mark.clock(CLOCK_2026)
 def test_court_deadlines_follow_the_reminder(world, people):
     """GIVEN a decision served 2026-01-19 and a reminder served 2026-03-02 THEN court_earliest (10 working days,
-    行政强制法 第54条, but not before the suit period ends) and court_latest (3 months after, 第53条) are stored."""
+    行政强制法 第54条, but not before the suit period ends) and court_latest (3 months after, 第53条) are stored;
+    GIVEN a reminder served after the periods ended THEN the earliest day is 10 working days after it."""
     case = build_case(world, State.EXECUTING, start=D(2026, 1, 12))
     party = _unit(case)
     services.issue_reminder(
@@ -214,8 +215,25 @@ def test_court_deadlines_follow_the_reminder(world, people):
         served_on=D(2026, 3, 2),
     )
     earliest, latest = _row(case, Kind.COURT_EARLIEST, party), _row(case, Kind.COURT_LATEST, party)
-    assert (earliest.count, earliest.unit, earliest.due_on) == (10, "working_days", D(2026, 7, 21))
+    # The suit period (6 months from service) ends 2026-07-20, later than 10 working days after the reminder.
+    assert (earliest.started_on, earliest.count, earliest.unit, earliest.due_on) == (
+        D(2026, 7, 20),
+        1,
+        "calendar_days",
+        D(2026, 7, 21),
+    )
+    assert "第53条" in earliest.article
     assert (latest.count, latest.unit, latest.due_on) == (3, "months", D(2026, 10, 20))
+    services.issue_reminder(
+        people.county_a_officer,
+        party.pk,
+        data=step_data("reminder", on=D(2026, 9, 28)),
+        occurred_on=D(2026, 9, 28),
+        served_on=D(2026, 9, 28),
+    )
+    earliest = _row(case, Kind.COURT_EARLIEST, party)
+    # 10 working days from 2026-09-28 over 国庆: 09-29, 09-30, 10-08, 10-09, 10-10 (调休), 10-12 … 10-16.
+    assert (earliest.count, earliest.unit, earliest.due_on) == (10, "working_days", D(2026, 10, 16))
 
 
 def test_surcharge_is_three_percent_a_day_capped_at_the_fine(world, people):

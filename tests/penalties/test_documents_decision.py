@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.penalties import steps
 from cases.penalties.documents import decision as sources
@@ -133,6 +134,11 @@ def record(case, kind, data, party=None, days=-5, officers=()):
     return row
 
 
+def assert_printed(text, *expected):
+    missing = [item for item in expected if item not in text]
+    assert not missing, f"not printed: {missing}"
+
+
 def text_of(document):
     pdf, _ms = render_pdf(document.doc_type.template, {"doc": document, **document.context})
     if os.environ.get("DOCUMENT_DUMP_DIR"):  # for looking at the layout: pdftoppm -png -r 60
@@ -171,7 +177,8 @@ def test_notices_name_party_facts_both_articles_penalty_and_the_rights_with_thei
     assert unit.notice_id == unit_notice.pk
 
     text, _pdf = text_of(unit_notice)
-    for expected in (
+    assert_printed(
+        text,
         unit_notice.number,
         "行政处罚告知书",
         "东城机械厂：",
@@ -186,8 +193,7 @@ def test_notices_name_party_facts_both_articles_penalty_and_the_rights_with_thei
         "5个工作日内",
         "东城区应急管理局（印章）",
         cn_date(today()),
-    ):
-        assert expected in text, expected
+    )
     text, _pdf = text_of(person_notice)
     assert "钱立新：" in text and "你存在下列违法行为" in text and "贰万元整" in text
     text, _pdf = text_of(hearing)
@@ -214,7 +220,9 @@ def test_decision_states_every_content_of_article_59(world, case, settings):
     THEN it names the party and address (1), facts and evidence (2), penalty and both articles (3), payment within 15
     days at the bank with the 3 %/day surcharge of 第72条 (4), review in 60 days at the district government or suit in
     6 months at the district court (5), the agency, the decision date and the seal place (6)."""
-    settings.PENALTY_ISSUER_DETAILS = {"东城区应急管理局": {"bank": "河川农村商业银行东城支行", "account": "6228000011112222"}}
+    settings.PENALTY_ISSUER_DETAILS = {
+        "东城区应急管理局": {"bank": "河川农村商业银行东城支行", "account": "6228000011112222"}
+    }
     c, unit, person = case
     officer = world.people.county_a_officer
     _set_state(c, PenaltyCase.State.NOTIFIED)
@@ -223,9 +231,13 @@ def test_decision_states_every_content_of_article_59(world, case, settings):
     unit_decision = issue_for(officer, "penalty_decision", unit.pk)
     person_decision = issue_for(officer, "penalty_decision", person.pk)
     year = today().year
-    assert (unit_decision.number, person_decision.number) == (f"（东）应急罚〔{year}〕1号", f"（东）应急罚〔{year}〕2号")
+    assert (unit_decision.number, person_decision.number) == (
+        f"（东）应急罚〔{year}〕1号",
+        f"（东）应急罚〔{year}〕2号",
+    )
     text, _pdf = text_of(unit_decision)
-    for expected in (
+    assert_printed(
+        text,
         "行政处罚决定书（单位）",
         "被处罚单位：东城机械厂",
         "地址：东城区工业路8号",
@@ -244,8 +256,7 @@ def test_decision_states_every_content_of_article_59(world, case, settings):
         "申请人民法院强制执行",
         "东城区应急管理局（印章）",
         cn_date(D(-10)),
-    ):
-        assert expected in text, expected
+    )
     text, _pdf = text_of(person_decision)
     assert "行政处罚决定书（个人）" in text and "被处罚人：钱立新" in text and "410101198001011234" in text
     assert "一份交被处罚人" in text
@@ -267,14 +278,22 @@ def test_decision_refused_until_decided_and_no_penalty_has_its_own_document(worl
     document = issue_for(officer, "no_penalty_decision", person.pk)
     assert document.number == f"（东）应急不罚〔{today().year}〕1号"
     text, _pdf = text_of(document)
-    for expected in ("不予行政处罚决定书", "当事人：钱立新", "初次违法且危害后果轻微并及时改正", "第三十三条", "不予行政处罚", "60日内"):
-        assert expected in text, expected
+    assert_printed(
+        text,
+        "不予行政处罚决定书",
+        "当事人：钱立新",
+        "初次违法且危害后果轻微并及时改正",
+        "第三十三条",
+        "不予行政处罚",
+        "60日内",
+    )
 
 
 @pytest.mark.django_db
 def test_summary_decision_carries_officers_certificates_and_the_party_signature(world):
     """GIVEN a summary-procedure case (行政处罚法 第51–52条) with a warning decided on the spot
-    THEN its 当场处罚决定书 is numbered 应急罚当, names the officers with their certificates and is signed on the spot."""
+    THEN its 当场处罚决定书 is numbered 应急罚当, names the officers with their certificates and is signed on the
+    spot."""
     c, unit, _person = build_case(world, summary=True)
     officer = world.people.county_a_officer
     _set_state(c, PenaltyCase.State.DECIDED)
@@ -283,12 +302,18 @@ def test_summary_decision_carries_officers_certificates_and_the_party_signature(
     assert document.number == f"（东）应急罚当〔{today().year}〕1号"
     text, _pdf = text_of(document)
     cert = world.people.county_a_officer.certificates.first().number
-    for expected in ("行政（当场）处罚决定书（单位）", "第五十一条", "当场决定给予警告的行政处罚", cert, "当事人或者委托代理人（签名）"):
-        assert expected in text, expected
+    assert_printed(
+        text,
+        "行政（当场）处罚决定书（单位）",
+        "第五十一条",
+        "当场决定给予警告的行政处罚",
+        cert,
+        "当事人或者委托代理人（签名）",
+    )
     assert "罚款人民币" not in text
+    _general, unit2, _ = build_case(world)
+    decide(unit2)
     with pytest.raises(ValidationError, match="一般程序案件不出具当场处罚决定书"):
-        c2, unit2, _ = build_case(world)
-        decide(unit2)
         issue_for(officer, "summary_decision", unit2.pk)
 
 
@@ -318,35 +343,66 @@ def test_statement_and_hearing_records_notice_and_report(world, case):
     doc = issue_for(people.county_a_officer, "statement_record", statement.pk)
     assert doc.number == ""
     text, pdf = text_of(doc)
-    for expected in ("当事人陈述申辩笔录", "09:30至10:40", "钱立新（男）", "请求从轻处罚", "用户", "陈述申辩人（签名）"):
-        assert expected in text, expected
+    assert_printed(
+        text, "当事人陈述申辩笔录", "09:30至10:40", "钱立新（男）", "请求从轻处罚", "用户", "陈述申辩人（签名）"
+    )
     layout = PdfLayout(pdf)
     assert all("陈述申辩人（签名）" in footer for footer in layout.footers)
 
     panel = {"chair": people.city_legal.pk, "chair_position": "法制科科长", "clerk": people.nobody.pk}
+    notice_panel = {"chair_id": people.city_legal.pk, "chair_position": "法制科科长", "clerk": people.nobody.pk}
     notice = record(
         c,
         "hearing_notice",
-        {**panel, "hearing_on": D(10).isoformat(), "hearing_time": "14:30", "place": "局二楼听证室", "public": "1", "applicant": "东城机械厂"},
+        {
+            **notice_panel,
+            "hearing_on": D(25).isoformat(),
+            "hearing_time": "14:30",
+            "place": "局二楼听证室",
+            "public": "1",
+            "applicant": "东城机械厂",
+        },
     )
     doc = issue_for(people.county_a_officer, "hearing_notice", notice.pk)
     assert doc.number == f"（东）应急听通〔{today().year}〕1号"
     text, _pdf = text_of(doc)
-    for expected in ("东城机械厂：", cn_date(D(10)), "14:30", "公开举行听证会", "法制科科长", "申请回避", "第六十四条第（六）项"):
-        assert expected in text, expected
+    assert_printed(
+        text,
+        "东城机械厂：",
+        cn_date(D(25)),
+        "14:30",
+        "公开举行听证会",
+        "法制科科长",
+        "申请回避",
+        "第六十四条第（六）项",
+    )
 
     hearing = record(
         c,
         "hearing",
-        {**panel, "start_time": "14:30", "end_time": "16:00", "place": "局二楼听证室", "applicant": "东城机械厂", "content": "调查人员陈述违法事实。\n申请人进行申辩。"},
+        {
+            **panel,
+            "start_time": "14:30",
+            "end_time": "16:00",
+            "place": "局二楼听证室",
+            "applicant": "东城机械厂",
+            "content": "调查人员陈述违法事实。\n申请人进行申辩。",
+        },
         days=10,
     )
     doc = issue_for(people.county_a_officer, "hearing_record", hearing.pk)
     text, pdf = text_of(doc)
-    assert doc.number == "" and "听证笔录" in text and "申请人进行申辩" in text and "主持听证机关东城区应急管理局" in text
+    assert (
+        doc.number == "" and "听证笔录" in text and "申请人进行申辩" in text and "主持听证机关东城区应急管理局" in text
+    )
     assert all("申请听证人或者其委托代理人（签名）" in f for f in PdfLayout(pdf).footers)
 
-    report = record(c, "hearing_report", {**panel, "summary": "申请人对违法事实无异议。", "chair_opinion": "建议维持原拟处罚"}, days=11)
+    report = record(
+        c,
+        "hearing_report",
+        {**panel, "summary": "申请人对违法事实无异议。", "chair_opinion": "建议维持原拟处罚"},
+        days=11,
+    )
     doc = issue_for(people.county_a_officer, "hearing_report", report.pk)
     text, _pdf = text_of(doc)
     assert doc.number.startswith("（东）应急听报") and "建议维持原拟处罚。" in text and "负责人审核意见" in text
@@ -366,17 +422,26 @@ def test_one_delivery_receipt_per_case_reissued_as_rows_are_added(world, case):
     with pytest.raises(ValidationError, match="尚无送达记录"):
         issue_for(officer, "delivery_receipt", c.pk)
     common = {"case": c, "served_on": D(-8), "server_names": "王建国、李卫东", "recorded_by": officer}
-    Delivery.objects.create(party=unit, document=first, method="direct", place="东城机械厂办公室", recipient="钱立新", **common)
+    Delivery.objects.create(
+        party=unit, document=first, method="direct", place="东城机械厂办公室", recipient="钱立新", **common
+    )
     receipt = sources.issue_delivery_receipt(officer, c.pk)
     assert receipt.number == f"（东）应急回〔{today().year}〕1号" and receipt.version == 1
     assert sources.issue_delivery_receipt(officer, c.pk).pk == receipt.pk  # nothing new: same version
     Delivery.objects.create(
-        party=person, document=second, method="left", place="东城区建设路3号", recipient="钱立新", note="拒绝签收，见证人社区干部赵某", **common
+        party=person,
+        document=second,
+        method="left",
+        place="东城区建设路3号",
+        recipient="钱立新",
+        note="拒绝签收，见证人社区干部赵某",
+        **common,
     )
     again = sources.issue_delivery_receipt(officer, c.pk)
     assert (again.number, again.version) == (receipt.number, 2)
     text, _pdf = text_of(again)  # cell by cell, as drawn
-    for expected in (
+    assert_printed(
+        text,
         "文书送达回执",
         CAUSE,
         f"《行政处罚决定书》{first.number}受送达人：东城机械厂",
@@ -384,8 +449,7 @@ def test_one_delivery_receipt_per_case_reissued_as_rows_are_added(world, case):
         "直接送达",
         "留置送达（留置：拒绝签收，见证人社区干部赵某）",
         cn_date(D(-8)),
-    ):
-        assert expected in text, expected
+    )
     assert IssuedDocument.objects.filter(doc_type__key="delivery_receipt", status="issued").count() == 1
 
 
@@ -410,14 +474,24 @@ def test_execution_documents_plan_reminder_surcharge_court(world, case):
         Instalment.objects.create(party=unit, record=plan, number=n, due_on=D(days), amount=Decimal("15000"))
     doc = issue_for(officer, "payment_plan", plan.pk)
     text, _pdf = text_of(doc)
-    for expected in (doc.number, decision.number, "企业资金周转困难", "第六十六条第二款", "第1期", "第2期", cn_date(D(50)), "壹万伍仟元整（¥15,000.00）"):
-        assert expected in text, expected
+    assert_printed(
+        text,
+        doc.number,
+        decision.number,
+        "企业资金周转困难",
+        "第六十六条第二款",
+        "第1期",
+        "第2期",
+        cn_date(D(50)),
+        "壹万伍仟元整（¥15,000.00）",
+    )
 
     reminder = record(c, "reminder", {"pay_by": D(15).isoformat(), "objection_days": 3}, party=unit)
     doc = issue_for(officer, "payment_reminder", reminder.pk)
     text, _pdf = text_of(doc)
-    for expected in ("缴纳罚款催告书", decision.number, "第三十五条", "第三十六条", "3日内", cn_date(D(15)), cn_date(D(-9))):
-        assert expected in text, expected
+    assert_printed(
+        text, "缴纳罚款催告书", decision.number, "第三十五条", "第三十六条", "3日内", cn_date(D(15)), cn_date(D(-9))
+    )
 
     too_much = record(c, "surcharge", {"as_of": D(-1).isoformat(), "amount": "30000.01"}, party=unit)
     with pytest.raises(ValidationError, match="不得超出罚款数额"):
@@ -425,18 +499,34 @@ def test_execution_documents_plan_reminder_surcharge_court(world, case):
     surcharge = record(c, "surcharge", {"as_of": D(-1).isoformat(), "amount": "30000"}, party=unit)
     doc = issue_for(officer, "surcharge_decision", surcharge.pk)
     text, _pdf = text_of(doc)
-    assert "加处罚款人民币叁万元整（¥30,000.00）" in text and "第四十五条" in text and doc.number.startswith("（东）应急加罚")
+    assert (
+        "加处罚款人民币叁万元整（¥30,000.00）" in text
+        and "第四十五条" in text
+        and doc.number.startswith("（东）应急加罚")
+    )
 
     court = record(
         c,
         "court_application",
-        {"court": "东城区人民法院", "materials": "行政处罚决定书及送达回执\n缴纳罚款催告书及送达回执", "contact": "王建国", "phone": "0395-7654321"},
+        {
+            "court": "东城区人民法院",
+            "materials": "行政处罚决定书及送达回执\n缴纳罚款催告书及送达回执",
+            "contact": "王建国",
+            "phone": "0395-7654321",
+        },
         party=unit,
     )
     doc = issue_for(officer, "court_application", court.pk)
     text, _pdf = text_of(doc)
-    for expected in ("强制执行申请书", "东城区人民法院：", decision.number, "第五十三条、第五十四条", "1．行政处罚决定书及送达回执", "0395-7654321"):
-        assert expected in text, expected
+    assert_printed(
+        text,
+        "强制执行申请书",
+        "东城区人民法院：",
+        decision.number,
+        "第五十三条、第五十四条",
+        "1．行政处罚决定书及送达回执",
+        "0395-7654321",
+    )
 
 
 @pytest.mark.django_db
@@ -444,11 +534,19 @@ def test_address_confirmation_requires_an_address_for_electronic_service(world, 
     """行政处罚法 第61条第2款: electronic service only with the party's consent and an e-mail or fax number."""
     c, unit, _person = case
     with pytest.raises(ValidationError, match="第六十一条第二款"):
-        steps.clean_step_data("address_confirmation", {"address": "工业路8号", "recipient": "钱立新", "phone": "1", "electronic": True})
+        steps.clean_step_data(
+            "address_confirmation", {"address": "工业路8号", "recipient": "钱立新", "phone": "1", "electronic": True}
+        )
     row = record(
         c,
         "address_confirmation",
-        {"address": "东城区工业路8号", "recipient": "钱立新", "phone": "13800000000", "electronic": True, "email": "dc@example.com"},
+        {
+            "address": "东城区工业路8号",
+            "recipient": "钱立新",
+            "phone": "13800000000",
+            "electronic": True,
+            "email": "dc@example.com",
+        },
         party=unit,
     )
     doc = issue_for(world.people.county_a_officer, "address_confirmation", row.pk)
@@ -513,3 +611,55 @@ def test_amounts_in_capitals_and_penalty_words():
     assert rmb_capitals(Decimal("200.05")) == "贰佰元零伍分"
     assert penalty_words(["warning", "fine"], Decimal("3000")) == "警告，罚款人民币叁仟元整（¥3,000.00）"
     assert penalty_words(["suspension"], text="停产停业整顿一个月") == "责令停产停业（停产停业整顿一个月）"
+
+
+@pytest.mark.django_db
+def test_an_unnumbered_record_is_listed_and_downloaded_by_name_not_by_an_empty_number(world, case, client):
+    """GIVEN an issued 陈述申辩笔录 (number pattern "": the serial is allocated, nothing printed)
+    THEN the document list links it by its serial of the year (无文号（年第N份）), and its PDF is named by its title."""
+    c, unit, _person = case
+    officer = world.people.county_a_officer
+    row = record(
+        c,
+        "statement",
+        {
+            "start_time": "9:00",
+            "end_time": "9:30",
+            "place": "会议室",
+            "speaker": "钱立新",
+            "recorder": officer.pk,
+            "content": "无异议。",
+        },
+        party=unit,
+    )
+    document = issue_for(officer, "statement_record", row.pk)
+    assert (document.number, document.serial) == ("", 1)
+    assert document.file_stem.startswith(f"{CAUSE}陈述申辩笔录")
+    client.force_login(officer)
+    page = client.get(reverse("documents:list")).content.decode()
+    assert f"无文号（{document.year}年第1份）" in page
+
+
+@pytest.mark.django_db
+def test_hearing_notice_refused_when_late_or_chaired_by_an_investigator(world, case):
+    """行政处罚法 第64条: the notice at least 7 working days before the hearing (第（二）项); the chair and members
+    not investigators of the case (第（四）项)."""
+    c, _unit, _person = case
+    people = world.people
+    base = {
+        "hearing_time": "9:00",
+        "place": "听证室",
+        "public": "0",
+        "applicant": "东城机械厂",
+        "clerk": people.nobody.pk,
+    }
+    late = record(
+        c, "hearing_notice", {**base, "chair_id": people.city_legal.pk, "hearing_on": D(3).isoformat()}, days=0
+    )
+    with pytest.raises(ValidationError, match="第64条：应当在举行听证的七日前通知"):
+        issue_for(people.county_a_officer, "hearing_notice", late.pk)
+    investigator = record(
+        c, "hearing_notice", {**base, "chair_id": people.county_a_officer2.pk, "hearing_on": D(30).isoformat()}, days=0
+    )
+    with pytest.raises(ValidationError, match="第六十四条第（四）项"):
+        issue_for(people.county_a_officer, "hearing_notice", investigator.pk)

@@ -77,6 +77,8 @@ def test_decision_allowed_the_day_after_the_statement_window(world, people):
     last = deadlines.statement_due(party)
     refused("第45条", _decide, people.county_a_officer, party, last)
     _decide(people.county_a_officer, party, last + DAY)
+    # The window closes with the decision: it is no longer open on the deadline board.
+    assert case.deadlines.get(kind="statement", party=party).met_on == last + DAY
 
 
 def test_hearing_request_window_holds_the_decision(world, people):

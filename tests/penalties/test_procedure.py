@@ -61,7 +61,9 @@ def test_two_parties_two_numbered_decisions(world, people):
     second = services.decide(officer, person.pk, kinds=["fine"], fine=Decimal("10000"), decided_on=start + 8 * DAY)
     case = PenaltyCase.objects.get(pk=case.pk)
     assert case.state == State.DECIDED and case.outcome == PenaltyCase.Outcome.PENALTY
-    assert first.number != second.number and first.doc_type.key == second.doc_type.key == "penalty_decision"
+    assert first.doc_type.key == second.doc_type.key == "penalty_decision"
+    year = today().year
+    assert (first.number, second.number) == (f"（东）应急罚〔{year}〕1号", f"（东）应急罚〔{year}〕2号")
     unit.refresh_from_db()
     person.refresh_from_db()
     assert (unit.decision, person.decision) == (first, second)

@@ -49,8 +49,14 @@ def penalty_text(kinds, fine=None, confiscation=None, text=""):
     return "，".join(parts)
 
 
-def party_context(party: CaseParty):
-    return {
+# What a document may state of a party beyond who it is. Each document takes only the parts it prints, so that a
+# later step (a proposal, a decision) does not make an earlier document look out of date (sources.changes).
+VIOLATIONS, PROPOSED, OUTCOME = "violations", "proposed", "outcome"
+ALL_PARTS = (VIOLATIONS, PROPOSED, OUTCOME)
+
+
+def party_context(party: CaseParty, parts=ALL_PARTS):
+    context = {
         "kind": party.kind,
         "is_unit": party.kind == CaseParty.Kind.UNIT,
         "role": party.get_role_display(),
@@ -62,27 +68,34 @@ def party_context(party: CaseParty):
         "employer": party.employer,
         "address": party.address,
         "phone": party.phone,
-        "violations": [
+    }
+    if VIOLATIONS in parts:
+        context["violations"] = [
             {"facts": v.facts, "article_breached": v.article_breached, "article_punishing": v.article_punishing}
             for v in party.violations.all()
-        ],
-        "no_penalty": party.no_penalty,
-        "proposed": penalty_text(
+        ]
+    if PROPOSED in parts:
+        context["no_penalty"] = party.no_penalty
+        context["proposed"] = penalty_text(
             party.proposed_kinds, party.proposed_fine, party.proposed_confiscation, party.proposed_text
-        ),
-        "decided": penalty_text(
-            party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text
-        ),
-        "decision_number": party.decision.number if party.decision_id else "",
-        "decided_on": iso(party.decided_on),
-        "executed_on": iso(party.executed_on),
-        "court_applied_on": iso(party.court_applied_on),
-    }
+        )
+    if OUTCOME in parts:
+        context.update(
+            no_penalty=party.no_penalty,
+            decided=penalty_text(
+                party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text
+            ),
+            decision_number=party.decision.number if party.decision_id else "",
+            decided_on=iso(party.decided_on),
+            executed_on=iso(party.executed_on),
+            court_applied_on=iso(party.court_applied_on),
+        )
+    return context
 
 
-def parties_context(case):
+def parties_context(case, parts=ALL_PARTS):
     parties = case.parties.prefetch_related("violations").select_related("decision").order_by("id")
-    return [party_context(p) for p in parties]
+    return [party_context(p, parts) for p in parties]
 
 
 def case_context(case):
@@ -94,8 +107,6 @@ def case_context(case):
         "facts": case.facts,
         "procedure": case.get_procedure_display(),
         "filed_on": iso(case.filed_on),
-        "decided_on": iso(case.decided_on),
-        "closed_on": iso(case.closed_on),
     }
 
 

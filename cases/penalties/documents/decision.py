@@ -12,23 +12,25 @@ refuses a document whose step is not finished, in Chinese, naming the article wh
 """
 
 import dataclasses
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1) — one pair for every rights notice.
+from cases.inspections.documents import LAWSUIT_MONTHS, REVIEW_DAYS
+from cases.penalties import gates
+from cases.penalties.documents.context import case_context, iso, party_context, person_names
 from cases.penalties.documents.issuer import issuer_details
 from cases.penalties.documents.party_context import (
     articles,
-    case_context,
     decision_reference,
     evidence_rows,
-    money,
-    party_context,
+    figures,
     penalty_words,
     rmb_capitals,
-    violation_rows,
 )
 from cases.penalties.models import CaseParty, Delivery, PenaltyCase, StepRecord
 from enforcement.documents.sources import (
@@ -56,9 +58,6 @@ BEFORE_NOTICE = {
     State.NOT_FILED,
     State.TERMINATED,
 }
-# 行政复议法 第20条: 60 days; 行政诉讼法 第46条: 6 months (domain §3.1).
-REVIEW_DAYS = 60
-LAWSUIT_MONTHS = 6
 
 LABELS = {
     "party": gettext_lazy("当事人信息"),
@@ -83,10 +82,6 @@ LABELS = {
 }
 
 
-def _iso(value):
-    return value.isoformat() if value else ""
-
-
 def _today():
     return timezone.localdate()
 
@@ -101,15 +96,6 @@ def _case_scope(user, action):
     return PenaltyCase.objects.restrict(user, action)
 
 
-def _person_name(pk):
-    from django.contrib.auth import get_user_model
-
-    if not pk:
-        return ""
-    user = get_user_model().objects.filter(pk=pk).only("full_name", "username").first()
-    return (user.full_name or user.username) if user else ""
-
-
 # --- per party --------------------------------------------------------------------------------------------
 
 
@@ -119,13 +105,19 @@ def _party_queryset(user, action):
     )
 
 
+def _cited_case(case):
+    """The case as these documents name it, and the issuing bureau."""
+    return {**case_context(case), "issuer_name": case.organisation.name}
+
+
 def _base_party_context(party):
     case = party.case
-    violations = violation_rows(party)
+    shown = party_context(party)
+    violations = shown["violations"]
     return {
-        **case_context(case),
-        "issue_date": _iso(_today()),
-        "party": party_context(party),
+        **_cited_case(case),
+        "issue_date": iso(_today()),
+        "party": shown,
         "violations": violations,
         "articles_breached": articles(violations, "article_breached"),
         "articles_punishing": articles(violations, "article_punishing"),
@@ -185,31 +177,28 @@ def _link(field):
     return on_issued
 
 
-def _party_title(name):
-    return lambda party: _("%(party)s%(name)s") % {"party": party.name, "name": name}
+def _party_source(key, name, build, check, link=None):
+    """A document of one party (unit and individual variants in one type); ``link`` is the CaseParty field that
+    points at the document in force (the notice, the decision)."""
+    return DocumentSource(
+        doc_type_key=key,
+        model=CaseParty,
+        queryset=_party_queryset,
+        organisation_of=lambda p: p.case.organisation,
+        title=lambda party: _("%(party)s%(name)s") % {"party": party.name, "name": name},
+        build_context=build,
+        check_ready=check,
+        on_issued=_link(link) if link else None,
+        labels=LABELS,
+    )
 
 
-PENALTY_NOTICE = DocumentSource(
-    doc_type_key="penalty_notice",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("行政处罚告知书")),
-    build_context=notice_context,
-    check_ready=check_notice_ready,
-    on_issued=_link("notice"),
-    labels=LABELS,
+PENALTY_NOTICE = _party_source(
+    "penalty_notice", gettext_lazy("行政处罚告知书"), notice_context, check_notice_ready, link="notice"
 )
 
-HEARING_RIGHTS_NOTICE = DocumentSource(
-    doc_type_key="hearing_rights_notice",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("行政处罚听证告知书")),
-    build_context=notice_context,
-    check_ready=check_hearing_rights_ready,
-    labels=LABELS,
+HEARING_RIGHTS_NOTICE = _party_source(
+    "hearing_rights_notice", gettext_lazy("行政处罚听证告知书"), notice_context, check_hearing_rights_ready
 )
 
 
@@ -219,12 +208,12 @@ def _decided_context(party):
     context = _base_party_context(party)
     context.update(
         {
-            "decided_on": _iso(party.decided_on),
+            "decided_on": iso(party.decided_on),
             "penalty": penalty_words(
                 party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text
             ),
             "has_fine": party.decided_fine is not None and "fine" in (party.decided_kinds or []),
-            "fine": money(party.decided_fine),
+            "fine": figures(party.decided_fine),
             "fine_words": rmb_capitals(party.decided_fine) if party.decided_fine is not None else "",
             # 行政处罚法 第67条: paid within 15 days of receipt; 第72条: +3 % a day, never more than the fine.
             "payment_days": _rule(RuleKey.PAYMENT_DAYS, on, case.organisation),
@@ -251,16 +240,8 @@ def decision_context(party):
     return context
 
 
-PENALTY_DECISION = DocumentSource(
-    doc_type_key="penalty_decision",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("行政处罚决定书")),
-    build_context=decision_context,
-    check_ready=check_decision_ready,
-    on_issued=_link("decision"),
-    labels=LABELS,
+PENALTY_DECISION = _party_source(
+    "penalty_decision", gettext_lazy("行政处罚决定书"), decision_context, check_decision_ready, link="decision"
 )
 
 
@@ -273,20 +254,16 @@ def check_no_penalty_ready(party):
 
 def no_penalty_context(party):
     context = _base_party_context(party)
-    context.update({"decided_on": _iso(party.decided_on), "reason": party.no_penalty_reason})
+    context.update({"decided_on": iso(party.decided_on), "reason": party.no_penalty_reason})
     return context
 
 
-NO_PENALTY_DECISION = DocumentSource(
-    doc_type_key="no_penalty_decision",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("不予行政处罚决定书")),
-    build_context=no_penalty_context,
-    check_ready=check_no_penalty_ready,
-    on_issued=_link("decision"),
-    labels=LABELS,
+NO_PENALTY_DECISION = _party_source(
+    "no_penalty_decision",
+    gettext_lazy("不予行政处罚决定书"),
+    no_penalty_context,
+    check_no_penalty_ready,
+    link="decision",
 )
 
 
@@ -306,16 +283,8 @@ def summary_context(party):
     return context
 
 
-SUMMARY_DECISION = DocumentSource(
-    doc_type_key="summary_decision",
-    model=CaseParty,
-    queryset=_party_queryset,
-    organisation_of=lambda p: p.case.organisation,
-    title=_party_title(gettext_lazy("当场处罚决定书")),
-    build_context=summary_context,
-    check_ready=check_summary_ready,
-    on_issued=_link("decision"),
-    labels=LABELS,
+SUMMARY_DECISION = _party_source(
+    "summary_decision", gettext_lazy("当场处罚决定书"), summary_context, check_summary_ready, link="decision"
 )
 
 
@@ -338,12 +307,12 @@ def _record_context(record, people=()):
     the named people resolved, its date and officers with their certificates on that day."""
     case = record.case
     data = dict(record.data)
-    for key in people:
-        data[f"{key}_name"] = _person_name(data.get(key))
+    for key, name in zip(people, person_names(*(data.get(key) for key in people)), strict=True):
+        data[f"{key}_name"] = name
     context = {
-        **case_context(case),
-        "issue_date": _iso(_today()),
-        "occurred_on": _iso(record.occurred_on),
+        **_cited_case(case),
+        "issue_date": iso(_today()),
+        "occurred_on": iso(record.occurred_on),
         "data": data,
         "officers": officer_rows(record.officers.all(), record.occurred_on),
         "details": issuer_details(case.organisation),
@@ -383,6 +352,8 @@ def _step_source(key, kind, name, build=None, check=_require_data, people=()):
 
 
 PANEL = ("chair", "member1", "member2", "clerk")
+# The hearing notice names its chair ``chair_id``, as services.schedule_hearing stores it.
+NOTICE_PANEL = ("chair_id", "member1", "member2", "clerk")
 
 
 def _approver(user, record, organisation):
@@ -396,7 +367,7 @@ def payment_plan_context(record):
     context = _record_context(record)
     rows = list(record.instalments.order_by("number"))
     context["instalments"] = [
-        {"number": i.number, "due_on": _iso(i.due_on), "amount": money(i.amount), "words": rmb_capitals(i.amount)}
+        {"number": i.number, "due_on": iso(i.due_on), "amount": figures(i.amount), "words": rmb_capitals(i.amount)}
         for i in rows
     ]
     context["deferred"] = len(rows) == 1
@@ -420,7 +391,7 @@ def reminder_context(record):
 def surcharge_context(record):
     context = _record_context(record)
     amount = record.data.get("amount")
-    context["amount"] = money(amount) if amount not in (None, "") else ""
+    context["amount"] = figures(amount) if amount not in (None, "") else ""
     context["amount_words"] = rmb_capitals(amount) if amount not in (None, "") else ""
     return context
 
@@ -435,8 +406,33 @@ def check_surcharge_ready(record):
         raise ValidationError(_("加处罚款的数额不得超出罚款数额（行政处罚法 第七十二条、行政强制法 第四十五条）。"))
 
 
+def hearing_notice_context(record):
+    context = _record_context(record, NOTICE_PANEL)
+    # Addressed to whoever asked for the hearing (行政处罚法 第64条第1项), unless the record names them.
+    requested = record.case.parties.filter(hearing_requested_on__isnull=False).order_by("id")
+    context["applicant"] = record.data.get("applicant") or "、".join(p.name for p in requested)
+    return context
+
+
+def check_hearing_notice_ready(record):
+    _require_data(record)
+    data = record.data
+    # 行政处罚法 第64条第（四）项: the hearing is chaired (and heard) by people who did not investigate the case.
+    panel = {data.get(key) for key in ("chair_id", "member1", "member2") if data.get(key)}
+    if panel & gates.investigators(record.case):
+        raise ValidationError(_("听证主持人、听证员不得由本案调查人员担任（行政处罚法 第六十四条第（四）项）。"))
+    # 行政处罚法 第64条第（二）项 / 第85条: the party is told at least 7 working days before the hearing.
+    gates.hearing_notice_in_time(record.case, record.occurred_on, datetime.date.fromisoformat(data["hearing_on"]))
+
+
 STATEMENT_RECORD = _step_source("statement_record", "statement", gettext_lazy("陈述申辩笔录"), people=("recorder",))
-HEARING_NOTICE = _step_source("hearing_notice", "hearing_notice", gettext_lazy("行政处罚听证会通知书"), people=PANEL)
+HEARING_NOTICE = _step_source(
+    "hearing_notice",
+    "hearing_notice",
+    gettext_lazy("行政处罚听证会通知书"),
+    build=hearing_notice_context,
+    check=check_hearing_notice_ready,
+)
 HEARING_RECORD = _step_source("hearing_record", "hearing", gettext_lazy("听证笔录"), people=PANEL)
 HEARING_REPORT = _step_source(
     "hearing_report", "hearing_report", gettext_lazy("听证会报告书"), people=(*PANEL, "leader")
@@ -482,7 +478,7 @@ def _delivery_row(delivery):
         "party": delivery.party.name,
         "recipient": delivery.recipient,
         "place": delivery.place,
-        "served_on": _iso(delivery.served_on),
+        "served_on": iso(delivery.served_on),
         "method": delivery.get_method_display(),
         "noted": NOTED_METHODS.get(delivery.method, ""),
         "note": delivery.note,
@@ -494,8 +490,8 @@ def receipt_context(case):
     deliveries = case.deliveries.select_related("document__doc_type", "party").order_by("served_on", "id")
     parties = list(dict.fromkeys(d.party.name for d in deliveries))
     return {
-        **case_context(case),
-        "issue_date": _iso(_today()),
+        **_cited_case(case),
+        "issue_date": iso(_today()),
         "parties": parties,
         "deliveries": [_delivery_row(d) for d in deliveries],
     }

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.penalties.documents.context import (
+    OUTCOME,
+    PROPOSED,
+    VIOLATIONS,
     approval_box,
     case_context,
     check_box,
@@ -98,15 +101,16 @@ def _officers(record):
     return officer_rows(officers, record.occurred_on)
 
 
-def _base(record, **extra):
-    """What every document of a step states: issuer, day of issue, the case, its parties, the step's data."""
+def _base(record, parts=(), **extra):
+    """What every document of a step states: issuer, day of issue, the case, its parties (with the ``parts`` the
+    document prints: violations, proposed penalty, outcome), the step's data."""
     case = record.case
     data = dict(record.data or {})
     return {
         "issuer_name": case.organisation.name,
         "issue_date": timezone.localdate().isoformat(),
         "case": case_context(case),
-        "parties": parties_context(case),
+        "parties": parties_context(case, parts),
         "occurred_on": iso(record.occurred_on),
         "officers": _officers(record),
         "data": data,
@@ -167,32 +171,54 @@ def _approved(transitions, approving=(), what=""):
     return check
 
 
+def _approval_form(
+    key, kind, name, what, *, transitions=(), approving=(), opinion="handler_opinion", extra=None, ready=None, parts=()
+):
+    """An approval form (立案审批表, 案件处理呈批表, 案件延期审批表, 结案审批表): the step's content (``extra``), the
+    承办人 box with the field ``opinion`` of the record, the 审核 box, and the 审批 box from the history's
+    ``transitions`` (``approving`` those that approve) or, without any, from the record's outcome. Issued only once
+    the approval was given, after the step's own ``ready`` check."""
+    approved = _approved(transitions, approving, what)
+
+    def build(record):
+        data = record.data or {}
+        return _base(
+            record,
+            parts,
+            handler={**_handler(record), "opinion": data.get(opinion, "")},
+            check=check_box(data),
+            approval=approval_box(record, transitions, approving),
+            **(extra(record) if extra else {}),
+        )
+
+    def check(record):
+        if ready is not None:
+            ready(record)
+        approved(record)
+
+    return _source(key, kind, name, build, perms=(APPROVE, HANDLE), check=check)
+
+
 # --- 立案审批表 ---------------------------------------------------------------------------------------------
 
-FILING_TRANSITIONS = ("approve_filing", "refuse_filing")
+
+def _filing_content(record):
+    data, case = record.data or {}, record.case
+    # Registered with the case when it was opened: the source day and its facts, unless the filing form says.
+    return {
+        "source_on": data.get("source_on") or local_day(case.created_at),
+        "summary": data.get("summary") or case.facts,
+    }
 
 
-def case_filing_context(record):
-    data = record.data or {}
-    case = record.case
-    return _base(
-        record,
-        # Registered with the case when it was opened: the source day and its facts, unless the filing form says.
-        source_on=data.get("source_on") or local_day(case.created_at),
-        summary=data.get("summary") or case.facts,
-        handler=_handler(record),
-        check=check_box(data),
-        approval=approval_box(record, FILING_TRANSITIONS, ("approve_filing",)),
-    )
-
-
-CASE_FILING = _source(
+CASE_FILING = _approval_form(
     "case_filing",
     K.FILING,
     "立案审批表",
-    case_filing_context,
-    perms=(APPROVE, HANDLE),
-    check=_approved(FILING_TRANSITIONS, ("approve_filing",), gettext_lazy("立案")),
+    gettext_lazy("立案"),
+    transitions=("approve_filing", "refuse_filing"),
+    approving=("approve_filing",),
+    extra=_filing_content,
 )
 
 
@@ -313,7 +339,8 @@ PRESERVATION_DISPOSAL = _source(
 
 
 def investigation_report_context(record):
-    return _base(record)
+    # The penalties are proposed after the report: it states the violations, and its own proposal in words.
+    return _base(record, (VIOLATIONS,))
 
 
 def _check_violations(record):
@@ -322,25 +349,11 @@ def _check_violations(record):
         raise ValidationError(_("案件尚未登记违法行为及其法律依据，无法出具该文书。"))
 
 
-HANDLING_TRANSITIONS = ("approve_handling", "return_for_investigation")
-
-
-def handling_approval_context(record):
-    data = record.data or {}
-    return _base(
-        record,
-        handler=_handler(record),
-        check=check_box(data),
-        approval=approval_box(record, HANDLING_TRANSITIONS, ("approve_handling",)),
-    )
-
-
 def _check_handling(record):
     _check_violations(record)
     undecided = [p.name for p in record.case.parties.all() if not (p.proposed_kinds or p.proposed_text or p.no_penalty)]
     if undecided:
         raise ValidationError(_("当事人%(names)s尚未拟定处罚意见。") % {"names": "、".join(undecided)})
-    _approved(HANDLING_TRANSITIONS, ("approve_handling",), gettext_lazy("案件处理"))(record)
 
 
 def _review_passed(record):
@@ -355,6 +368,7 @@ def legal_review_context(record):
     reviewer = record.recorded_by
     return _base(
         record,
+        (VIOLATIONS, PROPOSED),
         reviewer=reviewer.full_name or reviewer.username,
         passed=_review_passed(record),
         review_reason=_("重大复杂案件") if case.is_major else "",
@@ -369,13 +383,15 @@ def collective_discussion_context(record):
 INVESTIGATION_REPORT = _source(
     "investigation_report", K.REPORT, "案件调查终结报告", investigation_report_context, check=_needs_parties
 )
-HANDLING_APPROVAL = _source(
+HANDLING_APPROVAL = _approval_form(
     "handling_approval",
     K.HANDLING,
     "案件处理呈批表",
-    handling_approval_context,
-    perms=(APPROVE, HANDLE),
-    check=_check_handling,
+    gettext_lazy("案件处理"),
+    transitions=("approve_handling", "return_for_investigation"),
+    approving=("approve_handling",),
+    ready=_check_handling,
+    parts=(VIOLATIONS, PROPOSED),
 )
 LEGAL_REVIEW = _source(
     "legal_review", K.REVIEW, "法制审核意见书", legal_review_context, perms=(REVIEW,), check=_check_violations
@@ -412,45 +428,23 @@ def decision_deadline(record):
     }
 
 
-def case_extension_context(record):
-    data = record.data or {}
-    return _base(
-        record,
-        handler={**_handler(record), "opinion": data.get("reason", "")},
-        check=check_box(data),
-        approval=approval_box(record, ()),
-        deadline=decision_deadline(record),
-    )
-
-
-CLOSING_TRANSITIONS = ("approve_closing", "refuse_closing")
-
-
-def case_closing_context(record):
-    data = record.data or {}
-    return _base(
-        record,
-        handler={**_handler(record), "opinion": data.get("execution", "")},
-        check=check_box(data),
-        approval=approval_box(record, CLOSING_TRANSITIONS, ("approve_closing",)),
-    )
-
-
-CASE_EXTENSION = _source(
+CASE_EXTENSION = _approval_form(
     "case_extension",
     K.EXTENSION,
     "案件延期审批表",
-    case_extension_context,
-    perms=(APPROVE, HANDLE),
-    check=_approved((), (), gettext_lazy("案件延期")),
+    gettext_lazy("案件延期"),
+    opinion="reason",
+    extra=lambda record: {"deadline": decision_deadline(record)},
 )
-CASE_CLOSING = _source(
+CASE_CLOSING = _approval_form(
     "case_closing",
     K.CLOSING,
     "结案审批表",
-    case_closing_context,
-    perms=(APPROVE, HANDLE),
-    check=_approved(CLOSING_TRANSITIONS, ("approve_closing",), gettext_lazy("结案")),
+    gettext_lazy("结案"),
+    transitions=("approve_closing", "refuse_closing"),
+    approving=("approve_closing",),
+    opinion="execution",
+    parts=(OUTCOME,),
 )
 
 SOURCES = (

@@ -1,26 +1,17 @@
-"""Context rows the notice-to-execution documents share: the party, its violations with both articles, the
-penalty in words, amounts in figures and in capitals (大写), the case's evidence, and the party's decision.
+"""What the notice-to-execution documents print beyond the context every penalty document shares
+(cases/penalties/documents/context.py): amounts in figures and in capitals (人民币大写, as a decision and a
+payment document state them), the penalty in those words, the case's evidence, the articles of all violations,
+and the party's decision as later documents cite it.
 
-Every value is JSON-plain (strings, numbers, ISO dates) so the document can be rendered again from the stored
-context alone, and compared with the source's current data to tell when a new version is due.
+Every value is JSON-plain (strings, numbers, ISO dates).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from cases.penalties.documents.context import PENALTY_KINDS, iso
 from cases.penalties.models import CaseParty, Evidence
-
-# The penalty kinds of 行政处罚法 第9条 as 安全生产法 uses them; keys as stored in CaseParty.*_kinds.
-KIND_LABELS = {
-    "warning": "警告",
-    "fine": "罚款",
-    "confiscation": "没收违法所得",
-    "suspension": "责令停产停业",
-    "licence_suspension": "暂扣许可证",
-    "licence_revocation": "吊销许可证",
-    "closure": "提请关闭",
-}
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -80,7 +71,7 @@ def rmb_capitals(amount) -> str:
     return text
 
 
-def money(amount) -> str:
+def figures(amount) -> str:
     """Figures with thousands separators: 30000 → "30,000.00"; None → ""."""
     if amount is None:
         return ""
@@ -92,42 +83,21 @@ def penalty_words(kinds, fine=None, confiscation=None, text="") -> str:
     parts = []
     for kind in kinds or []:
         if kind == "fine" and fine is not None:
-            parts.append(_("罚款人民币%(words)s（¥%(figures)s）") % {"words": rmb_capitals(fine), "figures": money(fine)})
+            parts.append(
+                _("罚款人民币%(words)s（¥%(figures)s）") % {"words": rmb_capitals(fine), "figures": figures(fine)}
+            )
         elif kind == "confiscation" and confiscation is not None:
             parts.append(
                 _("没收违法所得人民币%(words)s（¥%(figures)s）")
-                % {"words": rmb_capitals(confiscation), "figures": money(confiscation)}
+                % {"words": rmb_capitals(confiscation), "figures": figures(confiscation)}
             )
         else:
-            parts.append(KIND_LABELS.get(kind, kind))
+            parts.append(str(PENALTY_KINDS.get(kind, kind)))
     words = "，".join(parts)
     text = (text or "").strip()
     if text:
         words = f"{words}（{text}）" if words else text
     return words
-
-
-def party_context(party: CaseParty) -> dict:
-    return {
-        "kind": party.kind,
-        "is_unit": party.kind == CaseParty.Kind.UNIT,
-        "role": party.get_role_display(),
-        "name": party.name,
-        "credit_code": party.credit_code,
-        "legal_representative": party.legal_representative,
-        "id_number": party.id_number,
-        "position": party.position,
-        "employer": party.employer,
-        "address": party.address,
-        "phone": party.phone,
-    }
-
-
-def violation_rows(party: CaseParty) -> list[dict]:
-    return [
-        {"facts": v.facts, "article_breached": v.article_breached, "article_punishing": v.article_punishing}
-        for v in party.violations.order_by("order", "id")
-    ]
 
 
 def articles(violations, key) -> str:
@@ -143,21 +113,15 @@ def evidence_rows(case) -> list[str]:
     return rows
 
 
-def case_context(case) -> dict:
-    return {
-        "cause": case.cause,
-        "filed_on": case.filed_on.isoformat() if case.filed_on else "",
-        "issuer_name": case.organisation.name,
-    }
-
-
 def decision_reference(party: CaseParty) -> dict:
     """The party's 行政处罚决定书 as later documents cite it: number, date, fine, date of service."""
     return {
         "decision_number": party.decision.number if party.decision_id else "",
-        "decided_on": party.decided_on.isoformat() if party.decided_on else "",
-        "decision_served_on": party.decision_served_on.isoformat() if party.decision_served_on else "",
-        "fine": money(party.decided_fine),
+        "decided_on": iso(party.decided_on),
+        "decision_served_on": iso(party.decision_served_on),
+        "fine": figures(party.decided_fine),
         "fine_words": rmb_capitals(party.decided_fine) if party.decided_fine is not None else "",
-        "penalty": penalty_words(party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text),
+        "penalty": penalty_words(
+            party.decided_kinds, party.decided_fine, party.decided_confiscation, party.decided_text
+        ),
     }

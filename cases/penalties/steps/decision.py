@@ -22,7 +22,10 @@ def _people(label, required=True):
         label=label,
         queryset=get_user_model().objects.filter(is_active=True),
         required=required,
-        error_messages={"invalid_choice": _("所选人员不存在或已停用。"), "required": _("请选择%(label)s。") % {"label": label}},
+        error_messages={
+            "invalid_choice": _("所选人员不存在或已停用。"),
+            "required": _("请选择%(label)s。") % {"label": label},
+        },
     )
 
 
@@ -95,6 +98,25 @@ class _Span(forms.Form):
         return cleaned
 
 
+class PublicField(forms.TypedChoiceField):
+    """公开 / 不公开 as a boolean; blank is public (行政处罚法 第64条第（三）项: public unless secrets or privacy)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("1", _("公开")), ("0", _("不公开"))],
+            coerce=lambda value: value == "1",
+            required=False,
+            empty_value=True,
+            initial="1",
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return {"true": "1", "false": "0"}.get(str(value).lower(), super().to_python(value))
+
+
 class Gender(forms.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=[("", "—"), ("男", _("男")), ("女", _("女"))], required=False, **kwargs)
@@ -116,17 +138,19 @@ class StatementForm(_Span):
 
 
 class _HearingPanel(forms.Form):
-    """The hearing's panel: a chair who did not investigate the case (行政处罚法 第64条第4项), members, a clerk."""
+    """The hearing's panel: a chair who did not investigate the case (行政处罚法 第64条第4项), members, a clerk.
+    Subclasses declare the chair's field, named in ``CHAIR``: the notice's is ``chair_id``, as
+    services.schedule_hearing stores it."""
 
-    chair = _people(_("听证主持人"))
+    CHAIR = "chair"
     chair_position = _text(_("主持人职务"), max_length=50, required=False)
     member1 = _people(_("听证员"), required=False)
     member2 = _people(_("听证员（二）"), required=False)
-    clerk = _people(_("书记员"))
+    clerk = _people(_("书记员"), required=False)
 
     def clean(self):
         cleaned = super().clean()
-        people = [cleaned.get(k) for k in ("chair", "member1", "member2", "clerk") if cleaned.get(k)]
+        people = [cleaned.get(k) for k in (self.CHAIR, "member1", "member2", "clerk") if cleaned.get(k)]
         if len({p.pk for p in people}) != len(people):
             raise ValidationError(_("主持人、听证员和书记员应为不同的人员。"))
         return cleaned
@@ -137,22 +161,23 @@ class HearingNoticeForm(_HearingPanel):
     """听证会通知书: when and where, public or not (行政处罚法 第64条: notice at least 7 days before; public unless
     state secrets, trade secrets or privacy)."""
 
+    CHAIR = "chair_id"
+    chair_id = _people(_("听证主持人"))
     hearing_on = _date(_("听证日期"))
     hearing_time = _time(_("听证时间"))
     place = _text(_("听证地点"), max_length=200)
-    public = forms.TypedChoiceField(
-        label=_("是否公开"),
-        choices=[("1", _("公开")), ("0", _("不公开"))],
-        coerce=lambda v: v in (True, "1", "True", "true"),
-        initial="1",
-    )
-    applicant = _text(_("申请听证人"), max_length=100)
+    # 行政处罚法 第64条第（三）项: public unless state secrets, trade secrets or privacy — public by default.
+    public = PublicField(label=_("是否公开"))
+    # Blank: the parties who asked for the hearing (CaseParty.hearing_requested_on) are addressed.
+    applicant = _text(_("申请听证人"), max_length=100, required=False)
 
 
 @step_form("hearing")
 class HearingForm(_Span, _HearingPanel):
     """听证笔录 (行政处罚法 第64条第8项: the record is checked and signed by the parties)."""
 
+    chair = _people(_("听证主持人"))
+    clerk = _people(_("书记员"))
     place = _text(_("地点"), max_length=200)
     applicant = _text(_("申请听证人（单位名称或姓名）"), max_length=100)
     applicant_representative = _text(_("法定代表人/负责人"), max_length=50, required=False)
@@ -167,6 +192,7 @@ class HearingReportForm(_HearingPanel):
     """听证会报告书: the summary of the hearing, the chair's opinion and the head's decision on it
     (行政处罚法 第65条: the decision is made on the basis of the hearing record)."""
 
+    chair = _people(_("听证主持人"))
     summary = _text(_("听证会基本情况摘要"), max_length=FACTS_MAX, narrative=True)
     chair_opinion = _text(_("主持人意见"))
     leader_opinion = _text(_("负责人审核意见"), required=False)
@@ -199,9 +225,7 @@ class AddressConfirmationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("electronic") and not (cleaned.get("email") or cleaned.get("fax")):
-            raise ValidationError(
-                _("同意电子送达的，应填写电子邮箱或传真号码（行政处罚法 第六十一条第二款）。")
-            )
+            raise ValidationError(_("同意电子送达的，应填写电子邮箱或传真号码（行政处罚法 第六十一条第二款）。"))
         return cleaned
 
 
@@ -210,6 +234,10 @@ class PaymentPlanForm(forms.Form):
     """延期（分期）缴纳罚款批准书: the party's written application and reason (行政处罚法 第66条第2款); the dates and
     amounts are the Instalment rows the approval creates."""
 
+    # "defer" or "instalments", as services.approve_payment_plan stores it beside the Instalment rows.
+    kind = forms.ChoiceField(
+        label=_("方式"), choices=[("defer", _("延期缴纳")), ("instalments", _("分期缴纳"))], required=False
+    )
     applied_on = _date(_("申请日期"))
     reason = _text(_("申请延期（分期）缴纳的理由"))
     opinion = _text(_("审批意见"), required=False)
@@ -220,13 +248,21 @@ class ReminderForm(forms.Form):
     """缴纳罚款催告书 (行政强制法 第35条: the duty, its term, the amount, and the right to state and defend)."""
 
     pay_by = _date(_("催告履行期限"))
+    # When the 催告书 was handed over at once (services.issue_reminder); else its Delivery row says when.
+    served_on = _date(_("当场送达日期"), required=False)
+    # 行政强制法 第36条 sets no number of days; the 2016 式样 give 3.
     objection_days = forms.IntegerField(
         label=_("陈述申辩期限（日）"),
         min_value=1,
         max_value=30,
+        required=False,
         initial=3,
         error_messages={"invalid": _("陈述申辩期限应为天数。"), "min_value": _("陈述申辩期限至少1日。")},
     )
+
+    def clean_objection_days(self):
+        return self.cleaned_data.get("objection_days") or 3
+
     note = _text(_("备注"), required=False)
 
 
@@ -234,6 +270,7 @@ class ReminderForm(forms.Form):
 class SurchargeForm(forms.Form):
     """加处罚款决定书 (行政处罚法 第72条第1项: 3 % of the fine per day, never more than the fine; 行政强制法 第45条)."""
 
+    # Both computed by services.decide_surcharge: 3 % a day of the overdue fine up to ``as_of``, capped at the fine.
     as_of = _date(_("计算截止日期"))
     amount = _amount(_("加处罚款金额（元）"))
 

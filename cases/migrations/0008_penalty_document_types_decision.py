@@ -50,6 +50,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_penalty_cases"), ("documents", "0004_versions_and_voids")]
+    dependencies = [("cases", "0007_penalty_document_types_investigation"), ("documents", "0004_versions_and_voids")]
 
     operations = [migrations.RunPython(seed, unseed)]
