@@ -30,7 +30,8 @@ OPEN_STATES = (S.INVESTIGATING, S.REPORTED, S.HANDLING, S.REVIEWING, S.DISCUSSIN
 @dataclass(frozen=True)
 class Action:
     """One act of the panel. ``run(user, case, cleaned, data)`` calls the service (``data``: the step form's raw
-    values); ``transition`` offers the action when the FSM allows that transition now, else ``states`` do."""
+    values, which the service validates again; ``cleaned["step"]``: the step form's cleaned values);
+    ``transition`` offers the action when the FSM allows that transition now, else ``states`` do."""
 
     key: str
     label: str
@@ -292,7 +293,13 @@ ACTIONS = [
         states=(S.HEARING,),
         step_kind=StepRecord.Kind.HEARING_NOTICE,
         run=lambda user, case, c, data: services.schedule_hearing(
-            user, case.pk, hearing_on=c["hearing_on"], place=c["place"], chair_id=c["chair"].pk, data=data
+            user,
+            case.pk,
+            hearing_on=c["step"]["hearing_on"],
+            place=c["step"]["place"],
+            chair_id=getattr(c["step"]["chair_id"], "pk", c["step"]["chair_id"]),
+            data=data,
+            notified_on=c.get("notified_on"),
         ),
         success=_("已出具听证会通知书。"),
     ),

@@ -334,17 +334,10 @@ class HearingRequestForm(ActionForm):
 
 
 class ScheduleHearingForm(ActionForm):
-    hearing_on = _date(_("听证日期"), help_text=_("听证通知书应在听证7日前送达（行政处罚法第64条）。"))
-    place = forms.CharField(label=_("听证地点"), max_length=200)
-    chair = forms.ModelChoiceField(
-        label=_("听证主持人"), queryset=None, help_text=_("主持人不得是本案调查人员（行政处罚法第64条）。")
-    )
+    """听证会通知: the hearing's day, place and chair are the notice's own fields (its step form); here the day the
+    notice is served, at least 7 days before the hearing (行政处罚法 第64条)."""
 
-    def __init__(self, *args, **kwargs):
-        officers = kwargs.get("officers")
-        super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = officers
-        self.fields["chair"].label_from_instance = lambda u: u.full_name or u.username
+    notified_on = _date(_("通知书送达日期"), required=False, help_text=_("不填为今日；应在举行听证的7日前送达。"))
 
 
 class DecideForm(ActionForm):

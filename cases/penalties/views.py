@@ -30,7 +30,6 @@ from enforcement.documents.models import IssuedDocument
 from enforcement.documents.sources import documents_for, source_key
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
-from enforcement.orgs.scoping import org_scope_q
 from enforcement.orgs.services import team_candidates
 from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import apply_service_errors, permission_message
@@ -71,18 +70,6 @@ def _own_officers(organisation):
     ).order_by("full_name", "username")
 
 
-def _next_due():
-    """The case's soonest open deadline, as a subquery evaluated for the page's rows only: an aggregate over the
-    deadlines (Min + GROUP BY) made every list group the whole scope first (a city: 3 s; bench/bench_penalties.py)."""
-    soonest = Deadline.objects.filter(Deadline.open_q(), case=OuterRef("pk")).order_by("due_on").values("due_on")
-    return Subquery(soonest[:1])
-
-
-def _overdue_q(today):
-    overdue = Deadline.objects.filter(Deadline.open_q(), case=OuterRef("pk"), due_on__lt=today)
-    return Exists(overdue)
-
-
 # --- the case list ---------------------------------------------------------------------------------
 
 
@@ -91,28 +78,25 @@ def _overdue_q(today):
 def case_list(request):
     user = request.user
     today = timezone.localdate()
-    scoped = scoped_cases(user)
-    # The filter offers the people who handle penalty cases in the user's organisations (their roles' permission),
-    # not the officers named on every case in scope: listing those reads every case link of the scope (a city's
-    # 100,000 cases: ~270 ms; bench/bench_penalties.py).
-    scope = org_scope_q(user, "organisation")
-    officers = (
-        User.objects.none()
-        if scope is None
-        else User.objects.filter(
-            scope,
-            is_active=True,
-            roles__permissions__codename="change_penaltycase",
-            roles__permissions__content_type__app_label="cases",
+    officers = User.objects.none()
+    if user.organisation is not None:
+        # The certified officers of the user's subtree (行政执法证, R-50): who may be 承办人 of its cases.
+        subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
+        officers = (
+            User.objects.filter(organisation__in=subtree, certificates__isnull=False)
+            .distinct()
+            .order_by("full_name", "username")
         )
-        .distinct()
-        .order_by("full_name", "username")
-    )
     form = CaseFilterForm(request.GET or None, officers=officers)
+    open_deadlines = Deadline.objects.filter(Deadline.open_q(), case=OuterRef("pk"))
     cases = (
-        scoped.select_related("organisation", "enterprise")
+        scoped_cases(user)
         .prefetch_related(Prefetch("officers", queryset=User.objects.order_by("full_name", "username")))
-        .annotate(next_due=_next_due(), is_overdue=_overdue_q(today))
+        # Correlated subqueries, not a GROUP BY over the whole scope: computed for the page's rows only.
+        .annotate(
+            next_due=Subquery(open_deadlines.order_by("due_on").values("due_on")[:1]),
+            is_overdue=Exists(open_deadlines.filter(due_on__lt=today)),
+        )
         .order_by("-created_at", "-id")
     )
     if form.is_bound and form.is_valid():
@@ -256,25 +240,25 @@ def case_create(request):
 # --- the case page ---------------------------------------------------------------------------------
 
 
-def _data_form(kind, data=None):
-    """The step form of ``kind`` (prefix "data"), or None while no form is registered for it."""
-    if not kind:
+def _data_form(action, data=None):
+    """The step form of the action's kind (prefix "data"), or None while no form is registered for it. An optional
+    field the action's own form already asks for (法制审核's opinion, the payment plan's kind) is asked once."""
+    if not action.step_kind:
         return None
     try:
-        form_class = steps.form_for(kind)
+        form_class = steps.form_for(action.step_kind)
     except ValidationError:
         return None
-    return form_class(data=data, prefix="data")
+    form = form_class(data=data, prefix="data")
+    for name in [n for n, field in form.fields.items() if n in action.form.base_fields and not field.required]:
+        del form.fields[name]
+    return form
 
 
 def _action_form(action, case, documents, data=None):
     kwargs = {"case": case}
-    if "officers" in action.form.base_fields or "chair" in action.form.base_fields:
-        kwargs["officers"] = (
-            _own_officers(case.organisation)
-            if "officers" in action.form.base_fields
-            else User.objects.filter(organisation=case.organisation).order_by("full_name", "username")
-        )
+    if "officers" in action.form.base_fields:
+        kwargs["officers"] = _own_officers(case.organisation)
     if action.key == "record_delivery":
         kwargs["documents"] = [d for d in documents if d.status == IssuedDocument.Status.ISSUED]
     today = timezone.localdate()
@@ -295,7 +279,7 @@ def _panel(user, case, documents, failed=None):
         if failed and failed[0] == action.key:
             form, data_form = failed[1], failed[2]
         else:
-            form, data_form = _action_form(action, case, documents), _data_form(action.step_kind)
+            form, data_form = _action_form(action, case, documents), _data_form(action)
         entries.append(
             {
                 "action": action,
@@ -306,6 +290,12 @@ def _panel(user, case, documents, failed=None):
             }
         )
     return entries
+
+
+def _document_keys(case, parties, records):
+    """The source keys of every document of the case: the case (送达回执), its parties (告知书, 决定书) and its
+    step records (立案审批表, 笔录, 通知书, 催告书…)."""
+    return [source_key(case)] + [source_key(p) for p in parties] + [source_key(r) for r in records]
 
 
 def _evidence_template():
@@ -336,8 +326,7 @@ def _detail_context(request, case, failed=None):
         deadline.days_left = (deadline.due_on - today).days
         deadline.days_over = -deadline.days_left
         deadline.is_overdue = deadline.is_open and deadline.days_left < 0
-    keys = [source_key(case)] + [source_key(p) for p in parties] + [source_key(r) for r in records]
-    documents = documents_for(user, keys)
+    documents = documents_for(user, _document_keys(case, parties, records))
     acts = panel.acts_in(user, case)
     return {
         "case": case,
@@ -401,13 +390,15 @@ def case_action(request, pk, action):
             % {"state": case.get_state_display(), "action": act.label},
         )
         return redirect("cases:penalty_detail", pk=case.pk)
-    documents = documents_for(user, [source_key(case)] + [source_key(p) for p in case.parties.all()], states=False)
+    keys = _document_keys(case, case.parties.only("pk"), case.records.only("pk"))
+    documents = documents_for(user, keys, states=False)
     form = _action_form(act, case, documents, data=request.POST)
-    data_form = _data_form(act.step_kind, data=request.POST)
+    data_form = _data_form(act, data=request.POST)
     if form.is_valid() and (data_form is None or data_form.is_valid()):
         data = {name: data_form[name].data for name in data_form.fields} if data_form is not None else {}
+        cleaned = {**form.cleaned_data, "step": data_form.cleaned_data if data_form is not None else {}}
         try:
-            act.run(user, case, form.cleaned_data, data)
+            act.run(user, case, cleaned, data)
         except (PenaltyCase.DoesNotExist, CaseParty.DoesNotExist, StepRecord.DoesNotExist) as exc:
             raise Http404 from exc
         except ValidationError as exc:

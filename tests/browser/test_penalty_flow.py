@@ -214,8 +214,12 @@ def test_officer_leader_and_reviewer_take_a_case_to_its_decision(live_server, tr
     party.refresh_from_db()
     assert party.decision_id is not None
 
-    # --- the case page at tablet size, both ways round -------------------------------------------------------
+    # --- the list and the case page at tablet size, both ways round ------------------------------------------
     SHOTS.mkdir(parents=True, exist_ok=True)
+    tablet.goto(f"{live_server.url}/cases/penalties/")
+    assert case.cause in tablet.locator("#case-table").inner_text()
+    assert_no_page_overflow(tablet)
+    tablet.screenshot(path=str(SHOTS / "penalty-list-portrait.png"), full_page=True)
     for name, viewport in (("portrait", TABLET_PORTRAIT), ("landscape", TABLET_LANDSCAPE)):
         tablet.set_viewport_size(viewport)
         tablet.goto(f"{live_server.url}{case_url}")

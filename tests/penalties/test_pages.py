@@ -9,9 +9,14 @@ from django.urls import reverse
 
 from cases.penalties.models import Deadline, PenaltyCase
 from tests import dates
+from tests import planning as planning_fixtures
+from tests.cases.helpers import add_hazard, publish_plan_with_due_item, record
 from tests.factories import CertificateFactory, UserFactory
 from tests.penalties.factories import build_case, build_summary_case, penalty_people
 from tests.penalties.step_data import step_data
+
+# The shared planning fixture (county A's plan, certified officers, enterprises), made available here.
+planning = planning_fixtures.planning
 
 
 @pytest.fixture
@@ -29,7 +34,7 @@ def browse(client):
 def people(world):
     """The personas plus county A's leader, legal reviewer (tests.penalties.factories) and legal section head."""
     people = penalty_people(world)
-    people.county_a_legal = UserFactory(username="county_a_legal", organisation=world.orgs.county_a, roles=["legal"])
+    people.county_a_legal = UserFactory(username="a_legal_section", organisation=world.orgs.county_a, roles=["legal"])
     CertificateFactory(holder=people.county_a_legal)
     return people
 
@@ -145,6 +150,16 @@ def test_case_page_shows_graph_deadlines_and_the_officers_actions(browse, people
     assert 'id="actions"' in body
     assert 'data-action="add_party"' in body and 'data-action="add_violation"' in body
     assert 'data-action="approve_filing"' not in body
+
+
+def test_calendar_warning_shows_beside_the_deadline(browse, people, cases):
+    """A deadline running into a year without holiday data says so on the case page and on the board."""
+    warning = "2027年节假日安排尚未录入，届满日按周末推算，请核实。"
+    Deadline.objects.filter(case=cases["a"]).update(calendar_warning=warning)
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_detail", args=[cases["a"].pk]))
+    assert "data-calendar-warning" in body and warning in body
+    board = page(browse, people.county_a_legal, reverse("cases:penalty_deadlines"))
+    assert "日历待核" in board and warning in board
 
 
 def test_leader_is_offered_the_filing_approval(browse, people, cases):
@@ -431,3 +446,43 @@ def test_the_procedure_driven_from_the_page(browse, world, people):
     body = act(browse, officer, case, "decide", decide)
     assert "已出具行政处罚决定书" in body, body[body.find("保存未成功") :][:800]
     assert PenaltyCase.objects.get(pk=case.pk).state == "decided"
+
+
+def test_new_case_from_an_inspection_is_prefilled(browse, people, planning, settings, tmp_path):
+    """GIVEN an inspection of county A with a non-compliant item and a hazard WHEN the officer opens 立案 from the
+    inspection page THEN the form carries the enterprise, the findings as facts and says where the case comes from."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    results = [{"text": "特种作业人员持证上岗", "compliant": False, "note": "焊工无证"}]
+    inspection = record(planning, publish_plan_with_due_item(planning), results=results)
+    hazard = add_hazard(planning, inspection, description="配电箱未接地")
+    body = page(browse, people.county_a_officer, reverse("cases:inspection_detail", args=[inspection.pk]))
+    assert f"/cases/penalties/new/?inspection={inspection.pk}" in body
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_create") + f"?inspection={inspection.pk}")
+    assert inspection.enterprise.credit_code in body
+    assert "焊工无证" in body and "配电箱未接地" in body and 'id="case-source"' in body
+    body = page(browse, people.county_a_officer, reverse("cases:penalty_create") + f"?hazard={hazard.pk}")
+    assert "来源隐患" in body and "配电箱未接地" in body
+    # Another county's officer cannot open a case from county A's inspection.
+    page(browse, people.county_b_officer, reverse("cases:penalty_create") + f"?inspection={inspection.pk}", 404)
+
+
+def test_hearing_scheduled_from_the_page(browse, world, people):
+    """GIVEN a case whose unit asked for a hearing WHEN the officer fills the 听证会通知 (day, place and chair are the
+    notice's own fields) THEN the notice is recorded with that chair; a chair who investigated is refused (第64条)."""
+    from cases.penalties import deadlines
+    from enforcement.workdays.deadlines import Unit
+
+    case = build_case(world, "hearing", hearing=True)
+    hearing_on = deadlines.due(dates.today(), 8, Unit.WORKING_DAYS).day
+    fields = step_fields("hearing_notice", dates.today())
+    fields.update({"data-hearing_on": hearing_on.isoformat(), "data-place": "局二楼听证室"})
+    url = reverse("cases:penalty_action", args=[case.pk, "schedule_hearing"])
+    client = browse.as_(people.county_a_officer)
+    refused = dict(fields, **{"data-chair_id": people.county_a_officer.pk})
+    body = client.post(url, refused, follow=True).content.decode()
+    assert "保存未成功" in body and "局二楼听证室" in body
+    chair = dict(fields, **{"data-chair_id": people.county_a_reviewer.pk})
+    body = client.post(url, chair, follow=True).content.decode()
+    assert "已出具听证会通知书" in body, body[body.find("保存未成功") :][:600]
+    notice = case.records.get(kind="hearing_notice")
+    assert notice.data["chair_id"] == people.county_a_reviewer.pk and notice.data["place"] == "局二楼听证室"
