@@ -21,16 +21,15 @@ import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.penalties.models import CaseParty, Evidence, PenaltyCase, StepRecord
-from enforcement.documents.models import IssuedDocument
+from enforcement.documents import sources
+from enforcement.documents.models import IssuedDocument, content_hash
 from enforcement.documents.rendering import html_to_pdf, render_html
-from enforcement.documents.services import issue_document
 from enforcement.documents.sources import source_key
 
 CASE_FILE_KEY = "case_file_cover"
@@ -145,6 +144,7 @@ class TocRow:
     note: str = ""
     stage: str = ""
     key: str = ""
+    name: str = ""  # the document type's name
 
 
 @dataclass
@@ -202,6 +202,7 @@ def collect(case) -> Parts:
                 note=note,
                 stage=stage,
                 key=document.doc_type.key,
+                name=document.doc_type.name,
             )
         )
         parts.pdfs.append(pdf)
@@ -216,6 +217,7 @@ def collect(case) -> Parts:
         TocRow(
             n=len(parts.rows) + 1,
             title=_("证据目录"),
+            name=_("证据目录"),
             number="",
             date=timezone.localdate().isoformat(),
             page=page,
@@ -237,8 +239,8 @@ def collect(case) -> Parts:
     return parts
 
 
-def cover_context(case, parts, compiler):
-    """The cover's and 备考表's content (stored as the case file document's context: JSON-plain)."""
+def cover_facts(case):
+    """What the cover says of the case itself (cheap: the source's context, compared for staleness)."""
     parties = list(case.parties.order_by("id"))
     penalties = []
     for party in parties:
@@ -257,14 +259,31 @@ def cover_context(case, parts, compiler):
         "penalties": penalties,
         "filed_on": case.filed_on.isoformat() if case.filed_on else "",
         "closed_on": case.closed_on.isoformat() if case.closed_on else "",
-        "compiler": compiler.full_name or compiler.username,
         "retention": retention,
+    }
+
+
+# The keys the assembly adds: what the file holds, which changes with every document, not with the case's facts.
+ASSEMBLY_KEYS = ("documents", "pages", "evidence", "toc", "voided", "archived_on", "compiler")
+
+
+def parts_context(parts):
+    return {
         "documents": len(parts.rows),
         "pages": parts.numbered_pages,
         "evidence": parts.evidence_count,
-        "archived_on": timezone.localdate().isoformat(),
         "toc": [vars(row) for row in parts.rows],
         "voided": parts.voided,
+        "archived_on": timezone.localdate().isoformat(),
+    }
+
+
+def cover_context(case, parts, compiler):
+    """The cover's, 卷内目录's and 备考表's content (stored as the case file document's context: JSON-plain)."""
+    return {
+        **cover_facts(case),
+        **parts_context(parts),
+        "compiler": compiler.full_name or compiler.username,
     }
 
 
@@ -354,27 +373,67 @@ def assemble(case, document, context, parts) -> bytes:
 
 
 def build_case_file(case, user):
-    """Assemble the case file of ``case`` and store it as its ``case_file_cover`` document; returns the document
-    (its ``pdf`` is the file). Called by ``archive_case`` inside its transaction; the case file in force is
-    returned as it is when there is one already."""
-    existing = current_case_file(case)
-    if existing is not None and existing.pdf:
-        return existing
-    case = PenaltyCase.objects.select_related("organisation").get(pk=case.pk)
+    """Issue the case file of ``case`` (its ``case_file_cover`` document, whose ``pdf`` is the whole file) and
+    return it; the case file in force is returned as it is when there is one. ``archive_case`` issues it the same
+    way (``sources.issue_for``) inside its transaction."""
+    return sources.issue_for(user, CASE_FILE_KEY, case.pk)
+
+
+def _check_ready(case):
+    # R-22 / archive practice: the file is made up when the case has ended (core's gate refuses archiving earlier).
+    ended = (PenaltyCase.State.CLOSED, PenaltyCase.State.NOT_FILED, PenaltyCase.State.TERMINATED)
+    if case.state not in (*ended, PenaltyCase.State.ARCHIVED):
+        raise ValidationError(_("案件尚未结案（或不予立案、撤销立案），不能立卷归档。"))
+
+
+def _authorise(user, case, organisation):
+    sources.same_organisation(user, case, organisation)
+    if not user.has_perm("cases.archive_penaltycase"):
+        raise PermissionDenied(_("您没有归档行政处罚案件的权限。"))
+
+
+def _on_issued(case, document):
+    """Assemble the file for the document just issued (same transaction): its context gains what the file holds
+    (卷内目录, page counts, voided documents, 立卷人), its PDF is the whole file."""
     parts = collect(case)
-    context = cover_context(case, parts, user)
-    with transaction.atomic():
-        document = issue_document(
-            user,
-            case.organisation,
-            CASE_FILE_KEY,
-            _("%(cause)s案卷") % {"cause": case.cause},
-            context,
-            source_key=source_key(case),
-        )
-        pdf = assemble(case, document, context, parts)
-        store(document, pdf)
-    return document
+    context = {**document.context, **parts_context(parts)}
+    document.context = context
+    document.context_sha256 = content_hash(context)
+    document.save(update_fields=["context", "context_sha256"])  # inside the issuing transaction, before commit
+    store(document, assemble(case, document, context, parts))
+
+
+def _issuer(case, user):
+    return {"compiler": user.full_name or user.username}
+
+
+SOURCE = sources.DocumentSource(
+    doc_type_key=CASE_FILE_KEY,
+    model=PenaltyCase,
+    queryset=lambda user, action: PenaltyCase.objects.restrict(user, action).select_related("organisation"),
+    organisation_of=lambda case: case.organisation,
+    title=lambda case: _("%(cause)s案卷") % {"cause": case.cause},
+    build_context=cover_facts,
+    check_ready=_check_ready,
+    authorise=_authorise,
+    issue_action="view",
+    on_issued=_on_issued,
+    volatile=(*sources.VOLATILE_KEYS, *ASSEMBLY_KEYS),
+    issuer_context=_issuer,
+    labels={
+        "cause": _("案由"),
+        "parties": _("当事人"),
+        "penalties": _("处理结果"),
+        "filed_on": _("立案日期"),
+        "closed_on": _("结案日期"),
+        "retention": _("保管期限"),
+        "organisation": _("执法主体"),
+    },
+)
+
+
+def register_source():
+    sources.register_source(SOURCE)
 
 
 def store(document, pdf: bytes):

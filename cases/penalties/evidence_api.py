@@ -56,7 +56,7 @@ class PassthroughRenderer(renderers.BaseRenderer):
         return data
 
 
-class UploadSerializer(serializers.ModelSerializer):
+class EvidenceUploadSerializer(serializers.ModelSerializer):
     case = IdField(read_only=True, source="case_id")
     evidence = serializers.IntegerField(read_only=True, source="evidence_id", allow_null=True)
     chunk_size = serializers.SerializerMethodField(help_text=_("每个分片的最大字节数"))
@@ -83,7 +83,7 @@ class UploadSerializer(serializers.ModelSerializer):
         return store.chunk_bytes()
 
 
-class StartUploadSerializer(serializers.Serializer):
+class EvidenceUploadStartSerializer(serializers.Serializer):
     case = serializers.IntegerField(min_value=1, max_value=2**62, help_text=_("案件ID"))
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
     filename = serializers.CharField(max_length=200)
@@ -95,17 +95,17 @@ class StartUploadSerializer(serializers.Serializer):
     sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True)
 
 
-class CompleteSerializer(serializers.Serializer):
+class EvidenceUploadCompleteSerializer(serializers.Serializer):
     sha256 = serializers.RegexField(
         r"^[0-9a-fA-F]{64}$", required=False, allow_blank=True, help_text=_("客户端计算的SHA-256（可选）")
     )
 
 
-class RemoveSerializer(serializers.Serializer):
+class EvidenceRemoveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, help_text=_("删除原因（记入操作日志）"))
 
 
-class MismatchSerializer(serializers.Serializer):
+class EvidenceOffsetMismatchSerializer(serializers.Serializer):
     detail = serializers.CharField()
     received = serializers.IntegerField()
 
@@ -137,7 +137,7 @@ class EvidenceUploadViewSet(
 ):
     permission_classes = SCOPED
     queryset = EvidenceUpload.objects.all()
-    serializer_class = UploadSerializer
+    serializer_class = EvidenceUploadSerializer
     # Uploading is adding evidence: every operation on an upload needs that permission.
     action_permissions = {
         "create": ADD,
@@ -157,11 +157,11 @@ class EvidenceUploadViewSet(
             "按文件名后缀和声明的大小先行检查（照片15MB、书证30MB、录音500MB、录像4GB，可配置）。"
             "之后用 PUT …/chunk/ 逐片上传，每片不超过 chunk_size。"
         ),
-        request=StartUploadSerializer,
-        responses={201: UploadSerializer},
+        request=EvidenceUploadStartSerializer,
+        responses={201: EvidenceUploadSerializer},
     )
     def create(self, request):
-        form = StartUploadSerializer(data=request.data)
+        form = EvidenceUploadStartSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         upload = store.start_upload(
@@ -176,7 +176,7 @@ class EvidenceUploadViewSet(
             record_id=data.get("record"),
             sha256=data.get("sha256", ""),
         )
-        return Response(UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
+        return Response(EvidenceUploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
         store.cancel_upload(self.request.user, instance.pk)
@@ -189,7 +189,7 @@ class EvidenceUploadViewSet(
         ),
         parameters=[OpenApiParameter("offset", OpenApiTypes.INT, description=_("分片起点（字节）"))],
         request={"application/octet-stream": OpenApiTypes.BINARY},
-        responses={200: UploadSerializer, 409: MismatchSerializer},
+        responses={200: EvidenceUploadSerializer, 409: EvidenceOffsetMismatchSerializer},
     )
     @action(detail=True, methods=["put"], parser_classes=[ChunkParser, OffsetChunkParser])
     def chunk(self, request, pk=None):
@@ -200,24 +200,24 @@ class EvidenceUploadViewSet(
             upload = store.receive_chunk(request.user, int(pk), offset, data)
         except store.OffsetMismatch as exc:
             return Response({"detail": exc.messages[0], "received": exc.expected}, status=status.HTTP_409_CONFLICT)
-        return Response(UploadSerializer(upload).data)
+        return Response(EvidenceUploadSerializer(upload).data)
 
     @extend_schema(
         summary=_("完成上传：合并分片、计算SHA-256并存为证据"),
         description=_("全部字节到齐后调用；合并在后台进行，再次查询直到 status 为 complete（evidence 为证据ID）。"),
-        request=CompleteSerializer,
-        responses={202: UploadSerializer, 409: MismatchSerializer},
+        request=EvidenceUploadCompleteSerializer,
+        responses={202: EvidenceUploadSerializer, 409: EvidenceOffsetMismatchSerializer},
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         self.get_object()
-        form = CompleteSerializer(data=request.data)
+        form = EvidenceUploadCompleteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
             upload = store.complete_upload(request.user, int(pk), form.validated_data.get("sha256", ""))
         except store.OffsetMismatch as exc:
             return Response({"detail": exc.messages[0], "received": exc.expected}, status=status.HTTP_409_CONFLICT)
-        return Response(UploadSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
+        return Response(EvidenceUploadSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
 
 
 class EvidenceBriefSerializer(serializers.ModelSerializer):
@@ -251,13 +251,13 @@ class EvidenceFileViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary=_("删除证据（须填写原因）"),
         description=_("仅上传人可删除，且处罚决定作出后不得删除或替换（《行政处罚法》第四十七条）。"),
-        request=RemoveSerializer,
+        request=EvidenceRemoveSerializer,
         responses={204: OpenApiResponse(description=_("已删除"))},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def remove(self, request, pk=None):
         evidence = self.get_object()
-        form = RemoveSerializer(data=request.data)
+        form = EvidenceRemoveSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         store.delete_evidence(request.user, evidence.pk, form.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -99,7 +99,7 @@ PK_OF = {
         "cases:inspection_reinspect",
     ],
     PendingPhoto: ["cases:pending_photo"],
-    PenaltyCase: ["cases:penalty_detail", "cases:penalty_evidence", "cases:penalty_case_file"],
+    PenaltyCase: ["cases:penalty_detail", "cases:penalty_evidence"],
     ReInspectionVisit: ["cases:reinspection_document"],
     Hazard: ["cases:hazard_reinspect"],
     HazardPhoto: ["cases:photo"],
@@ -134,6 +134,8 @@ ARGUMENTS = {
     "plans:draw_public": Arguments(Draw, pk=lambda w: w.published_draw.pk),
     "cases:inspection_document": Arguments(Inspection, kind="inspection_record"),
     "cases:penalty_action": Arguments(PenaltyCase, action="record_review"),
+    # The closed case whose case file (案卷) was built.
+    "cases:penalty_case_file": Arguments(PenaltyCase, pk=lambda w: w.case_file_case.pk),
     # API routes with more than a pk
     "api:plan-attachment": Arguments(InspectionPlan, transition_id=lambda w: w.pk(PlanTransition)),
     "api:guidance-visit-checks": Arguments(GuidanceVisit, check_id=_check_of_visit),

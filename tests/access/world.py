@@ -241,14 +241,14 @@ def build_walk_world() -> WalkWorld:
 
 
 def _penalty_evidence(world, officer, legal):
-    """County A's penalty case (the one already built, if any) with a piece of evidence, an upload in progress
-    (private to its officer) and its case file (案卷)."""
+    """A closed penalty case of county A with a piece of evidence, an upload in progress (private to its officer)
+    and its case file (案卷), made by county A's leader."""
     from cases.penalties import casefile
     from cases.penalties import evidence as evidence_store
     from cases.penalties.models import Evidence, PenaltyCase
 
     today = timezone.localdate()
-    case = world.sample.get(PenaltyCase) or PenaltyCase.objects.create(
+    case = PenaltyCase.objects.create(
         organisation=world.base.orgs.county_a,
         cause=f"{MARKER}未按规定开展安全培训",
         source=PenaltyCase.Source.INSPECTION,
@@ -277,5 +277,8 @@ def _penalty_evidence(world, officer, legal):
         title=f"{MARKER}现场录像",
         collected_on=today,
     )
-    casefile.build_case_file(case, legal)
+    PenaltyCase.objects.filter(pk=case.pk).update(state=PenaltyCase.State.CLOSED, closed_on=today)
+    leader = UserFactory(username="county_a_archivist", organisation=world.base.orgs.county_a, roles=["leader"])
+    casefile.build_case_file(PenaltyCase.objects.get(pk=case.pk), leader)
+    world.case_file_case = case
     world.add(case, evidence, upload)

@@ -33,6 +33,9 @@ KNOWN_FILE_ROUTES = {
     "enterprises:export_job_download",
     "supervision:progress_export",
     "supervision:guidance_ledger_export",
+    "cases:penalty_evidence_file",
+    "api:penalty-evidence-file-download",
+    "cases:penalty_case_file",
 }
 
 

@@ -380,8 +380,8 @@ LONG_SIZES = {
 }
 
 # The penalty documents' samples live beside their tests (tests/penalties/samples_*.py).
-from tests.penalties import samples_decision, samples_investigation  # noqa: E402
+from tests.penalties import samples_casefile, samples_decision, samples_investigation  # noqa: E402
 
-for _module in (samples_investigation, samples_decision):
+for _module in (samples_investigation, samples_decision, samples_casefile):
     SAMPLES.update(_module.SAMPLES)
     LONG_SIZES.update(_module.LONG_SIZES)

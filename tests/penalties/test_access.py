@@ -18,6 +18,7 @@ from cases.penalties import casefile, services
 from cases.penalties.models import Deadline, Evidence, PenaltyCase
 from cases.penalties.serializers import case_documents
 from enforcement.documents.models import IssuedDocument
+from enforcement.documents.tasks import render_document
 from tests.access.arguments import CannotBuild, build_kwargs
 from tests.access.routes import project_routes
 from tests.access.world import WalkWorld
@@ -79,7 +80,9 @@ def _build_scene():
         uploaded_by=people.county_a_officer,
     )
     evidence.file.save("scene.png", ContentFile(b"\x89PNG"), save=True)
-    casefile.build_case_file(case, people.county_a_leader)  # renders every document of the case as well
+    for document in case_documents(case):
+        render_document(document.pk)  # in-process: the test's transaction is never committed
+    archived = build_case(base, State.ARCHIVED)  # closed and archived: its case file (案卷) assembled
     b = people.county_b_officer
     services.open_case(
         b, b.organisation, cause="西山县案件", source="complaint", parties=[unit_party(base.ent.b_general)]
@@ -90,6 +93,7 @@ def _build_scene():
     world.add(case, case.deadlines.order_by("id").first(), evidence, IssuedDocument.objects.get(pk=_decision(case)))
     world.add(_upload(people.county_a_officer, case))
     world.other = other
+    world.case_file_case = archived  # the case-file route's case (tests/access/arguments.py)
     return world
 
 
@@ -194,7 +198,7 @@ def test_every_document_of_the_case_is_404_elsewhere_and_read_by_the_city(db, sc
     THEN county B gets 404 for every one, the city and county A the PDF."""
     case = scene.sample[PenaltyCase]
     in_force = case_documents(case).filter(status=IssuedDocument.Status.ISSUED)
-    documents = [*in_force, casefile.current_case_file(case)]
+    documents = [*in_force, casefile.current_case_file(scene.case_file_case)]
     keys = {document.doc_type.key for document in documents}
     assert {"case_filing", "penalty_notice", "penalty_decision", "delivery_receipt"} <= keys, keys
     for document in documents:

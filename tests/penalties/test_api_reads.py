@@ -172,3 +172,13 @@ def test_evidence_is_listed_in_scope(world, cases, api, settings, tmp_path):
     client = api.as_(world.people.county_b_officer)
     assert results(client.get("/api/penalty-evidence/")) == []
     assert client.get(f"/api/penalty-evidence/{evidence.pk}/").status_code == 404
+
+
+def test_the_deadline_board_runs_a_constant_number_of_queries(world, cases, api, django_assert_max_num_queries):
+    """GIVEN many open deadlines WHEN the city reads the board THEN the number of queries does not grow with it."""
+    a, _late, _b = cases
+    for n in range(20):
+        stored_deadline(a, Deadline.Kind.PAYMENT, today() + datetime.timedelta(days=n))
+    client = api.as_(world.people.city_legal)
+    with django_assert_max_num_queries(12):
+        assert len(results(client.get("/api/penalty-deadlines/"))) == 23

@@ -4,6 +4,7 @@ the cover, the 卷内目录 and the 备考表 (archive practice, domain.md §11)
 
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -11,15 +12,18 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.penalties import casefile
+from cases.penalties import evidence as evidence_store
 from cases.penalties.models import Evidence, PenaltyCase, StepRecord
 from enforcement.audit.models import AuditEvent
 from enforcement.documents.models import DocumentType, IssuedDocument
 from enforcement.documents.services import issue_document, issue_new_version, void_document
 from tests.penalties.evidence_helpers import add_party, make_case
+from tests.penalties.factories import penalty_people
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
 
@@ -88,6 +92,27 @@ def _pages(pdf: bytes):
     return texts, corners
 
 
+def _check_pages_match_toc(document, pdf):
+    """The file is cover + 卷内目录 + numbered pages + 备考表; each 卷内目录 row names its stamped page, where the
+    document's number (or, unnumbered, its name) stands; pages 1…N are stamped at the bottom right, the cover,
+    卷内目录 and 备考表 are not. Returns (page texts, corner texts, pages before page 1, the 卷内目录's text)."""
+    texts, corners = _pages(pdf)
+    numbered = document.context["pages"]
+    notes_start = max(i for i, t in enumerate(texts) if "备考表" in t)
+    front = notes_start - numbered
+    notes_pages = len(texts) - notes_start
+    assert "卷内目录" in texts[1] and front >= 2
+    assert "行政处罚案卷" in texts[0] and document.number in texts[0] and f"共{numbered}页" in texts[0]
+    toc = "\n".join(texts[1:front])
+    for row in document.context["toc"]:
+        page = texts[front + row["page"] - 1]
+        assert (row["number"] or row["name"]) in page, (row, page[:300])
+        assert re.search(rf"{re.escape(row['title'][:6])}.*?日\s+{row['page']}\b", toc, re.S), row
+    assert corners[front : front + numbered] == [str(n) for n in range(1, numbered + 1)]
+    assert corners[:front] == [""] * front and corners[front + numbered :] == [""] * notes_pages
+    return texts, corners, front, toc
+
+
 @pytest.fixture
 def closed_case(world):
     officer = world.people.county_a_officer
@@ -123,7 +148,7 @@ def test_case_file_pages_match_the_table_of_contents(world, closed_case):
     THEN it is cover + 卷内目录 + the documents in force in the legal order + 证据目录 + 备考表; each row's 页号 is the
          stamped page where that document's title stands; the cover, 卷内目录 and 备考表 carry no number; the
          voided document is not in the file but listed in the 备考表."""
-    document = casefile.build_case_file(closed_case, world.people.county_a_officer)
+    document = casefile.build_case_file(closed_case, penalty_people(world).county_a_leader)
     assert document.doc_type.key == "case_file_cover" and document.render_status == "rendered"
     with document.pdf.open("rb") as handle:
         pdf = handle.read()
@@ -140,36 +165,24 @@ def test_case_file_pages_match_the_table_of_contents(world, closed_case):
         "case_closing",
     ]
     assert rows[-1]["title"] == "证据目录"
-    texts, corners = _pages(pdf)
-    numbered = document.context["pages"]
-    notes_pages = len(texts) - numbered - next(i for i, t in enumerate(texts) if "卷内目录" not in t and i > 0)
-    front = len(texts) - numbered - notes_pages
-    assert "行政处罚案卷" in texts[0] and document.number in texts[0]
-    assert all("卷内目录" in t for t in texts[1:front])
+    texts, _corners, front, _toc = _check_pages_match_toc(document, pdf)
     assert "备考表" in texts[-1] and "勘验笔录" in texts[-1] and "现场人员签名缺失" in texts[-1]
-    toc = "\n".join(texts[1:front])
     lengths = set()
     for row in rows:
-        page = texts[front + row["page"] - 1]
-        assert row["title"] in page, (row, page[:200])
-        assert re.search(rf"{re.escape(row['title'])}.*?日\s+{row['page']}\b", toc), row
+        assert row["title"] in texts[front + row["page"] - 1], row
         lengths.add(row["pages"])
     assert len(lengths) >= 3  # documents of several lengths
-    # Stamped 1…N at the bottom right of the numbered pages only.
-    assert corners[front : front + numbered] == [str(n) for n in range(1, numbered + 1)]
-    assert corners[:front] == [""] * front and corners[front + numbered :] == [""] * notes_pages
     # The corrected notice is in the file as its second version; the voided record is not.
     notice = next(row for row in rows if row["key"] == "penalty_notice")
     assert notice["note"] == "第2版"
     assert "scene_record" not in keys
     assert "配电箱现场" in texts[front + rows[-1]["page"] - 1]
-    assert f"共{numbered}页" in texts[0]
 
 
 def test_case_file_download_is_scoped_and_audited(client, world, closed_case):
     """GIVEN county A's archived case with its case file
     WHEN county B's officer asks for it THEN 404; WHEN the city's legal section does THEN the PDF, audited."""
-    document = casefile.build_case_file(closed_case, world.people.county_a_officer)
+    document = casefile.build_case_file(closed_case, penalty_people(world).county_a_leader)
     url = reverse("cases:penalty_case_file", args=[closed_case.pk])
     client.force_login(world.people.county_b_officer)
     assert client.get(url).status_code == 404
@@ -178,7 +191,7 @@ def test_case_file_download_is_scoped_and_audited(client, world, closed_case):
     assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"%PDF"
     assert AuditEvent.objects.filter(action="download", actor=world.people.city_legal, target_id=str(document.pk))
     # Built once: a second call returns the same document, no second number.
-    assert casefile.build_case_file(closed_case, world.people.county_a_officer).pk == document.pk
+    assert casefile.build_case_file(closed_case, penalty_people(world).county_a_leader).pk == document.pk
     assert IssuedDocument.objects.filter(doc_type__key="case_file_cover").count() == 1
 
 
@@ -197,3 +210,33 @@ def test_legal_order_covers_every_document_key_of_the_contract():
     stages = [stage for _key, stage in casefile.LEGAL_ORDER]
     order = ["立案", "调查取证", "审查", "决定", "送达", "执行", "结案"]
     assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
+
+
+def test_archiving_a_case_through_the_services_builds_its_file_and_locks_the_case(world, client, settings):
+    """GIVEN a 一案双罚 case taken through the whole procedure by the services, with its real documents
+    WHEN the leader archives it (services.archive_case)
+    THEN its case file holds every document in force in the legal order, each on the page its 卷内目录 row names;
+         and the archived case takes nothing any more: no step, no evidence, no deletion (R-22)."""
+    from cases.penalties import services
+    from tests.penalties.factories import build_case
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": settings.TEMPLATES[0]["DIRS"][:1]}]
+    case = build_case(world, PenaltyCase.State.ARCHIVED, parties=("unit", "person"))
+    document = casefile.current_case_file(case)
+    assert document is not None and case.archived_at is not None
+    with document.pdf.open("rb") as handle:
+        pdf = handle.read()
+    if os.environ.get("DOCUMENT_DUMP_DIR"):  # for looking at the file: pdftoppm -png -r 60
+        Path(os.environ["DOCUMENT_DUMP_DIR"], "case_file.pdf").write_bytes(pdf)
+    _check_pages_match_toc(document, pdf)
+    keys = [row["key"] for row in document.context["toc"] if row["key"]]
+    assert keys == sorted(keys, key=lambda k: [key for key, _s in casefile.LEGAL_ORDER].index(k))
+    assert keys.count("penalty_decision") == 2 and "case_filing" in keys and "case_closing" in keys
+
+    officer = world.people.county_a_officer
+    with pytest.raises(ValidationError, match="已归档"):
+        services.record_step(officer, case.pk, "interview", data={}, occurred_on=timezone.localdate())
+    with pytest.raises(ValidationError, match="已归档"):
+        evidence_store.start_upload(
+            officer, case.pk, kind="photo", filename="a.png", size=10, title="补充", collected_on=timezone.localdate()
+        )

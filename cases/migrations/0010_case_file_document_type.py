@@ -23,7 +23,7 @@ def remove_type(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_evidence_uploads"),
+        ("cases", "0009_evidence_uploads"),
         ("documents", "0004_versions_and_voids"),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_penalty_cases'),
+        ('cases', '0008_penalty_document_types_decision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
