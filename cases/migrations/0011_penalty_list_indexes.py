@@ -7,9 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        # Also merges the evidence/case-file branch (archive, via api) with the document-type seeds.
-        ('cases', '0008_case_file_document_type'),
-        ('cases', '0008_merge_penalty_document_types'),
+        ('cases', '0010_case_file_document_type'),
         ('enterprises', '0009_merge_0007_export_job_claim_0008_seed_sector_aliases'),
         ('orgs', '0002_user_must_change_password'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
