@@ -29,12 +29,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _city import bench_city_spec
 from _db import throwaway_database
 
 BENCH_DB = "bench_register"
 TARGET_MS = 150.0
-COUNTIES = ["东城区", "西城区", "南湖区", "北岭区", "临江县", "平川县", "青石县", "白河县", "松山县", "金沙县"]
-TOWNSHIPS = ["城关镇", "东关街道", "河西镇", "柳庄乡", "新店镇"]
 
 
 def parse_args():
@@ -62,17 +61,7 @@ def build(args):
     if Enterprise.objects.exists():
         sys.exit("the benchmark database is not empty but has the wrong size; run without --reuse")
     started = time.perf_counter()
-    spec = demo.CitySpec(
-        province="沧澜省",
-        province_short="澜",
-        city="河川市",
-        city_short="川",
-        zone="河川经济技术开发区",
-        counties=[
-            demo.CountySpec(name, f"county{i:02d}", f"9901{i:02d}", demo._t(TOWNSHIPS, {"城关镇"}))
-            for i, name in enumerate(COUNTIES, start=1)
-        ],
-    )
+    spec = bench_city_spec()
     built = demo.build_organisations(spec)
     sectors = list(Sector.objects.order_by("sort_order"))
     generator = demo.EnterpriseGenerator(built.city, built.territories, sectors, seed=1, unique_names=False)

@@ -12,8 +12,10 @@ class CasesConfig(AppConfig):
         from cases.inspections.enterprise_history import inspection_history
         from cases.inspections.services import last_inspector_pairs
         from cases.inspections.todo import inspection_figures, inspection_todo
+        from cases.penalties.demo import seed_penalty_cases
         from cases.penalties.documents import register_sources as register_penalty_sources
         from cases.penalties.todo import penalty_todo
+        from enforcement.web.demo import register_demo_data
         from enforcement.web.enterprise_history import register_history
         from enforcement.web.navigation import NavEntry, has_perm, in_namespace, register_nav
         from enforcement.web.todo import register_figures, register_todo
@@ -49,3 +51,4 @@ class CasesConfig(AppConfig):
         register_figures("cases.inspections", inspection_figures)
         register_todo("cases.penalties", penalty_todo)
         register_history("cases.inspections", inspection_history)
+        register_demo_data("cases.penalties", seed_penalty_cases)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "enforcement.rules",
     "enforcement.web",
     "enforcement.text",
+    "enforcement.notifications",
     "plans",
     "cases",
     "supervision",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "enforcement.notifications.context_processors.notifications",
             ],
         },
     },
@@ -394,6 +396,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=2),
         "options": {"expires": 20 * 3600},
     },
+    # Penalty cases: missed deadlines marked and notified once, reminders of those due soon (cases/penalties/tasks.py).
+    # Shortly after midnight in Beijing, so that "due before today" is the day that has just begun.
+    "penalties-mark-overdue": {
+        "task": "penalties.mark_overdue",
+        "schedule": crontab(minute=20, hour=0),
+        "options": {"expires": 20 * 3600},
+    },
     # Photos kept from failed hazard-form submits (cases.inspections.pending) expire.
     "expire-pending-photos": {
         "task": "cases.expire_pending_photos",
@@ -413,6 +422,9 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 20 * 3600},
     },
 }
+
+# The daily deadline job reminds a case's officers of a deadline this many calendar days before it expires.
+PENALTY_DEADLINE_REMINDER_DAYS = env_int("PENALTY_DEADLINE_REMINDER_DAYS", 3)
 
 # A photo chosen on a form whose submit failed is kept for the next submit this long, and a user keeps at
 # most this many such photos (the oldest are deleted first; never fewer than one form's ten).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include("enforcement.documents.urls")),
     path("account/", include("enforcement.accounts.urls")),
     path("audit/", include("enforcement.audit.urls")),
+    path("notifications/", include("enforcement.notifications.urls")),
     path("", include("enforcement.web.urls")),
 ]
 

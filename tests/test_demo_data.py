@@ -1,5 +1,6 @@
 """The demo city built by ``manage.py seed_demo``: shape, validity, idempotence and data scope."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -145,3 +146,45 @@ def test_generator_is_deterministic():
 
     assert sample(7) == sample(7)
     assert sample(7) != sample(8)
+
+
+def test_demo_penalty_cases_cover_every_state_and_the_special_cases():
+    """GIVEN the demo city built by seed_demo (penalty cases through the services)
+    THEN there is a case in every state of the procedure; a 一案双罚 case whose unit and principal person each have
+    their own numbered decision; a hearing case; a summary-procedure case; a unit paying in instalments; a case not
+    filed, a withdrawn one and an archived one; and, dated relative to today, open deadlines due within three days
+    and some already missed — which the daily deadline job marks and notifies."""
+    from cases.penalties import tasks
+    from cases.penalties.models import CaseParty, Deadline, Instalment, PenaltyCase
+    from enforcement.notifications.models import Notification
+    from tests.dates import today
+
+    seed()
+    State = PenaltyCase.State
+    cases = PenaltyCase.objects.all()
+    assert set(cases.values_list("state", flat=True)) == set(State.values)
+    # 一案双罚: one case, two parties, two decisions with two numbers.
+    double = cases.get(parties__role=CaseParty.Role.PRINCIPAL)
+    decisions = [party.decision for party in double.parties.select_related("decision").order_by("kind")]
+    assert [party.kind for party in double.parties.order_by("kind")] == ["person", "unit"]
+    assert all(decisions) and len({document.number for document in decisions}) == 2
+    assert all(document.number for document in decisions)
+    # The unit pays its fine in two instalments (行政处罚法 第66条), due after today.
+    instalments = Instalment.objects.filter(party__case=double).order_by("number")
+    assert [i.number for i in instalments] == [1, 2] and instalments[0].due_on > today()
+    hearing = cases.get(state=State.HEARING)
+    assert hearing.parties.get(kind=CaseParty.Kind.UNIT).hearing_requested_on is not None
+    summary = cases.get(procedure=PenaltyCase.Procedure.SUMMARY)
+    assert summary.state == State.DECIDED and summary.parties.get().decided_fine <= 3000
+    assert cases.get(state=State.TERMINATED).outcome == PenaltyCase.Outcome.WITHDRAWN
+    assert cases.get(state=State.NOT_FILED).filed_on is None
+    assert cases.get(state=State.ARCHIVED).archived_at is not None
+    # Every case belongs to a demo county and was made by its officers.
+    assert {case.organisation.level for case in cases.select_related("organisation")} == {L.COUNTY}
+    # The demo looks alive: deadlines soon and deadlines missed.
+    open_deadlines = Deadline.objects.filter(Deadline.open_q()).exclude(case__state__in=tasks.FINISHED)
+    assert open_deadlines.filter(due_on__gte=today(), due_on__lte=today() + datetime.timedelta(days=3)).exists()
+    assert open_deadlines.filter(due_on__lt=today()).exists()
+    counts = tasks.run()
+    assert counts["marked_overdue"] >= 2 and counts["reminders"] >= 1
+    assert Notification.objects.filter(recipient__username__endswith="_leader").exists()

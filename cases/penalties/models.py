@@ -152,6 +152,9 @@ class PenaltyCase(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="pcase_org_created_idx"),
+            # The case list's order: a city's first page walks it instead of sorting its whole scope
+            # (bench/bench_penalties.py, 100,000 cases: 370 ms → 23 ms).
+            models.Index(fields=["-created_at", "-id"], name="pcase_created_idx"),
             models.Index(fields=["organisation", "state"], name="pcase_org_state_idx"),
             models.Index(fields=["enterprise", "-created_at"], name="pcase_ent_created_idx"),
         ]
@@ -598,6 +601,13 @@ class Deadline(models.Model):
                 condition=Q(met_on__isnull=True, superseded_by__isnull=True),
             ),
             models.Index(fields=["case", "kind"], name="pdeadline_case_kind_idx"),
+            # The deadline board's order (open deadlines, soonest first) for a whole city's scope
+            # (bench/bench_penalties.py, 31,000 open of 210,000: the page's rows 91 ms → 12 ms).
+            models.Index(
+                fields=["due_on", "id"],
+                name="pdeadline_open_by_due_idx",
+                condition=Q(met_on__isnull=True, superseded_by__isnull=True),
+            ),
         ]
 
     def __str__(self):

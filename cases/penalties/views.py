@@ -30,7 +30,7 @@ from enforcement.documents.models import IssuedDocument
 from enforcement.documents.sources import documents_for, source_key
 from enforcement.enterprises.models import Enterprise
 from enforcement.orgs.models import Organisation, User
-from enforcement.orgs.scoping import DataScope
+from enforcement.orgs.scoping import org_scope_q
 from enforcement.orgs.services import team_candidates
 from enforcement.web.querystring import querystring
 from enforcement.web.service_errors import apply_service_errors, permission_message
@@ -82,16 +82,11 @@ def case_list(request):
         raise PermissionDenied(_("您没有查看行政处罚案件的权限。"))
     today = timezone.localdate()
     officers = User.objects.none()
-    if user.organisation is not None and user.data_scope in (DataScope.OWN, DataScope.SUBTREE, DataScope.ALL):
-        # The certified officers of the user's subtree (行政执法证, R-50): who may be 承办人 of its cases.
-        subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
-        if user.data_scope == DataScope.OWN:
-            subtree = [user.organisation_id]
-        officers = (
-            User.objects.filter(organisation__in=subtree, certificates__isnull=False)
-            .distinct()
-            .order_by("full_name", "username")
-        )
+    # The certified officers (行政执法证, R-50) of the organisations whose cases the user reads: who may be 承办人
+    # of them. A user without a case role, or one who sees only what is shared with them, is offered nobody.
+    scope = org_scope_q(user, "organisation") if user.has_perm("cases.view_penaltycase") else None
+    if scope is not None:
+        officers = User.objects.filter(scope, certificates__isnull=False).distinct().order_by("full_name", "username")
     form = CaseFilterForm(request.GET or None, officers=officers)
     open_deadlines = Deadline.objects.filter(Deadline.open_q(), case=OuterRef("pk"))
     cases = (

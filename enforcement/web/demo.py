@@ -550,6 +550,18 @@ def existing_logins(city: Organisation) -> list[Login]:
     ]
 
 
+# --- Domain demo data -------------------------------------------------------------------------------
+# The core names no domain app (data flows core ← plans ← cases ← supervision): an app that wants demo records
+# of its own in the demo city registers a builder in its AppConfig.ready(); seed_demo calls each, in the order
+# registered, inside its transaction, once the city, its enterprises and its people exist.
+_demo_builders: dict[str, object] = {}
+
+
+def register_demo_data(key: str, builder) -> None:
+    """``builder(city: BuiltCity, users: dict[username, User], rng: random.Random)`` adds an app's demo records."""
+    _demo_builders[key] = builder
+
+
 def refuse_in_production():
     if settings.PRODUCTION and not settings.DEBUG:
         raise RuntimeError(
@@ -581,4 +593,6 @@ def seed_demo(enterprises=500, password=DEMO_PASSWORD, seed=DEMO_SEED) -> DemoRe
         # A few enterprises shared with the city's technical inspector and social supervisor (R-53).
         shared = list(Enterprise.objects.filter(organisation__path__startswith=built.city.path).order_by("pk")[:3])
         share_with([users["city_technical"], users["city_supervisor"]], shared)
+        for builder in _demo_builders.values():
+            builder(built, users, rng)
     return DemoResult(True, built.city, logins)

@@ -20,6 +20,7 @@ from cases.inspections.models import Hazard, HazardPhoto, Inspection, PendingPho
 from cases.penalties.models import Evidence, PenaltyCase
 from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises.models import Enterprise, ExportJob, ImportBatch, Sector
+from enforcement.notifications.models import Notification
 from plans.models import CheckItem, ConflictDeclaration, Draw, InspectionPlan, PlanItem, PlanTransition
 from supervision.models import (
     GuidanceCheck,
@@ -118,6 +119,7 @@ PK_OF = {
         "supervision:guidance_report_review",
     ],
     RectificationReport: ["supervision:guidance_report_file"],
+    Notification: ["notifications:read"],
 }
 
 

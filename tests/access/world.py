@@ -30,6 +30,8 @@ from enforcement.documents.models import IssuedDocument
 from enforcement.enterprises import export_jobs, importing
 from enforcement.enterprises.credit_code import make_code
 from enforcement.enterprises.models import Enterprise, ExportJob, Sector
+from enforcement.notifications.models import Notification
+from enforcement.notifications.services import notify
 from enforcement.orgs.models import EnforcementCertificate, Organisation
 from plans.annual import documents as plan_documents
 from plans.annual import services as plan_services
@@ -218,6 +220,15 @@ def build_walk_world() -> WalkWorld:
     AuthToken.objects.create(user=officers[0], expiry=None)
     world.add(EnforcementCertificate.objects.get(holder=officers[0]))
     world.add(AuditEvent.objects.filter(organisation=a).order_by("id").first())
+    # A deadline notification of county A's officer (the daily job's): private to them, refused to everybody else.
+    notify(
+        officers[0],
+        key="penalties.deadline:0:overdue",
+        kind=Notification.Kind.DEADLINE_OVERDUE,
+        title=f"【已逾期1天】{MARKER}案：作出处罚决定",
+        organisation=a,
+    )
+    world.add(Notification.objects.get(recipient=officers[0]))
     _penalty_cases(world)
     # The case file (案卷) is assembled from the documents as rendered, before the stand-ins replace them.
     _penalty_evidence(world, officers[0], legal)
