@@ -18,7 +18,7 @@ _enterprises = choices_in_scope(Enterprise, order_by=["name", "pk"])
 
 def overdue_deadlines(today=None):
     """Open deadlines already past their due date (overdue is a query, never a stored flag)."""
-    return Deadline.objects.filter(Deadline.open_q(), due_on__lt=today or timezone.localdate())
+    return Deadline.objects.filter(Deadline.due_q(), due_on__lt=today or timezone.localdate())
 
 
 class OrganisationWithinMixin:
@@ -75,7 +75,7 @@ class DeadlineFilter(OrganisationWithinMixin, BoundedFilterSet):
 
     def filter_open(self, queryset, name, value):
         # As the board of the pages (queries.deadline_board): open deadlines of cases not yet over.
-        return queryset.filter(Deadline.open_q()).exclude(case__state__in=FINISHED) if value else queryset
+        return queryset.filter(Deadline.due_q()).exclude(case__state__in=FINISHED) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         late = Q(pk__in=overdue_deadlines().values("pk"))

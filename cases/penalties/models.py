@@ -555,6 +555,9 @@ class Deadline(models.Model):
         HOURS = "hours", _("小时")
         MONTHS = "months", _("个月")
 
+    # Earliest days, not last days (see due_q).
+    NOT_BEFORE_KINDS = (Kind.COURT_EARLIEST,)
+
     case = models.ForeignKey(PenaltyCase, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="deadlines")
     party = models.ForeignKey(
         CaseParty, verbose_name=_("当事人"), on_delete=models.CASCADE, related_name="deadlines", null=True, blank=True
@@ -616,6 +619,13 @@ class Deadline(models.Model):
     @staticmethod
     def open_q():
         return Q(met_on__isnull=True, superseded_by__isnull=True)
+
+    @staticmethod
+    def due_q():
+        """Open deadlines that something must be done BY: the boards, to-do lists, overdue flags and the daily job.
+        A "not before" day (the earliest day to apply to the court, 行政强制法 第54条) opens a window; once it has
+        passed, nothing is late — the window's end (court_latest, 第53条) is the deadline that can be missed."""
+        return Deadline.open_q() & ~Q(kind__in=Deadline.NOT_BEFORE_KINDS)
 
 
 class Delivery(models.Model):

@@ -79,7 +79,7 @@ def approval_queue(user):
 def deadline_board(user, today: datetime.date):
     """Open deadlines of the open cases in the user's scope, overdue first, each with ``time_left`` (a
     timedelta: ``.days`` is 0 on the due day, negative once overdue)."""
-    deadlines = Deadline.objects.restrict(user, "view").filter(Deadline.open_q()).exclude(case__state__in=FINISHED)
+    deadlines = Deadline.objects.restrict(user, "view").filter(Deadline.due_q()).exclude(case__state__in=FINISHED)
     if review_only(user):
         deadlines = deadlines.filter(case__in=cases_for(user).values("pk"))
     left = ExpressionWrapper(F("due_on") - Value(today, output_field=DateField()), output_field=DurationField())

@@ -43,7 +43,7 @@ def case_url(case):
 
 def open_deadlines():
     """Open deadlines (not met, not superseded) of cases still in procedure."""
-    return Deadline.objects.filter(Deadline.open_q()).exclude(case__state__in=FINISHED)
+    return Deadline.objects.filter(Deadline.due_q()).exclude(case__state__in=FINISHED)
 
 
 def supervisors_of(organisation_id):
@@ -110,7 +110,7 @@ def mark_missed(deadline, today, supervisors):
     The claim and the notifications commit together: a run that dies in between leaves the deadline unclaimed."""
     with transaction.atomic():
         claimed = Deadline.objects.filter(
-            Deadline.open_q(), pk=deadline.pk, overdue_marked_on__isnull=True, due_on__lt=today
+            Deadline.due_q(), pk=deadline.pk, overdue_marked_on__isnull=True, due_on__lt=today
         ).update(overdue_marked_on=today)
         if not claimed:
             return None

@@ -49,7 +49,7 @@ def _my_deadlines(user, today):
     mine = PenaltyCase.officers.through.objects.filter(user_id=user.pk).values("penaltycase_id")
     due = (
         Deadline.objects.restrict(user, "view")
-        .filter(Deadline.open_q(), case_id__in=mine, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+        .filter(Deadline.due_q(), case_id__in=mine, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .select_related("case")
         .order_by("due_on", "id")
     )
@@ -133,7 +133,7 @@ def _scope_overdue(user, today):
     """The legal section's view: every overdue deadline of its scope."""
     overdue = (
         Deadline.objects.restrict(user, "view")
-        .filter(Deadline.open_q(), due_on__lt=today)
+        .filter(Deadline.due_q(), due_on__lt=today)
         .select_related("case")
         .order_by("due_on", "id")
     )

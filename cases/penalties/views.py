@@ -88,7 +88,7 @@ def case_list(request):
     if scope is not None:
         officers = User.objects.filter(scope, certificates__isnull=False).distinct().order_by("full_name", "username")
     form = CaseFilterForm(request.GET or None, officers=officers)
-    open_deadlines = Deadline.objects.filter(Deadline.open_q(), case=OuterRef("pk"))
+    open_deadlines = Deadline.objects.filter(Deadline.due_q(), case=OuterRef("pk"))
     cases = (
         scoped_cases(user)
         .prefetch_related(Prefetch("officers", queryset=User.objects.order_by("full_name", "username")))

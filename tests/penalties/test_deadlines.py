@@ -259,3 +259,29 @@ def test_surcharge_is_three_percent_a_day_capped_at_the_fine(world, people):
     party.refresh_from_db()
     assert party.executed_on == due + 4 * DAY
     assert PenaltyCase.objects.get(pk=case.pk).state == State.EXECUTED
+
+
+@pytest.mark.clock("2026-11-20T10:00:00+08:00")
+def test_a_passed_earliest_day_is_not_overdue(world, people):
+    """GIVEN a reminder served long enough ago that the earliest day to apply to the court (行政强制法 第54条) has
+    passed WHEN the boards and the daily job look for missed deadlines THEN that day is not among them — it opens the
+    window; the window's end (court_latest, 第53条) is the one that can be missed, and it is still open."""
+    from cases.penalties import queries
+    from cases.penalties.tasks import mark_overdue
+
+    case = build_case(world, State.EXECUTING, start=D(2026, 1, 12))
+    party = _unit(case)
+    services.issue_reminder(
+        people.county_a_officer,
+        party.pk,
+        data=step_data("reminder", on=D(2026, 3, 2)),
+        occurred_on=D(2026, 3, 2),
+        served_on=D(2026, 3, 2),
+    )
+    earliest = _row(case, Kind.COURT_EARLIEST, party)
+    assert earliest.due_on < D(2026, 11, 20) and earliest.met_on is None
+    missed = queries.overdue(people.county_a_leader, D(2026, 11, 20))
+    assert earliest not in missed
+    mark_overdue()
+    earliest.refresh_from_db()
+    assert earliest.overdue_marked_on is None
