@@ -274,7 +274,7 @@ ACTIONS = [
         states=(S.NOTIFIED,),
         hint=_("行政处罚法第62条：当事人明确放弃的，可以在期限届满前作出决定。"),
         run=lambda user, case, c, data: services.record_waiver(
-            user, _party(c), statement=c["statement"], hearing=c["hearing"]
+            user, _party(c), statement=c["statement"], hearing=c["hearing"], waived_on=c.get("waived_on")
         ),
         success=_("已记录当事人放弃的权利。"),
     ),

@@ -311,7 +311,7 @@ class Walk:
             if self.plan.hearing and party.kind == CaseParty.Kind.UNIT:
                 continue
             if self.plan.waive:
-                services.record_waiver(self.officer, party.pk, statement=True, hearing=True)
+                services.record_waiver(self.officer, party.pk, statement=True, hearing=True, waived_on=served)
 
     def after_notified(self):
         if self.plan.hearing:

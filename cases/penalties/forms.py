@@ -321,6 +321,7 @@ class WaiverForm(ActionForm):
     party = PartyChoiceField(label=_("当事人"), queryset=None)
     statement = forms.BooleanField(label=_("明确放弃陈述、申辩"), required=False)
     hearing = forms.BooleanField(label=_("明确放弃听证"), required=False)
+    waived_on = _date(_("放弃日期"), required=False, help_text=_("当事人书面放弃的日期，不填为今天"))
 
 
 class StatementForm(ActionForm):

@@ -657,6 +657,9 @@ class WaiverSerializer(serializers.Serializer):
     party = _party_field()
     statement = serializers.BooleanField(label=_("放弃陈述申辩"))
     hearing = serializers.BooleanField(label=_("放弃听证"))
+    waived_on = PlausibleDateField(
+        label=_("放弃日期"), required=False, allow_null=True, help_text=_("当事人书面放弃的日期，不填为今天")
+    )
 
 
 class HearingRequestSerializer(serializers.Serializer):

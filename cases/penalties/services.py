@@ -833,9 +833,11 @@ def record_statement(user, party_id, *, data, occurred_on) -> StepRecord:
     return record
 
 
-def record_waiver(user, party_id, *, statement: bool, hearing: bool) -> CaseParty:
+def record_waiver(user, party_id, *, statement: bool, hearing: bool, waived_on=None) -> CaseParty:
     """The party expressly gave up its statement and/or hearing (行政处罚法 第62条: then the decision may come
-    before the window has run out)."""
+    before the window has run out). ``waived_on``: the day of the party's written waiver (default today) — the day
+    its windows are recorded as closed, never the day someone typed it in later."""
+    waived_on = _today_or(waived_on, "waived_on")
     with transaction.atomic():
         case, party = _locked_party(user, party_id)
         _in_state(case, *DECIDING, what=_("记录放弃陈述申辩、听证"))
@@ -848,11 +850,12 @@ def record_waiver(user, party_id, *, statement: bool, hearing: bool) -> CasePart
         )
         if changes:
             _save(user, party, changes, case.organisation_id)
-        today = timezone.localdate()
+        if party.notice_served_on and waived_on < party.notice_served_on:
+            raise ValidationError(_("放弃陈述申辩、听证的日期不能早于告知书送达日期。"))
         if statement:
-            deadlines.meet(case, DK.STATEMENT, today, party)
+            deadlines.meet(case, DK.STATEMENT, waived_on, party)
         if hearing:
-            deadlines.meet(case, DK.HEARING_REQUEST, today, party)
+            deadlines.meet(case, DK.HEARING_REQUEST, waived_on, party)
     return party
 
 

@@ -164,7 +164,7 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
     for party in _fresh(case).parties.all():
         deliver(officer, party, party.notice_id, served)
         if waive and not hearing:
-            services.record_waiver(officer, party.pk, statement=True, hearing=True)
+            services.record_waiver(officer, party.pk, statement=True, hearing=True, waived_on=served)
     if reached():
         return _fresh(case)
     decided_on = start + 6 * DAY if waive else start + 20 * DAY
@@ -188,8 +188,8 @@ def build_case(world, state, *, parties=("unit",), hearing=False, start=None, wa
             officer, case.pk, data=step_data("hearing_report", person=reviewer), occurred_on=hearing_on
         )
         for party in case.parties.exclude(pk=unit.pk):
-            services.record_waiver(officer, party.pk, statement=True, hearing=True)
-        services.record_waiver(officer, unit.pk, statement=True, hearing=False)
+            services.record_waiver(officer, party.pk, statement=True, hearing=True, waived_on=served)
+        services.record_waiver(officer, unit.pk, statement=True, hearing=False, waived_on=hearing_on)
         decided_on = hearing_on + DAY
     for party in _fresh(case).parties.all():
         services.decide(

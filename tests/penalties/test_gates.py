@@ -404,3 +404,36 @@ def test_reminder_only_after_the_payment_deadline(world, people):
     reminder = step_data("reminder", on=due)
     refused("第54条", services.issue_reminder, people.county_a_officer, party.pk, data=reminder, occurred_on=due)
     services.issue_reminder(people.county_a_officer, party.pk, data=reminder, occurred_on=due + DAY)
+
+
+def test_a_waiver_closes_the_windows_on_the_day_the_party_gave_it(world, people):
+    """GIVEN a notice served on day 4 WHEN the party's written waiver of day 5 is recorded later THEN the statement
+    and hearing-request windows are recorded as closed on day 5 (the fact), not on the day it was typed in; a waiver
+    dated before the notice reached the party is refused, and so is one dated in the future."""
+    from cases.penalties.models import Deadline
+
+    start = today() - 40 * DAY
+    case = build_case(world, State.NOTIFIED, start=start, waive=False)
+    party = _unit(case)
+    served = party.notice_served_on
+    refused(
+        "早于告知书送达日期",
+        services.record_waiver,
+        people.county_a_officer,
+        party.pk,
+        statement=True,
+        hearing=True,
+        waived_on=served - DAY,
+    )
+    refused(
+        "日期不能晚于今天",
+        services.record_waiver,
+        people.county_a_officer,
+        party.pk,
+        statement=True,
+        hearing=True,
+        waived_on=today() + DAY,
+    )
+    services.record_waiver(people.county_a_officer, party.pk, statement=True, hearing=True, waived_on=served + DAY)
+    windows = Deadline.objects.filter(party=party, kind__in=["statement", "hearing_request"])
+    assert windows.exists() and set(windows.values_list("met_on", flat=True)) == {served + DAY}
