@@ -30,22 +30,28 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60  # seconds until the worker must answer a ping
 
 
-# app label → data migration whose seed() a flush wipes out (the check-item library needs the sectors,
-# and post_migrate reaches enterprises before plans).
+# app label → the data migrations whose seed functions a flush wipes out, in order (the check-item library needs
+# the sectors, and post_migrate reaches enterprises before plans; documents' types before the cases' ones).
 SEEDED_BY_MIGRATIONS = {
-    "enterprises": "enforcement.enterprises.migrations.0008_seed_sector_aliases",  # sectors, then aliases
-    "plans": "plans.migrations.0002_seed_check_items",
-    "documents": "enforcement.documents.migrations.0002_document_types",
+    "enterprises": [("enforcement.enterprises.migrations.0008_seed_sector_aliases", "seed")],  # sectors, then aliases
+    "plans": [("plans.migrations.0002_seed_check_items", "seed")],
+    "documents": [("enforcement.documents.migrations.0002_document_types", "seed")],
+    # The working-day calendar and the legal parameters every penalty deadline and gate reads.
+    "workdays": [("enforcement.workdays.migrations.0002_seed_chinesecalendar", "seed")],
+    "rules": [("enforcement.rules.migrations.0002_seed_legal_rules", "seed")],
+    "cases": [
+        ("cases.migrations.0007_penalty_document_types_investigation", "seed"),
+        ("cases.migrations.0008_penalty_document_types_decision", "seed"),
+        ("cases.migrations.0010_case_file_document_type", "add_type"),
+    ],
 }
 
 
 def _reseed_migration_data(sender, **kwargs):
-    module = SEEDED_BY_MIGRATIONS.get(getattr(sender, "label", None))
-    if module is None:
-        return
     from django.apps import apps
 
-    importlib.import_module(module).seed(apps, None)
+    for module, function in SEEDED_BY_MIGRATIONS.get(getattr(sender, "label", None), ()):
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(scope="session", autouse=True)
