@@ -36,9 +36,11 @@ SEEDED_BY_MIGRATIONS = {
     "enterprises": [("enforcement.enterprises.migrations.0008_seed_sector_aliases", "seed")],  # sectors, then aliases
     "plans": [("plans.migrations.0002_seed_check_items", "seed")],
     "documents": [("enforcement.documents.migrations.0002_document_types", "seed")],
-    # The working-day calendar and the legal parameters every penalty deadline and gate reads.
-    "workdays": [("enforcement.workdays.migrations.0002_seed_chinesecalendar", "seed")],
-    "rules": [("enforcement.rules.migrations.0002_seed_legal_rules", "seed")],
+    # The working-day calendar and the legal parameters every penalty deadline and gate reads. Their seeds insert
+    # without looking (not get_or_create), so they run only into an empty table: post_migrate also fires when the
+    # test database is created, after the migrations have seeded it.
+    "workdays": [("enforcement.workdays.migrations.0002_seed_chinesecalendar", "seed", "workdays.CalendarYear")],
+    "rules": [("enforcement.rules.migrations.0002_seed_legal_rules", "seed", "rules.LegalRule")],
     "cases": [
         ("cases.migrations.0007_penalty_document_types_investigation", "seed"),
         ("cases.migrations.0008_penalty_document_types_decision", "seed"),
@@ -50,7 +52,9 @@ SEEDED_BY_MIGRATIONS = {
 def _reseed_migration_data(sender, **kwargs):
     from django.apps import apps
 
-    for module, function in SEEDED_BY_MIGRATIONS.get(getattr(sender, "label", None), ()):
+    for module, function, *only_into_empty in SEEDED_BY_MIGRATIONS.get(getattr(sender, "label", None), ()):
+        if only_into_empty and apps.get_model(only_into_empty[0]).objects.exists():
+            continue
         getattr(importlib.import_module(module), function)(apps, None)
 
 
