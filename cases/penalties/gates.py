@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from cases.penalties import deadlines
 from cases.penalties.kinds import HEARING_KINDS, PenaltyKind, max_severity
-from cases.penalties.models import Delivery, PenaltyCase, StepRecord
+from cases.penalties.models import Deadline, Delivery, PenaltyCase, StepRecord
 from enforcement.orgs.models import Organisation
 from enforcement.orgs.services import validate_enforcement_team
 from enforcement.rules.keys import RuleKey
@@ -158,6 +158,20 @@ def hearing_held(party):
         )
 
 
+def _waived_by(party, waived, kind, on):
+    """The party had waived the window by day ``on``: a waiver counts from the day the party gave it (the day
+    record_waiver closed the window), so a decision dated before that day still waits for the window."""
+    if not waived:
+        return False
+    day = (
+        Deadline.objects.filter(party=party, kind=kind, met_on__isnull=False)
+        .order_by("-met_on")
+        .values_list("met_on", flat=True)
+        .first()
+    )
+    return day is None or day <= on
+
+
 def notice_and_window(party, on):
     """行政处罚法 第44、45、62条 (and 第64条 for the hearing): no decision without the notice, nor before the
     statement and hearing-request windows have run out, unless the party waived them."""
@@ -166,7 +180,7 @@ def notice_and_window(party, on):
             _("行政处罚法 第44条、第62条：未向当事人%(name)s送达行政处罚告知书，不得作出行政处罚决定。")
             % {"name": party.name}
         )
-    if not party.waived_statement:
+    if not _waived_by(party, party.waived_statement, Deadline.Kind.STATEMENT, on):
         last = deadlines.statement_due(party)
         if on <= last:
             raise ValidationError(
@@ -177,7 +191,8 @@ def notice_and_window(party, on):
                 % {"name": party.name, "day": last.isoformat()}
             )
     hearing_right = party.case.hearing_applicable and hearing_applies(party, party.notice_served_on)
-    if hearing_right and not party.waived_hearing and party.hearing_requested_on is None:
+    waived_hearing = _waived_by(party, party.waived_hearing, Deadline.Kind.HEARING_REQUEST, on)
+    if hearing_right and not waived_hearing and party.hearing_requested_on is None:
         last = deadlines.hearing_request_due(party)
         if on <= last:
             raise ValidationError(

@@ -108,7 +108,8 @@ def test_a_case_goes_from_filing_to_archive_through_the_api(world, api):
     assert body["state"] == State.NOTIFIED
     for party in body["parties"]:
         act(api, officer, case, "delivery", _served(party, party["notice"], start + 4 * DAY))
-        act(api, officer, case, "waiver", {"party": party["id"], "statement": True, "hearing": True})
+        waiver = {"party": party["id"], "statement": True, "hearing": True, "waived_on": iso(start + 5 * DAY)}
+        act(api, officer, case, "waiver", waiver)
     for party in body["parties"]:
         decision = {"party": party["id"], "kinds": ["fine"], "fine": party["proposed_fine"]}
         body = act(api, officer, case, "decide", {**decision, "decided_on": iso(start + 6 * DAY)})

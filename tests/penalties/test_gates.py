@@ -63,9 +63,13 @@ def test_no_decision_inside_the_statement_window_unless_waived(world, people):
     last = deadlines.statement_due(party)
     assert last > party.notice_served_on
     refused("陈述申辩期", _decide, people.county_a_officer, party, party.notice_served_on + DAY)
-    services.record_waiver(people.county_a_officer, party.pk, statement=True, hearing=False)
+    services.record_waiver(
+        people.county_a_officer, party.pk, statement=True, hearing=False, waived_on=party.notice_served_on + 2 * DAY
+    )
     party.refresh_from_db()
-    _decide(people.county_a_officer, party, party.notice_served_on + DAY)
+    # The waiver counts from the day the party gave it: a decision dated the day before still waits.
+    refused("陈述申辩期", _decide, people.county_a_officer, party, party.notice_served_on + DAY)
+    _decide(people.county_a_officer, party, party.notice_served_on + 2 * DAY)
 
 
 def test_decision_allowed_the_day_after_the_statement_window(world, people):
@@ -251,7 +255,7 @@ def test_decision_heavier_than_the_notice_needs_a_new_notice(world, people):
     party.refresh_from_db()
     assert party.notice_served_on is None
     deliver(officer, party, party.notice_id, start + 11 * DAY)
-    services.record_waiver(officer, party.pk, statement=True, hearing=True)
+    services.record_waiver(officer, party.pk, statement=True, hearing=True, waived_on=start + 11 * DAY)
     services.decide(officer, party.pk, kinds=["fine"], fine=Decimal("40000"), decided_on=start + 12 * DAY)
 
 
