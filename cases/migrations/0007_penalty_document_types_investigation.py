@@ -7,6 +7,8 @@ get_or_create by key, so that the other penalty document migration and a bureau'
 
 from django.db import migrations
 
+from enforcement.documents.seeding import remove_unused_types
+
 TYPES = [
     ("case_filing", "立案审批表", "应急立", None),
     ("interview_notice", "询问通知书", "应急询", None),
@@ -34,9 +36,7 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    DocumentType = apps.get_model("documents", "DocumentType")
-    # A type with issued documents stays: their numbers and PDFs refer to it.
-    DocumentType.objects.filter(key__in=[t[0] for t in TYPES], documents__isnull=True).delete()
+    remove_unused_types(apps, schema_editor, [t[0] for t in TYPES])
 
 
 class Migration(migrations.Migration):

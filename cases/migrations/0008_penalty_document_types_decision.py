@@ -8,6 +8,8 @@ allocated, nothing is printed. get_or_create by key, so the investigation types'
 
 from django.db import migrations
 
+from enforcement.documents.seeding import remove_unused_types
+
 NUMBERED = "（{issuer}）{code}〔{year}〕{serial}号"
 TYPES = [
     # key, name, type code, number pattern
@@ -44,9 +46,7 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    DocumentType = apps.get_model("documents", "DocumentType")
-    # A type with issued documents stays: their numbers and PDFs refer to it.
-    DocumentType.objects.filter(key__in=[t[0] for t in TYPES], documents__isnull=True).delete()
+    remove_unused_types(apps, schema_editor, [t[0] for t in TYPES])
 
 
 class Migration(migrations.Migration):

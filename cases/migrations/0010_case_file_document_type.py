@@ -3,6 +3,8 @@ whole file (cases/penalties/casefile.py)."""
 
 from django.db import migrations
 
+from enforcement.documents.seeding import remove_unused_types
+
 
 def add_type(apps, schema_editor):
     DocumentType = apps.get_model("documents", "DocumentType")
@@ -17,8 +19,7 @@ def add_type(apps, schema_editor):
 
 
 def remove_type(apps, schema_editor):
-    DocumentType = apps.get_model("documents", "DocumentType")
-    DocumentType.objects.filter(key="case_file_cover", documents__isnull=True).delete()
+    remove_unused_types(apps, schema_editor, ["case_file_cover"])
 
 
 class Migration(migrations.Migration):
