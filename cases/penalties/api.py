@@ -319,7 +319,7 @@ def _step_action(step):
         case = self.get_object()  # scoped: another county's case is 404
         # Whoever may not act on this case (the city, a shared reader, an archived case) is told so before the
         # body is read, with the service's own check and message.
-        services._may_act(request.user, case, _full_permissions(step.permission))
+        services.may_act(request.user, case, _full_permissions(step.permission))
         data = {}
         if step.request is not None:
             context = {**self.get_serializer_context(), "case": case, "step_kind": step.kind}

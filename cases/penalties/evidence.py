@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.penalties.models import CaseParty, Evidence, EvidenceUpload, PenaltyCase, evidence_upload_to
+from cases.penalties.services import refuse_archived, refuse_other_organisation
 from enforcement import chunked_uploads, jobs
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import record
@@ -78,10 +79,8 @@ def _case_for_upload(user, case_id):
     case = PenaltyCase.objects.restrict(user, "view").select_for_update(of=("self",)).get(pk=case_id)
     if not user.has_perm("cases.add_evidence"):
         raise PermissionDenied(_("您没有上传证据的权限。"))
-    if case.organisation_id != user.organisation_id and not user.is_superuser:
-        raise PermissionDenied(_("上级机关只能查阅，不能办理下级单位的案件。"))
-    if case.is_locked:
-        raise ValidationError(_("案件已归档，不能修改。"))
+    refuse_other_organisation(user, case)
+    refuse_archived(case)
     return case
 
 
@@ -158,8 +157,7 @@ def receive_chunk(user, upload_id, offset, data: bytes):
         upload = uploads_of(user).select_for_update().select_related("case").get(pk=upload_id)
         if upload.status != EvidenceUpload.Status.RECEIVING:
             raise ValidationError(_("该上传已提交合并，不能再追加内容。"))
-        if upload.case.is_locked:
-            raise ValidationError(_("案件已归档，不能修改。"))
+        refuse_archived(upload.case)
         if offset != upload.received:
             raise OffsetMismatch(upload.received)
         if not data:
@@ -236,8 +234,7 @@ def assemble(upload):
             validate_upload(_Named(handle, upload.original_name, length), allowed)  # pixels of a photo, etc.
         with transaction.atomic():
             case = PenaltyCase.objects.select_for_update(of=("self",)).get(pk=upload.case_id)
-            if case.is_locked:
-                raise ValidationError(_("案件已归档，不能修改。"))
+            refuse_archived(case)
             evidence = Evidence.objects.create(
                 case=case,
                 record=upload.record,
@@ -307,8 +304,7 @@ def delete_evidence(user, evidence_id, reason):
             .get(pk=evidence_id)
         )
         case = evidence.case
-        if case.is_locked:
-            raise ValidationError(_("案件已归档，不能修改。"))
+        refuse_archived(case)
         if decision_issued(case):
             raise ValidationError(
                 _("处罚决定已作出，证据不得删除或替换（《行政处罚法》第四十七条：全过程记录、归档保存）。")

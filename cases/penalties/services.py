@@ -92,15 +92,26 @@ DECIDING = (State.NOTIFIED, State.HEARING)
 # ---- fetching and checks ---------------------------------------------------------------------------------------
 
 
-def _may_act(user, case, perm):
+def refuse_other_organisation(user, case):
     """Only the case's own organisation acts; the city and shared readers read (PermissionDenied)."""
     if user.organisation_id != case.organisation_id and not user.is_superuser:
         raise PermissionDenied(_("上级机关只能查阅，不能办理下级单位的案件。"))
+
+
+def refuse_archived(case):
+    """An archived case (归档, R-22) takes no change, evidence included."""
+    if case.is_locked:
+        raise ValidationError(_("案件已归档，不能修改。"))
+
+
+def may_act(user, case, perm):
+    """The user may act in ``case`` with one of the role permissions ``perm``; else PermissionDenied (another
+    organisation, no permission) or ValidationError (archived)."""
+    refuse_other_organisation(user, case)
     perms = (perm,) if isinstance(perm, str) else perm
     if not any(user.has_role_perm(p) for p in perms):
         raise PermissionDenied(PERMISSION_MESSAGES[perms[0]])
-    if case.is_locked:
-        raise ValidationError(_("案件已归档，不能修改。"))
+    refuse_archived(case)
 
 
 def _locked_case(user, case_id, perm=CHANGE):
@@ -110,7 +121,7 @@ def _locked_case(user, case_id, perm=CHANGE):
         .select_related("organisation")
         .get(pk=case_id)
     )
-    _may_act(user, case, perm)
+    may_act(user, case, perm)
     return case
 
 
